@@ -1,0 +1,84 @@
+// sohoa's records store. The only place that speaks SQL: callers see records
+// (records.h), never statements, so a PostgreSQL store can stand behind the
+// same interface later.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "storage/records.h"
+
+namespace sohoa::storage {
+
+// The database could not be opened, migrated or written (SPEC exit code 2).
+class StorageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Bad input handed to storage, e.g. a malformed search query (SPEC exit code 1).
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the SQLite file at `path` in WAL mode and runs
+  // pending migrations. Throws StorageError.
+  static std::unique_ptr<Database> open(const std::filesystem::path& path);
+  virtual ~Database() = default;
+
+  // --- units ---
+  // Inserts or updates by code, all in one transaction.
+  virtual void upsert_units(const std::vector<Unit>& units) = 0;
+  virtual std::vector<Unit> units() = 0;  // ordered by code
+  virtual std::optional<Unit> unit(const std::string& code) = 0;
+
+  // --- documents ---
+  struct Existing {
+    int64_t id = 0;
+    std::string status;  // ok | review | failed
+    int pages = 0;
+  };
+  virtual std::optional<Existing> find_by_sha256(const std::string& sha256) = 0;
+
+  // Stores the document with its pages, fields and search-index rows in one
+  // transaction and returns its id. A previous record with the same sha256
+  // whose status is `failed` is replaced (same id kept); any other existing
+  // record makes this throw StorageError.
+  virtual int64_t store_document(const NewDocument& doc) = 0;
+
+  virtual std::optional<StoredDocument> document(int64_t id) = 0;
+
+  // Ids whose decimal id equals `ref`, or whose sha256 starts with `ref`
+  // (case-insensitive hex). Empty when none.
+  virtual std::vector<int64_t> resolve(const std::string& ref) = 0;
+
+  // --- search ---
+  // Throws InputError for malformed query syntax (e.g. an unbalanced quote).
+  virtual std::vector<SearchHit> search(const SearchQuery& query) = 0;
+};
+
+// The content-addressed archive of original files beside the database:
+// `<db>.files/ab/abcdef…` (SHA-256 hex).
+class Archive {
+ public:
+  explicit Archive(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  static Archive beside(const std::filesystem::path& db_path);
+
+  // Copies `file` in under `sha256` unless already there; atomic (temp file,
+  // fsync, rename). Throws StorageError.
+  std::filesystem::path put(const std::filesystem::path& file, const std::string& sha256) const;
+  std::filesystem::path path_of(const std::string& sha256) const;
+  bool contains(const std::string& sha256) const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace sohoa::storage

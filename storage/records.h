@@ -1,0 +1,102 @@
+// The values storage keeps and returns. Plain data; no SQL here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sohoa::storage {
+
+// An administrative unit (SPEC "Units").
+struct Unit {
+  std::string code;
+  std::string name;   // "Xã Hòa Đồng"
+  std::string level;  // tinh | huyen | xa
+  std::string parent;
+  std::string valid_from;  // ISO date or empty (always)
+  std::string valid_to;    // ISO date or empty (still valid)
+  std::string successor;   // code or empty
+};
+
+// One extracted or corrected metadata field. `value` is text; citizen_ids is a
+// JSON array of strings.
+struct Field {
+  std::string name;
+  std::string value;
+  double confidence = 1.0;
+};
+
+// Names of the SPEC's metadata fields, in the SPEC's order.
+inline const std::vector<std::string>& metadata_field_names() {
+  static const std::vector<std::string> names = {
+      "doc_type", "doc_number", "issued_date", "place",       "authority",
+      "subject",  "signer",     "signer_role", "citizen_ids", "dossier_code"};
+  return names;
+}
+
+struct PageRecord {
+  int page = 0;  // 1-based
+  int width = 0;
+  int height = 0;
+  int dpi = 0;
+  int rotation = 0;     // 0, 90, 180, 270 (SPEC)
+  double skew_deg = 0;  // SPEC sign convention
+  double ocr_confidence = 0;
+  std::string text;                // NFC
+  std::vector<std::string> codes;  // QR/barcode contents
+  std::string layout_json;         // OCR words/lines/blocks as JSON (for export, re-extraction)
+};
+
+// What ingest hands to storage for one document.
+struct NewDocument {
+  std::string sha256;  // hex, lower case; for split stacks: file hash + "#FIRST-LAST"
+  std::string source;
+  std::string station;
+  std::string unit;            // the scanning station's unit
+  std::string issuer_unit;     // resolved issuing unit
+  std::string level;           // issuing unit's level
+  std::string digitized_at;    // ISO date
+  std::string status;          // ok | review | failed
+  std::string error;           // empty unless failed
+  std::string archive_sha256;  // hash of the archived original file (== sha256 unless split)
+  std::vector<Field> fields;
+  std::vector<PageRecord> pages;
+};
+
+struct StoredDocument {
+  int64_t id = 0;
+  std::string sha256;
+  std::string source;
+  std::string station;
+  std::string unit;
+  std::string issuer_unit;
+  std::string level;
+  std::string digitized_at;
+  std::string status;
+  std::string error;
+  std::string archive_sha256;
+  std::vector<Field> fields;  // effective values: a correction wins over extraction
+  std::vector<PageRecord> pages;
+};
+
+struct SearchQuery {
+  std::string text;   // user syntax: words, "phrases", word*, -word
+  std::string unit;   // issuing unit code, empty = any
+  std::string level;  // empty = any
+  int year = 0;       // year of issued_date, 0 = any
+  std::string type;   // folded substring of doc_type, empty = any
+  int limit = 20;
+};
+
+struct SearchHit {
+  int64_t id = 0;
+  double score = 0;  // higher is better
+  std::string doc_number;
+  std::string issued_date;
+  std::string doc_type;
+  std::string unit;  // issuing unit
+  std::string snippet;
+};
+
+}  // namespace sohoa::storage

@@ -1,0 +1,48 @@
+// Helpers shared by the test programs: temporary folders and running the
+// built programs as a user would.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace sohoa::testing {
+
+// A fresh folder under the system temp dir, removed when the object dies
+// (kept when SOHOA_KEEP_TEST_FILES is set, for debugging).
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` (argv[0] a program path) with no shell, stdin from /dev/null,
+// extra environment entries "NAME=VALUE" added; captures stdout and stderr.
+RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+
+// build/sohoa and build/sohoa-samples, and the source tree.
+std::string sohoa_bin();
+std::string samples_bin();
+std::filesystem::path source_dir();
+std::filesystem::path shared_dir();
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+// Lines of `text` (without their '\n').
+std::vector<std::string> lines_of(const std::string& text);
+
+}  // namespace sohoa::testing
