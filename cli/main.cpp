@@ -1,2 +1,66 @@
+// sohoa: scanned administrative results in, searchable records and progress
+// reports out. See ../shared/SPEC.md for the contract.
+#include <cstdlib>
 #include <iostream>
-int main() { std::cout << "sohoa\n"; }
+
+#include "cli/command.h"
+#include "storage/database.h"
+
+namespace sohoa::cli {
+
+void add_db_option(CLI::App& command, std::filesystem::path& db_path) {
+  const char* env = std::getenv("SOHOA_DB");
+  db_path = env != nullptr && *env != '\0' ? std::filesystem::path(env) : "sohoa.db";
+  command.add_option("--db", db_path, "SQLite database file (default: $SOHOA_DB, else ./sohoa.db)")
+      ->capture_default_str();
+}
+
+void report_error(const std::string& message) { std::cerr << "sohoa: " << message << "\n"; }
+
+namespace {
+
+int run(int argc, char** argv) {
+  CLI::App app{
+      "sohoa: digitize scanned results of administrative procedures (kết quả giải quyết TTHC),\n"
+      "find them by number, date, person or free text, and report the share digitized\n"
+      "per administrative level and year against the plan.",
+      "sohoa"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "sohoa 0.1.0");
+  app.footer(
+      "Every command takes --db PATH and --help. Exit codes: 0 done, 1 bad usage or input,\n"
+      "2 database cannot be opened or written, 3 partly done.");
+
+  Action action;
+  add_units_command(app, action);
+  add_ingest_command(app, action);
+  add_show_command(app, action);
+  add_search_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  try {
+    return action ? action() : kUsage;
+  } catch (const UsageError& e) {
+    report_error(e.what());
+    return kUsage;
+  } catch (const storage::InputError& e) {
+    report_error(e.what());
+    return kUsage;
+  } catch (const storage::StorageError& e) {
+    report_error(e.what());
+    return kFatal;
+  } catch (const std::exception& e) {
+    report_error(e.what());
+    return kFatal;
+  }
+}
+
+}  // namespace
+}  // namespace sohoa::cli
+
+int main(int argc, char** argv) { return sohoa::cli::run(argc, argv); }

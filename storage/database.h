@@ -59,6 +59,32 @@ class Database {
   // (case-insensitive hex). Empty when none.
   virtual std::vector<int64_t> resolve(const std::string& ref) = 0;
 
+  // All document ids, ascending.
+  virtual std::vector<int64_t> document_ids() = 0;
+
+  // --- review and re-extraction ---
+  // Records a person's correction of one metadata field (kept with who and
+  // when; it wins over extracted values from then on, also after
+  // re-extraction) and refreshes the document's search-index rows.
+  virtual void add_correction(int64_t id, const std::string& field, const std::string& value,
+                              const std::string& by) = 0;
+
+  // Replaces a document's extracted fields (corrections are untouched and
+  // still win), its issuing unit, level and status, and refreshes its
+  // search-index rows, in one transaction.
+  virtual void replace_extraction(int64_t id, const std::vector<Field>& fields,
+                                  const std::string& issuer_unit, const std::string& level,
+                                  const std::string& status) = 0;
+
+  struct ReviewItem {
+    int64_t id = 0;
+    std::string source;
+    std::string status;
+    std::vector<std::string> reasons;  // why a person should look
+  };
+  // Documents whose status is `review` or `failed`, with their reasons.
+  virtual std::vector<ReviewItem> review_queue() = 0;
+
   // --- search ---
   // Throws InputError for malformed query syntax (e.g. an unbalanced quote).
   virtual std::vector<SearchHit> search(const SearchQuery& query) = 0;

@@ -53,12 +53,13 @@ struct NewDocument {
   std::string sha256;  // hex, lower case; for split stacks: file hash + "#FIRST-LAST"
   std::string source;
   std::string station;
-  std::string unit;            // the scanning station's unit
-  std::string issuer_unit;     // resolved issuing unit
-  std::string level;           // issuing unit's level
-  std::string digitized_at;    // ISO date
-  std::string status;          // ok | review | failed
-  std::string error;           // empty unless failed
+  std::string unit;                         // the scanning station's unit
+  std::string issuer_unit;                  // resolved issuing unit
+  std::string level;                        // issuing unit's level
+  std::string digitized_at;                 // ISO date
+  std::string status;                       // ok | review | failed
+  std::string error;                        // empty unless failed
+  std::vector<std::string> review_reasons;  // why status is review, e.g. "doc_number missing"
   std::string archive_sha256;  // hash of the archived original file (== sha256 unless split)
   std::vector<Field> fields;
   std::vector<PageRecord> pages;

@@ -1,0 +1,40 @@
+// How a command plugs into the `sohoa` program. Each command lives in its own
+// cli/cmd_*.cpp file and exposes one add_*_command function, called from
+// main.cpp.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace sohoa::cli {
+
+// SPEC exit codes.
+enum Exit : int { kOk = 0, kUsage = 1, kFatal = 2, kPartial = 3 };
+
+// Bad usage or a bad input file: reported on one line, exit 1.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The command's body, run after parsing; returns the exit code. Exceptions:
+// UsageError and storage::InputError give 1, storage::StorageError gives 2.
+using Action = std::function<int()>;
+
+// Adds `--db PATH` to a subcommand: default $SOHOA_DB, else ./sohoa.db.
+void add_db_option(CLI::App& command, std::filesystem::path& db_path);
+
+// Prints one problem line to stderr: "sohoa: <message>".
+void report_error(const std::string& message);
+
+// Each add_*_command creates its subcommand under `root` and sets `action`
+// when that subcommand is the one parsed.
+void add_units_command(CLI::App& root, Action& action);
+void add_ingest_command(CLI::App& root, Action& action);
+void add_show_command(CLI::App& root, Action& action);
+void add_search_command(CLI::App& root, Action& action);
+
+}  // namespace sohoa::cli
