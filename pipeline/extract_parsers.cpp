@@ -162,6 +162,21 @@ const std::regex& date_regex() {
   return re;
 }
 
+// A number without a symbol, such as a household business registration
+// number ("45A8012345"): digits with at most two letters.
+std::optional<Parsed> registration_number(const std::string& compact) {
+  if (compact.size() < 6 || !is_digit_like(compact[0])) return std::nullopt;
+  int letters = 0;
+  for (char c : compact) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) return std::nullopt;
+    if (!is_digit_like(c)) ++letters;
+  }
+  if (letters > 2) return std::nullopt;
+  Parsed out{repair_digits(compact), 0.85};
+  if (out.value != compact) out.quality = 0.75;
+  return out;
+}
+
 int to_int(std::string_view digits) {
   int v = 0;
   for (char c : digits) v = v * 10 + (repaired_digit(c) - '0');
@@ -283,7 +298,7 @@ std::optional<Parsed> normalize_doc_number(std::string_view raw) {
   }
   compact = trim(compact, ".,;:");
   std::vector<std::string> parts = split(compact, '/');
-  if (parts.size() < 2) return std::nullopt;
+  if (parts.size() < 2) return registration_number(compact);
   Parsed out;
   // The number: digits, maybe one letter ("12a").
   std::string number = parts[0];

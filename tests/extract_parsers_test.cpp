@@ -36,12 +36,16 @@ TEST(DocNumber, ReadsDamagedVariants) {
       {"Số: 07/TB-UBND", "07/TB-UBND"},
       {"Số; 88/HĐND", "88/HĐND"},
       {"Số: 12a/QĐ-UBND", "12a/QĐ-UBND"},
+      {"Số: 45A8012345", "45A8012345"},
+      {"Số: 45A8O12345", "45A8012345"},
+      {"Số lượng lao động: 3", nullptr},
       {"Số nhà 12", nullptr},
       {"Số điện thoại: 0905123456", nullptr},
       {"Sohoa 12/AB", nullptr},
       {"Về việc cấp giấy phép", nullptr},
       {"Số: /QĐ-UBND", nullptr},
       {"Số: 392", nullptr},
+      {"Số: 39", nullptr},
   };
   for (const Case& c : cases) {
     auto got = parse::doc_number(c.line);

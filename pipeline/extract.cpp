@@ -1,0 +1,534 @@
+#include "pipeline/extract.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "pipeline/extract_parsers.h"
+#include "text/vntext.h"
+
+namespace sohoa::pipeline {
+namespace {
+
+// A run of words printed together. Tesseract may read the two header
+// columns (or the footer's two columns) as one line; a wide gap between
+// words splits them again.
+struct Segment {
+  int page = 0;
+  std::string text;
+  ocr::Box box;
+  double confidence = 1.0;  // 0..1
+
+  int left() const { return box.x; }
+  int right() const { return box.x + box.w; }
+  int top() const { return box.y; }
+  int bottom() const { return box.y + box.h; }
+  double centre() const { return box.x + box.w / 2.0; }
+  int height() const { return std::max(1, box.h); }
+};
+
+struct PageGeometry {
+  double width = 1;
+  double height = 1;
+};
+
+ocr::Box unite(const ocr::Box& a, const ocr::Box& b) {
+  int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+  int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+int median_height(const std::vector<ocr::Word>& words) {
+  std::vector<int> h;
+  for (const auto& w : words) h.push_back(w.box.h);
+  std::nth_element(h.begin(), h.begin() + h.size() / 2, h.end());
+  return std::max(1, h[h.size() / 2]);
+}
+
+void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Word>& words,
+                 std::size_t from, std::size_t to) {
+  Segment s;
+  s.page = page;
+  s.box = words[from].box;
+  double confidence = 0;
+  for (std::size_t i = from; i < to; ++i) {
+    s.text += (i > from ? " " : "") + words[i].text;
+    s.box = unite(s.box, words[i].box);
+    confidence += words[i].confidence;
+  }
+  s.text = parse::clean(s.text);
+  s.confidence = confidence / static_cast<double>(to - from) / 100.0;
+  if (!s.text.empty()) out.push_back(std::move(s));
+}
+
+void split_line(std::vector<Segment>& out, int page, const ocr::Line& line) {
+  if (line.words.empty()) {
+    std::string t = parse::clean(line.text);
+    if (!t.empty()) out.push_back({page, t, line.box, 1.0});
+    return;
+  }
+  int gap_limit = std::max(2 * median_height(line.words), 40);
+  std::size_t start = 0;
+  for (std::size_t i = 1; i <= line.words.size(); ++i) {
+    bool split =
+        i == line.words.size() ||
+        line.words[i].box.x - (line.words[i - 1].box.x + line.words[i - 1].box.w) > gap_limit;
+    if (split) {
+      add_segment(out, page, line.words, start, i);
+      start = i;
+    }
+  }
+}
+
+// Reading order: top to bottom; segments on one row left to right.
+std::vector<Segment> segments_of(const ocr::PageText& text, int page) {
+  std::vector<Segment> out;
+  for (const auto& block : text.blocks) {
+    for (const auto& line : block.lines) split_line(out, page, line);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Segment& a, const Segment& b) {
+    int row = std::min(a.height(), b.height()) / 2;
+    if (std::abs(a.top() - b.top()) > row) return a.top() < b.top();
+    return a.left() < b.left();
+  });
+  return out;
+}
+
+PageGeometry geometry_of(const ocr::PageText& text, const std::vector<Segment>& segments) {
+  PageGeometry g{static_cast<double>(text.width), static_cast<double>(text.height)};
+  for (const auto& s : segments) {
+    if (text.width <= 0) g.width = std::max(g.width, static_cast<double>(s.right()));
+    if (text.height <= 0) g.height = std::max(g.height, static_cast<double>(s.bottom()));
+  }
+  return g;
+}
+
+bool has_letters(const std::string& s) {
+  std::string f = parse::AlignedText(s).folded();
+  return std::count_if(f.begin(), f.end(), [](char c) { return c >= 'a' && c <= 'z'; }) >= 2;
+}
+
+std::string folded(const std::string& s) { return parse::AlignedText(s).folded(); }
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+
+// The segment just below `s` in the same column, if it follows closely.
+const Segment* next_below(const std::vector<Segment>& segs, const Segment& s) {
+  const Segment* best = nullptr;
+  for (const auto& o : segs) {
+    if (&o == &s || o.page != s.page || o.top() <= s.top() + s.height() / 2) continue;
+    bool overlaps = o.left() < s.right() && s.left() < o.right();
+    if (!overlaps || o.top() - s.bottom() > 2 * s.height()) continue;
+    if (best == nullptr || o.top() < best->top()) best = &o;
+  }
+  return best;
+}
+
+struct Found {
+  std::string value;
+  double confidence = 0;
+};
+
+const std::vector<std::string>& known_titles() {
+  static const std::vector<std::string> titles = {"QUYẾT ĐỊNH",
+                                                  "THÔNG BÁO",
+                                                  "GIẤY PHÉP XÂY DỰNG",
+                                                  "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH",
+                                                  "TRÍCH LỤC KHAI SINH",
+                                                  "GIẤY CHỨNG NHẬN KẾT HÔN",
+                                                  "GIẤY KHAI SINH",
+                                                  "TRÍCH LỤC KẾT HÔN",
+                                                  "NGHỊ QUYẾT",
+                                                  "CHỈ THỊ",
+                                                  "KẾ HOẠCH",
+                                                  "BÁO CÁO",
+                                                  "TỜ TRÌNH",
+                                                  "CÔNG VĂN",
+                                                  "GIẤY XÁC NHẬN",
+                                                  "GIẤY MỜI",
+                                                  "BIÊN BẢN",
+                                                  "HƯỚNG DẪN",
+                                                  "QUY ĐỊNH",
+                                                  "GIẤY CHỨNG NHẬN",
+                                                  "GIẤY ỦY QUYỀN",
+                                                  "TRÍCH LỤC KHAI TỬ",
+                                                  "GIẤY PHÉP",
+                                                  "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN"};
+  return titles;
+}
+
+const std::vector<std::string>& known_roles() {
+  static const std::vector<std::string> roles = {"CHỦ TỊCH",
+                                                 "PHÓ CHỦ TỊCH",
+                                                 "TRƯỞNG PHÒNG",
+                                                 "PHÓ TRƯỞNG PHÒNG",
+                                                 "GIÁM ĐỐC",
+                                                 "PHÓ GIÁM ĐỐC",
+                                                 "CHÁNH VĂN PHÒNG",
+                                                 "PHÓ CHÁNH VĂN PHÒNG",
+                                                 "TRƯỞNG BAN",
+                                                 "PHÓ TRƯỞNG BAN",
+                                                 "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH",
+                                                 "BÍ THƯ",
+                                                 "TRƯỞNG CÔNG AN"};
+  return roles;
+}
+
+// The lexicon entry `read` is an OCR reading of, when one is close enough.
+std::optional<std::string> closest(const std::vector<std::string>& lexicon,
+                                   const std::string& read) {
+  std::string f = folded(read);
+  int best = 1 << 30;
+  const std::string* winner = nullptr;
+  bool tie = false;
+  for (const auto& entry : lexicon) {
+    int d = parse::edit_distance(f, folded(entry));
+    if (d < best) {
+      best = d;
+      winner = &entry;
+      tie = false;
+    } else if (d == best) {
+      tie = true;
+    }
+  }
+  int allowed = std::max<int>(1, static_cast<int>(f.size()) / 8);
+  if (winner == nullptr || tie || best > allowed) return std::nullopt;
+  return *winner;
+}
+
+double mean_confidence(const std::vector<const Segment*>& segs) {
+  if (segs.empty()) return 0;
+  double sum = 0;
+  for (const auto* s : segs) sum += s->confidence;
+  return sum / static_cast<double>(segs.size());
+}
+
+std::string join_texts(const std::vector<const Segment*>& segs) {
+  std::string out;
+  for (const auto* s : segs) out += (out.empty() ? "" : " ") + s->text;
+  return parse::clean(out);
+}
+
+class DocumentReader {
+ public:
+  DocumentReader(const std::vector<ocr::PageText>& pages, const UnitResolver& resolver)
+      : resolver_(resolver) {
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+      auto segs = segments_of(pages[p], static_cast<int>(p));
+      geometry_.push_back(geometry_of(pages[p], segs));
+      pages_.push_back(std::move(segs));
+    }
+  }
+
+  void read(Extraction& out, const std::string& station_unit) {
+    if (pages_.empty()) return;
+    read_header();
+    read_title();
+    read_signer();
+    read_citizen_ids();
+    read_dossier_code();
+    resolve_unit(out, station_unit);
+    emit(out);
+  }
+
+ private:
+  const std::vector<Segment>& first() const { return pages_.front(); }
+  const PageGeometry& first_geometry() const { return geometry_.front(); }
+
+  void read_header() {
+    const PageGeometry& g = first_geometry();
+    for (const auto& s : first()) {
+      if (s.top() > 0.45 * g.height) break;
+      if (!number_segment_ && s.centre() < 0.55 * g.width) {
+        if (auto n = parse::doc_number(s.text)) {
+          number_segment_ = &s;
+          fields_["doc_number"] = {n->value, s.confidence * n->quality};
+        }
+      }
+      if (!date_segment_ && s.centre() > 0.55 * g.width) read_date_at(s, true);
+    }
+    if (!date_segment_) read_date_anywhere();
+    read_authority();
+  }
+
+  // `header`: in the right column under the motto, where Decree 30 puts it;
+  // elsewhere the line must read "PLACE, ngày …".
+  bool read_date_at(const Segment& s, bool header) {
+    std::optional<parse::DateLine> d = parse::date_line(s.text);
+    double confidence = s.confidence;
+    if (!d && parse::starts_date(s.text)) {
+      // A date split across lines.
+      if (const Segment* next = next_below(pages_[s.page], s)) {
+        d = parse::date_line(s.text + " " + next->text);
+        confidence = std::min(confidence, next->confidence);
+      }
+    }
+    if (!d) return false;
+    std::size_t place_words = std::count(d->place.begin(), d->place.end(), ' ') + 1;
+    if (place_words > 5 || (!header && d->place.empty())) return false;
+    date_segment_ = &s;
+    fields_["issued_date"] = {d->iso, confidence * d->quality};
+    if (!d->place.empty()) {
+      std::string canonical = resolver_.canonical_place(d->place);
+      fields_["place"] = {canonical.empty() ? d->place : canonical,
+                          confidence * (canonical.empty() ? 0.8 : 1.0)};
+    }
+    return true;
+  }
+
+  // Certificates may carry the date above the signature instead: the last
+  // "PLACE, ngày …" line of the document.
+  void read_date_anywhere() {
+    for (auto p = pages_.rbegin(); p != pages_.rend() && !date_segment_; ++p) {
+      for (auto s = p->rbegin(); s != p->rend(); ++s) {
+        if (read_date_at(*s, false)) break;
+      }
+    }
+  }
+
+  void read_authority() {
+    const PageGeometry& g = first_geometry();
+    double limit = number_segment_ ? number_segment_->top() - number_segment_->height() * 0.3
+                   : date_segment_ ? date_segment_->top() - date_segment_->height() * 0.3
+                                   : 0.2 * g.height;
+    std::vector<const Segment*> lines;
+    for (const auto& s : first()) {
+      if (s.top() >= limit) break;
+      if (s.centre() < 0.47 * g.width && has_letters(s.text) && parse::is_capitals(s.text)) {
+        lines.push_back(&s);
+      }
+    }
+    lines = without_parent_line(lines);
+    if (lines.empty()) return;
+    authority_read_ = join_texts(lines);
+    authority_confidence_ = mean_confidence(lines);
+  }
+
+  // "UBND HUYỆN TÂY HÒA" above "ỦY BAN NHÂN DÂN / XÃ HÒA ĐỒNG" names the
+  // parent body, not the issuer.
+  static std::vector<const Segment*> without_parent_line(std::vector<const Segment*> lines) {
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      std::string f = folded(lines[i]->text);
+      bool body = parse::edit_distance(f.substr(0, 15), "uy ban nhan dan") <= 3;
+      if (body) return {lines.begin() + static_cast<long>(i), lines.end()};
+    }
+    while (lines.size() > 1 && starts_with(folded(lines.front()->text), "ubnd")) {
+      lines.erase(lines.begin());
+    }
+    return lines;
+  }
+
+  double header_bottom() const {
+    double bottom = 0;
+    for (const Segment* s : {number_segment_, date_segment_}) {
+      if (s && s->page == 0) bottom = std::max(bottom, static_cast<double>(s->bottom()));
+    }
+    if (bottom == 0) bottom = 0.18 * first_geometry().height;
+    return bottom;
+  }
+
+  void read_title() {
+    const PageGeometry& g = first_geometry();
+    double below = header_bottom();
+    const auto& segs = first();
+    std::size_t i = 0;
+    for (; i < segs.size(); ++i) {
+      const Segment& s = segs[i];
+      if (s.top() <= below - s.height() / 2) continue;
+      if (s.centre() > 0.3 * g.width && s.centre() < 0.72 * g.width && has_letters(s.text) &&
+          parse::is_capitals(s.text)) {
+        break;
+      }
+    }
+    if (i == segs.size()) return;
+    std::vector<const Segment*> title = {&segs[i]};
+    std::size_t j = i + 1;
+    for (; j < segs.size(); ++j) {
+      const Segment& s = segs[j];
+      const Segment& prev = *title.back();
+      bool follows = s.top() - prev.bottom() < 1.5 * prev.height() &&
+                     std::abs(s.centre() - prev.centre()) < 0.08 * g.width;
+      if (!follows || !parse::is_capitals(s.text)) break;
+      title.push_back(&s);
+    }
+    std::string read = join_texts(title);
+    std::optional<std::string> known = closest(known_titles(), read);
+    fields_["doc_type"] = {known.value_or(read), mean_confidence(title) * (known ? 1.0 : 0.8)};
+    read_subject(j, *title.back(), title.front()->centre());
+  }
+
+  // Centred lines right under the title, not in capitals: the trích yếu.
+  void read_subject(std::size_t from, const Segment& title_end, double centre) {
+    const PageGeometry& g = first_geometry();
+    const auto& segs = first();
+    double widest = 0;
+    for (const auto& s : segs) widest = std::max(widest, static_cast<double>(s.box.w));
+    std::vector<const Segment*> subject;
+    const Segment* prev = &title_end;
+    for (std::size_t j = from; j < segs.size(); ++j) {
+      const Segment& s = segs[j];
+      bool follows = s.top() - prev->bottom() < 1.6 * prev->height();
+      bool centred = std::abs(s.centre() - centre) < 0.04 * g.width && s.box.w < 0.9 * widest;
+      if (!follows || !centred || parse::is_capitals(s.text)) break;
+      subject.push_back(&s);
+      prev = &s;
+    }
+    if (!subject.empty()) fields_["subject"] = {join_texts(subject), mean_confidence(subject)};
+  }
+
+  static bool is_role_line(const Segment& s) {
+    if (!parse::is_capitals(s.text) || !has_letters(s.text)) return false;
+    if (parse::has_signing_prefix(s.text)) return true;
+    std::string f = folded(s.text);
+    for (const char* word : {"chu tich", "truong", "giam doc", "bi thu", "cong chuc"}) {
+      if (f.find(word) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  void read_signer() {
+    for (std::size_t p = pages_.size(); p-- > 0;) {
+      const auto& segs = pages_[p];
+      const PageGeometry& g = geometry_[p];
+      const Segment* role = nullptr;
+      for (const auto& s : segs) {
+        if (s.centre() > 0.58 * g.width && is_role_line(s)) role = &s;
+      }
+      if (!role) continue;
+      std::string role_text = parse::strip_signing_prefix(role->text);
+      std::optional<std::string> known = closest(known_roles(), role_text);
+      fields_["signer_role"] = {known.value_or(role_text), role->confidence * (known ? 1 : 0.8)};
+      read_signer_name(segs, g, *role);
+      return;
+    }
+  }
+
+  void read_signer_name(const std::vector<Segment>& segs, const PageGeometry& g,
+                        const Segment& role) {
+    for (const auto& s : segs) {
+      if (s.top() <= role.bottom() || s.top() - role.bottom() > 10 * role.height()) continue;
+      if (s.centre() < 0.5 * g.width) continue;
+      if (parse::looks_like_person_name(s.text)) {
+        fields_["signer"] = {s.text, s.confidence};
+        return;
+      }
+    }
+  }
+
+  void read_citizen_ids() {
+    std::vector<std::string> ids;
+    double confidence = 1.0;
+    for (const auto& segs : pages_) {
+      for (std::size_t i = 0; i < segs.size(); ++i) {
+        if (!parse::mentions_citizen_id(segs[i].text)) continue;
+        std::string next = i + 1 < segs.size() ? segs[i + 1].text : "";
+        for (const auto& id : parse::citizen_ids(segs[i].text, next)) {
+          if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+          confidence = std::min(confidence, segs[i].confidence);
+        }
+      }
+    }
+    if (!ids.empty()) fields_["citizen_ids"] = {nlohmann::json(ids).dump(), confidence};
+  }
+
+  void read_dossier_code() {
+    for (const auto& segs : pages_) {
+      for (const auto& s : segs) {
+        if (auto code = parse::dossier_code(s.text)) {
+          fields_["dossier_code"] = {code->value, s.confidence * code->quality};
+          return;
+        }
+      }
+    }
+  }
+
+  void resolve_unit(Extraction& out, const std::string& station_unit) {
+    std::string date = fields_.count("issued_date") ? fields_["issued_date"].value : "";
+    std::string place = fields_.count("place") ? fields_["place"].value : "";
+    UnitMatch m = resolver_.resolve(authority_read_, place, date);
+    if (!authority_read_.empty()) {
+      bool canonical = !m.canonical_authority.empty();
+      fields_["authority"] = {
+          canonical ? m.canonical_authority : authority_read_,
+          canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
+    }
+    out.issuer_unit = station_unit;
+    switch (m.kind) {
+      case UnitMatch::Kind::kResolved:
+        out.issuer_unit = m.code;
+        break;
+      case UnitMatch::Kind::kAmbiguous:
+        out.review_reasons.push_back("issuer ambiguous");
+        break;
+      case UnitMatch::Kind::kNotValid:
+        out.review_reasons.push_back("issuer not valid at issued_date");
+        break;
+      case UnitMatch::Kind::kUnknown:
+        break;
+    }
+  }
+
+  void emit(Extraction& out) {
+    for (const auto& name : storage::metadata_field_names()) {
+      auto it = fields_.find(name);
+      if (it == fields_.end()) continue;
+      double c = std::clamp(it->second.confidence, 0.0, 1.0);
+      out.fields.push_back({name, it->second.value, std::round(c * 1000) / 1000});
+    }
+  }
+
+  const UnitResolver& resolver_;
+  std::vector<std::vector<Segment>> pages_;
+  std::vector<PageGeometry> geometry_;
+  const Segment* number_segment_ = nullptr;
+  const Segment* date_segment_ = nullptr;
+  std::string authority_read_;
+  double authority_confidence_ = 0;
+  std::map<std::string, Found> fields_;
+};
+
+void add_review_reasons(Extraction& out) {
+  std::vector<std::string> reasons;
+  for (const auto& name : required_fields()) {
+    const storage::Field* f = out.field(name);
+    if (f == nullptr) {
+      reasons.push_back(name + " missing");
+    } else if (f->confidence < kReviewThreshold) {
+      reasons.push_back(name + " low confidence");
+    }
+  }
+  out.review_reasons.insert(out.review_reasons.begin(), reasons.begin(), reasons.end());
+}
+
+}  // namespace
+
+const storage::Field* Extraction::field(const std::string& name) const {
+  for (const auto& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& required_fields() {
+  static const std::vector<std::string> names = {"doc_number", "issued_date", "doc_type",
+                                                 "authority"};
+  return names;
+}
+
+MetadataExtractor::MetadataExtractor(std::vector<storage::Unit> units)
+    : resolver_(std::move(units)) {}
+
+Extraction MetadataExtractor::extract(const std::vector<ocr::PageText>& pages,
+                                      const std::string& station_unit) const {
+  Extraction out;
+  DocumentReader reader(pages, resolver_);
+  reader.read(out, station_unit);
+  if (out.issuer_unit.empty()) out.issuer_unit = station_unit;
+  add_review_reasons(out);
+  return out;
+}
+
+}  // namespace sohoa::pipeline
