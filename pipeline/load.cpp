@@ -23,6 +23,9 @@ void init_vips_once() {
     // Pages are decoded once and handed on; libvips' operation cache would
     // only hold memory.
     vips_cache_set_max(0);
+    // Damage is reported through LoadError; libvips' own warnings to stderr
+    // would only repeat it, out of place.
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
   });
 }
 
