@@ -212,6 +212,23 @@ std::string join_texts(const std::vector<const Segment*>& segs) {
   return parse::clean(out);
 }
 
+void apply_unit_match(const UnitMatch& m, const std::string& station_unit, Extraction& out) {
+  out.issuer_unit = station_unit;
+  switch (m.kind) {
+    case UnitMatch::Kind::kResolved:
+      out.issuer_unit = m.code;
+      break;
+    case UnitMatch::Kind::kAmbiguous:
+      out.review_reasons.push_back("issuer ambiguous");
+      break;
+    case UnitMatch::Kind::kNotValid:
+      out.review_reasons.push_back("issuer not valid at issued_date");
+      break;
+    case UnitMatch::Kind::kUnknown:
+      break;
+  }
+}
+
 class DocumentReader {
  public:
   DocumentReader(const std::vector<ocr::PageText>& pages, const UnitResolver& resolver)
@@ -455,27 +472,14 @@ class DocumentReader {
           canonical ? m.canonical_authority : authority_read_,
           canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
     }
-    out.issuer_unit = station_unit;
-    switch (m.kind) {
-      case UnitMatch::Kind::kResolved:
-        out.issuer_unit = m.code;
-        break;
-      case UnitMatch::Kind::kAmbiguous:
-        out.review_reasons.push_back("issuer ambiguous");
-        break;
-      case UnitMatch::Kind::kNotValid:
-        out.review_reasons.push_back("issuer not valid at issued_date");
-        break;
-      case UnitMatch::Kind::kUnknown:
-        break;
-    }
+    apply_unit_match(m, station_unit, out);
   }
 
   void emit(Extraction& out) {
     for (const auto& name : storage::metadata_field_names()) {
       auto it = fields_.find(name);
       if (it == fields_.end()) continue;
-      double c = std::clamp(it->second.confidence, 0.0, 1.0);
+      double c = std::clamp(it->second.confidence, 0.0, kMaxExtractedConfidence);
       out.fields.push_back({name, it->second.value, std::round(c * 1000) / 1000});
     }
   }
@@ -520,6 +524,21 @@ const std::vector<std::string>& required_fields() {
 
 MetadataExtractor::MetadataExtractor(std::vector<storage::Unit> units)
     : resolver_(std::move(units)) {}
+
+Extraction MetadataExtractor::assess(std::vector<storage::Field> fields,
+                                     const std::string& station_unit) const {
+  Extraction out;
+  out.fields = std::move(fields);
+  auto value = [&](const char* name) {
+    const storage::Field* f = out.field(name);
+    return f ? f->value : std::string();
+  };
+  UnitMatch m = resolver_.resolve(value("authority"), value("place"), value("issued_date"));
+  apply_unit_match(m, station_unit, out);
+  if (out.issuer_unit.empty()) out.issuer_unit = station_unit;
+  add_review_reasons(out);
+  return out;
+}
 
 Extraction MetadataExtractor::extract(const std::vector<ocr::PageText>& pages,
                                       const std::string& station_unit) const {

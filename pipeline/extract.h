@@ -33,6 +33,9 @@ struct Extraction {
 // confidence, not to go to the review queue.
 const std::vector<std::string>& required_fields();
 constexpr double kReviewThreshold = 0.5;
+// Extraction never claims certainty: a field at confidence 1 was set by a
+// person (storage gives corrections confidence 1).
+constexpr double kMaxExtractedConfidence = 0.999;
 
 class MetadataExtractor {
  public:
@@ -42,6 +45,10 @@ class MetadataExtractor {
   // scanning station (fallback issuer). Thread-safe const call.
   Extraction extract(const std::vector<ocr::PageText>& pages,
                      const std::string& station_unit) const;
+
+  // The issuing unit and review reasons for fields as they stand (e.g. an
+  // extraction with a person's corrections laid over it).
+  Extraction assess(std::vector<storage::Field> fields, const std::string& station_unit) const;
 
   const UnitResolver& resolver() const { return resolver_; }
 
