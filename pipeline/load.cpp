@@ -25,7 +25,9 @@ void init_vips_once() {
     vips_cache_set_max(0);
     // Damage is reported through LoadError; libvips' own warnings to stderr
     // would only repeat it, out of place.
-    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
+    g_log_set_handler(
+        "VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {},
+        nullptr);
   });
 }
 
