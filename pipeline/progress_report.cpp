@@ -232,7 +232,8 @@ ProgressReport compute_progress(storage::Database& db, const ProgressOptions& o)
 
   int first_year = now / 10000;
   for (const storage::RegisterFact& f : facts.rows) {
-    if (group_of[static_cast<size_t>(f.unit)] >= 0) first_year = std::min(first_year, f.issued / 10000);
+    if (group_of[static_cast<size_t>(f.unit)] >= 0)
+      first_year = std::min(first_year, f.issued / 10000);
   }
   int from = o.from != 0 ? o.from : first_year;
   int to = o.to != 0 ? o.to : now / 10000;

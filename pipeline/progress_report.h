@@ -15,15 +15,15 @@
 namespace sohoa::pipeline {
 
 struct ProgressOptions {
-  std::string by = "level";      // level | unit
-  std::string level;             // keep one level; empty = all
-  std::string unit;              // keep this unit and its predecessors; empty = all
-  std::string period = "year";   // year | half | quarter
-  int from = 0;                  // first year; 0 = the register's earliest issued year
-  int to = 0;                    // last year; 0 = the year of as_of
-  std::string as_of;             // ISO or dd/mm/yyyy; empty = today
+  std::string by = "level";     // level | unit
+  std::string level;            // keep one level; empty = all
+  std::string unit;             // keep this unit and its predecessors; empty = all
+  std::string period = "year";  // year | half | quarter
+  int from = 0;                 // first year; 0 = the register's earliest issued year
+  int to = 0;                   // last year; 0 = the year of as_of
+  std::string as_of;            // ISO or dd/mm/yyyy; empty = today
   std::optional<std::filesystem::path> targets;  // CSV level,year,target_percent
-  std::string today;             // ISO; empty = the system's date (tests fix it)
+  std::string today;                             // ISO; empty = the system's date (tests fix it)
 };
 
 struct ProgressRow {

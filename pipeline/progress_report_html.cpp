@@ -13,11 +13,20 @@ std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -56,8 +65,8 @@ std::string chart_svg(const std::vector<const ProgressRow*>& rows) {
   const double plot_w = width - left - right, plot_h = height - top - bottom;
   auto y_of = [&](double percent) { return top + plot_h * (1 - percent / 100.0); };
   std::ostringstream svg;
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\""
-      << height << "\" viewBox=\"0 0 " << width << " " << height
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << " " << height
       << "\" role=\"img\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"12\">\n";
   for (int p = 0; p <= 100; p += 25) {
     double y = y_of(p);
@@ -79,7 +88,8 @@ std::string chart_svg(const std::vector<const ProgressRow*>& rows) {
           << period_label(row) << ": " << fixed1(*row.percent) << "% (" << row.digitized << "/"
           << row.valid << ")</title></rect>\n";
     }
-    svg << "<text x=\"" << cx << "\" y=\"" << (row.percent ? y_of(*row.percent) - 5 : top + plot_h - 5)
+    svg << "<text x=\"" << cx << "\" y=\""
+        << (row.percent ? y_of(*row.percent) - 5 : top + plot_h - 5)
         << "\" text-anchor=\"middle\" fill=\"#222\">" << dash_or(row.percent, "%") << "</text>\n";
     if (row.target) {
       double y = y_of(*row.target);
@@ -110,8 +120,8 @@ void unit_table(std::ostringstream& html, const ProgressReport& by_unit) {
   for (const ProgressRow& row : by_unit.rows) {
     auto name = by_unit.unit_names.find(row.unit);
     html << "<tr><td>" << escape(row.unit) << "</td><td>"
-         << escape(name != by_unit.unit_names.end() ? name->second : "") << "</td><td>"
-         << row.level << "</td><td>" << row.year << "</td>"
+         << escape(name != by_unit.unit_names.end() ? name->second : "") << "</td><td>" << row.level
+         << "</td><td>" << row.year << "</td>"
          << (by_unit.with_period ? "<td>" + row.period + "</td>" : "") << "<td>" << row.as_of
          << "</td><td class=n>" << row.valid << "</td><td class=n>" << row.digitized
          << "</td><td class=n>" << dash_or(row.percent) << "</td><td class=n>"

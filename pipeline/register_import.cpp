@@ -9,9 +9,8 @@ namespace sohoa::pipeline {
 namespace {
 
 enum Column { kUnit, kNumber, kIssued, kValidUntil, kDossier, kProcedure, kType, kTitle, kCount };
-const char* const kNames[kCount] = {"unit",         "doc_number",     "issued_date",
-                                    "valid_until",  "dossier_code",   "procedure_code",
-                                    "doc_type",     "title"};
+const char* const kNames[kCount] = {"unit",         "doc_number",     "issued_date", "valid_until",
+                                    "dossier_code", "procedure_code", "doc_type",    "title"};
 
 class RowChecker {
  public:

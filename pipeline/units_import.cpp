@@ -9,7 +9,7 @@
 namespace sohoa::pipeline {
 namespace {
 
-const std::vector<std::string> kColumns = {"code",     "name",     "level",    "parent",
+const std::vector<std::string> kColumns = {"code",       "name",     "level",    "parent",
                                            "valid_from", "valid_to", "successor"};
 
 std::string optional_date(const CsvReader& csv, int line, const std::string& column,
@@ -40,7 +40,8 @@ storage::Unit unit_from(const CsvReader& csv, const std::vector<int>& at,
   if (!u.valid_from.empty() && !u.valid_to.empty() && u.valid_to < u.valid_from) {
     throw storage::InputError(csv.where(line, "valid_to is before valid_from"));
   }
-  if (u.successor == u.code) throw storage::InputError(csv.where(line, "unit is its own successor"));
+  if (u.successor == u.code)
+    throw storage::InputError(csv.where(line, "unit is its own successor"));
   return u;
 }
 
@@ -60,8 +61,8 @@ std::vector<storage::Unit> read_units_csv(const std::filesystem::path& path,
   while (csv.next(fields, line)) {
     storage::Unit u = unit_from(csv, at, fields, line);
     if (!line_of.emplace(u.code, line).second) {
-      throw storage::InputError(csv.where(line, "unit \"" + u.code + "\" already on line " +
-                                                    std::to_string(line_of[u.code])));
+      throw storage::InputError(csv.where(
+          line, "unit \"" + u.code + "\" already on line " + std::to_string(line_of[u.code])));
     }
     units.push_back(std::move(u));
   }
@@ -71,9 +72,9 @@ std::vector<storage::Unit> read_units_csv(const std::filesystem::path& path,
   for (const auto& u : units) {
     for (const std::string* ref : {&u.parent, &u.successor}) {
       if (!ref->empty() && codes.count(*ref) == 0) {
-        throw storage::InputError(csv.where(line_of[u.code], "unknown unit \"" + *ref + "\" as " +
-                                                                 (ref == &u.parent ? "parent"
-                                                                                   : "successor")));
+        throw storage::InputError(csv.where(
+            line_of[u.code],
+            "unknown unit \"" + *ref + "\" as " + (ref == &u.parent ? "parent" : "successor")));
       }
     }
   }
