@@ -18,7 +18,10 @@ struct Segment {
   int page = 0;
   std::string text;
   ocr::Box box;
-  double confidence = 1.0;  // 0..1
+  double confidence = 1.0;  // 0..1, mean over the words
+  // Lowest confidence of a word holding a digit: a number is only as sure as
+  // its worst-read digit; 1 when none.
+  double digit_confidence = 1.0;
 
   int left() const { return box.x; }
   int right() const { return box.x + box.w; }
@@ -46,6 +49,10 @@ int median_height(const std::vector<ocr::Word>& words) {
   return std::max(1, h[h.size() / 2]);
 }
 
+bool has_digit(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Word>& words,
                  std::size_t from, std::size_t to) {
   Segment s;
@@ -56,27 +63,72 @@ void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Wor
     s.text += (i > from ? " " : "") + words[i].text;
     s.box = unite(s.box, words[i].box);
     confidence += words[i].confidence;
+    if (has_digit(words[i].text)) {
+      s.digit_confidence = std::min(s.digit_confidence, words[i].confidence / 100.0);
+    }
   }
   s.text = parse::clean(s.text);
   s.confidence = confidence / static_cast<double>(to - from) / 100.0;
   if (!s.text.empty()) out.push_back(std::move(s));
 }
 
+// Specks and rules read as "_", "-", "ˆ" at low confidence; kept, they
+// would bridge the gap between two columns.
+bool is_noise(const ocr::Word& w) {
+  if (w.confidence >= 50) return false;
+  std::string f = parse::AlignedText(w.text).folded();
+  return std::none_of(f.begin(), f.end(),
+                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
+
 void split_line(std::vector<Segment>& out, int page, const ocr::Line& line) {
-  if (line.words.empty()) {
-    std::string t = parse::clean(line.text);
-    if (!t.empty()) out.push_back({page, t, line.box, 1.0});
+  std::vector<ocr::Word> words;
+  for (const auto& w : line.words) {
+    if (!is_noise(w)) words.push_back(w);
+  }
+  if (words.empty()) {
+    std::string t = line.words.empty() ? parse::clean(line.text) : "";
+    if (!t.empty()) out.push_back({page, t, line.box, 1.0, 1.0});
     return;
   }
-  int gap_limit = std::max(2 * median_height(line.words), 40);
+  int gap_limit = std::max(2 * median_height(words), 40);
   std::size_t start = 0;
-  for (std::size_t i = 1; i <= line.words.size(); ++i) {
+  for (std::size_t i = 1; i <= words.size(); ++i) {
     bool split =
-        i == line.words.size() ||
-        line.words[i].box.x - (line.words[i - 1].box.x + line.words[i - 1].box.w) > gap_limit;
+        i == words.size() || words[i].box.x - (words[i - 1].box.x + words[i - 1].box.w) > gap_limit;
     if (split) {
-      add_segment(out, page, line.words, start, i);
+      add_segment(out, page, words, start, i);
       start = i;
+    }
+  }
+}
+
+bool same_row(const Segment& a, const Segment& b) {
+  int overlap = std::min(a.bottom(), b.bottom()) - std::max(a.top(), b.top());
+  return overlap * 5 >= std::min(a.height(), b.height()) * 2;
+}
+
+// Tesseract breaks a slightly skewed line into pieces; a piece that starts
+// right where another ends, on the same row, continues it.
+void join_row_fragments(std::vector<Segment>& segs) {
+  for (bool joined = true; joined;) {
+    joined = false;
+    for (std::size_t i = 0; i < segs.size() && !joined; ++i) {
+      for (std::size_t j = 0; j < segs.size() && !joined; ++j) {
+        Segment& a = segs[i];
+        const Segment& b = segs[j];
+        int gap = b.left() - a.right();
+        int limit = std::min(a.height(), b.height()) * 3 / 2;
+        if (i == j || gap < -10 || gap > limit || !same_row(a, b)) continue;
+        double words_a = static_cast<double>(std::count(a.text.begin(), a.text.end(), ' ') + 1);
+        double words_b = static_cast<double>(std::count(b.text.begin(), b.text.end(), ' ') + 1);
+        a.confidence = (a.confidence * words_a + b.confidence * words_b) / (words_a + words_b);
+        a.digit_confidence = std::min(a.digit_confidence, b.digit_confidence);
+        a.text += " " + b.text;
+        a.box = unite(a.box, b.box);
+        segs.erase(segs.begin() + static_cast<long>(j));
+        joined = true;
+      }
     }
   }
 }
@@ -87,6 +139,7 @@ std::vector<Segment> segments_of(const ocr::PageText& text, int page) {
   for (const auto& block : text.blocks) {
     for (const auto& line : block.lines) split_line(out, page, line);
   }
+  join_row_fragments(out);
   std::stable_sort(out.begin(), out.end(), [](const Segment& a, const Segment& b) {
     int row = std::min(a.height(), b.height()) / 2;
     if (std::abs(a.top() - b.top()) > row) return a.top() < b.top();
@@ -178,8 +231,9 @@ const std::vector<std::string>& known_roles() {
 }
 
 // The lexicon entry `read` is an OCR reading of, when one is close enough.
-std::optional<std::string> closest(const std::vector<std::string>& lexicon,
-                                   const std::string& read) {
+// `share`: the fold may differ from the entry in one character per `share`.
+std::optional<std::string> closest(const std::vector<std::string>& lexicon, const std::string& read,
+                                   int share = 8) {
   std::string f = folded(read);
   int best = 1 << 30;
   const std::string* winner = nullptr;
@@ -194,7 +248,7 @@ std::optional<std::string> closest(const std::vector<std::string>& lexicon,
       tie = true;
     }
   }
-  int allowed = std::max<int>(1, static_cast<int>(f.size()) / 8);
+  int allowed = std::max<int>(share <= 4 ? 2 : 1, static_cast<int>(f.size()) / share);
   if (winner == nullptr || tie || best > allowed) return std::nullopt;
   return *winner;
 }
@@ -229,6 +283,22 @@ void apply_unit_match(const UnitMatch& m, const std::string& station_unit, Extra
   }
 }
 
+// `date_confidence`: how sure the date is; a unit that only the date tells
+// apart from another of the same name is doubtful when the date is.
+UnitMatch resolve_issuer(const UnitResolver& resolver, const std::string& authority,
+                         const std::string& place, const std::string& date,
+                         double date_confidence, const std::string& station_unit,
+                         Extraction& out) {
+  UnitMatch m = resolver.resolve(authority, place, date);
+  apply_unit_match(m, station_unit, out);
+  bool date_doubtful = !date.empty() && date_confidence < kReviewThreshold;
+  if (date_doubtful && m.kind == UnitMatch::Kind::kResolved &&
+      resolver.resolve(authority, place, "").kind == UnitMatch::Kind::kAmbiguous) {
+    out.review_reasons.push_back("issuer ambiguous");
+  }
+  return m;
+}
+
 class DocumentReader {
  public:
   DocumentReader(const std::vector<ocr::PageText>& pages, const UnitResolver& resolver)
@@ -247,6 +317,7 @@ class DocumentReader {
     read_signer();
     read_citizen_ids();
     read_dossier_code();
+    corroborate_date();
     resolve_unit(out, station_unit);
     emit(out);
   }
@@ -262,7 +333,8 @@ class DocumentReader {
       if (!number_segment_ && s.centre() < 0.55 * g.width) {
         if (auto n = parse::doc_number(s.text)) {
           number_segment_ = &s;
-          fields_["doc_number"] = {n->value, s.confidence * n->quality};
+          fields_["doc_number"] = {n->value,
+                                   std::min(s.confidence, s.digit_confidence) * n->quality};
         }
       }
       if (!date_segment_ && s.centre() > 0.55 * g.width) read_date_at(s, true);
@@ -275,12 +347,12 @@ class DocumentReader {
   // elsewhere the line must read "PLACE, ngày …".
   bool read_date_at(const Segment& s, bool header) {
     std::optional<parse::DateLine> d = parse::date_line(s.text);
-    double confidence = s.confidence;
+    double confidence = std::min(s.confidence, s.digit_confidence);
     if (!d && parse::starts_date(s.text)) {
       // A date split across lines.
       if (const Segment* next = next_below(pages_[s.page], s)) {
         d = parse::date_line(s.text + " " + next->text);
-        confidence = std::min(confidence, next->confidence);
+        confidence = std::min({confidence, next->confidence, next->digit_confidence});
       }
     }
     if (!d) return false;
@@ -406,32 +478,37 @@ class DocumentReader {
     return false;
   }
 
+  // The signer block, bottom right of the last page that has one: role
+  // lines in capitals ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ
+  // TỊCH"), the signature, then the name.
   void read_signer() {
     for (std::size_t p = pages_.size(); p-- > 0;) {
       const auto& segs = pages_[p];
       const PageGeometry& g = geometry_[p];
-      const Segment* role = nullptr;
+      auto in_column = [&](const Segment& s) { return s.centre() > 0.58 * g.width; };
+      const Segment* name = nullptr;
       for (const auto& s : segs) {
-        if (s.centre() > 0.58 * g.width && is_role_line(s)) role = &s;
+        if (in_column(s) && parse::looks_like_person_name(s.text)) name = &s;
       }
-      if (!role) continue;
-      std::string role_text = parse::strip_signing_prefix(role->text);
-      std::optional<std::string> known = closest(known_roles(), role_text);
-      fields_["signer_role"] = {known.value_or(role_text), role->confidence * (known ? 1 : 0.8)};
-      read_signer_name(segs, g, *role);
+      const Segment* role = nullptr;
+      bool block_above_name = false;
+      for (const auto& s : segs) {
+        if (!in_column(s) || !parse::is_capitals(s.text) || !has_letters(s.text)) continue;
+        if (name && (s.top() >= name->top() || name->top() - s.bottom() > 8 * s.height())) continue;
+        if (!name && !is_role_line(s)) continue;
+        block_above_name = true;
+        // "TM. ỦY BAN NHÂN DÂN" names the body signed for, not a role.
+        if (starts_with(folded(s.text), "tm") && parse::has_signing_prefix(s.text)) continue;
+        role = &s;
+      }
+      if (!block_above_name) continue;
+      if (role) {
+        std::string role_text = parse::strip_signing_prefix(role->text);
+        std::optional<std::string> known = closest(known_roles(), role_text, 4);
+        fields_["signer_role"] = {known.value_or(role_text), role->confidence * (known ? 1 : 0.8)};
+      }
+      if (name) fields_["signer"] = {name->text, name->confidence};
       return;
-    }
-  }
-
-  void read_signer_name(const std::vector<Segment>& segs, const PageGeometry& g,
-                        const Segment& role) {
-    for (const auto& s : segs) {
-      if (s.top() <= role.bottom() || s.top() - role.bottom() > 10 * role.height()) continue;
-      if (s.centre() < 0.5 * g.width) continue;
-      if (parse::looks_like_person_name(s.text)) {
-        fields_["signer"] = {s.text, s.confidence};
-        return;
-      }
     }
   }
 
@@ -441,7 +518,10 @@ class DocumentReader {
     for (const auto& segs : pages_) {
       for (std::size_t i = 0; i < segs.size(); ++i) {
         if (!parse::mentions_citizen_id(segs[i].text)) continue;
-        std::string next = i + 1 < segs.size() ? segs[i + 1].text : "";
+        // The number may follow on the next line, or two pieces later when
+        // a skewed line was read in fragments.
+        std::string next;
+        for (std::size_t k = i + 1; k < segs.size() && k <= i + 2; ++k) next += segs[k].text + " ";
         for (const auto& id : parse::citizen_ids(segs[i].text, next)) {
           if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
           confidence = std::min(confidence, segs[i].confidence);
@@ -462,17 +542,61 @@ class DocumentReader {
     }
   }
 
+  // Other dates the document prints that equal its issue date in practice:
+  // the date in the dossier code and the registration date of civil status
+  // extracts.
+  std::vector<std::string> corroborating_dates() const {
+    std::vector<std::string> dates;
+    auto code = fields_.find("dossier_code");
+    if (code != fields_.end()) {
+      if (auto d = parse::dossier_date(code->second.value)) dates.push_back(*d);
+    }
+    for (const auto& segs : pages_) {
+      for (const auto& s : segs) {
+        if (auto d = parse::registration_date(s.text)) dates.push_back(*d);
+      }
+    }
+    return dates;
+  }
+
+  // A doubtfully read issue date (a digit misread, or none) that agrees in
+  // two of day, month and year with a date printed elsewhere is that date.
+  void corroborate_date() {
+    auto it = fields_.find("issued_date");
+    if (it != fields_.end() && it->second.confidence >= 0.6) return;
+    std::vector<std::string> others = corroborating_dates();
+    if (others.empty()) return;
+    if (it == fields_.end()) {
+      fields_["issued_date"] = {others.front(), 0.4};  // not printed as such: a person checks
+      return;
+    }
+    const std::string& read = it->second.value;  // YYYY-MM-DD
+    for (const auto& other : others) {
+      int agree = (read.substr(0, 4) == other.substr(0, 4)) +
+                  (read.substr(5, 2) == other.substr(5, 2)) +
+                  (read.substr(8, 2) == other.substr(8, 2));
+      if (agree == 3) {
+        it->second.confidence = std::max(it->second.confidence, 0.8);
+        return;
+      }
+      if (agree == 2) {
+        it->second = {other, 0.6};
+        return;
+      }
+    }
+  }
+
   void resolve_unit(Extraction& out, const std::string& station_unit) {
-    std::string date = fields_.count("issued_date") ? fields_["issued_date"].value : "";
+    Found date = fields_.count("issued_date") ? fields_["issued_date"] : Found{};
     std::string place = fields_.count("place") ? fields_["place"].value : "";
-    UnitMatch m = resolver_.resolve(authority_read_, place, date);
+    UnitMatch m = resolve_issuer(resolver_, authority_read_, place, date.value, date.confidence,
+                                 station_unit, out);
     if (!authority_read_.empty()) {
       bool canonical = !m.canonical_authority.empty();
       fields_["authority"] = {
           canonical ? m.canonical_authority : authority_read_,
           canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
     }
-    apply_unit_match(m, station_unit, out);
   }
 
   void emit(Extraction& out) {
@@ -533,8 +657,9 @@ Extraction MetadataExtractor::assess(std::vector<storage::Field> fields,
     const storage::Field* f = out.field(name);
     return f ? f->value : std::string();
   };
-  UnitMatch m = resolver_.resolve(value("authority"), value("place"), value("issued_date"));
-  apply_unit_match(m, station_unit, out);
+  const storage::Field* date = out.field("issued_date");
+  resolve_issuer(resolver_, value("authority"), value("place"), value("issued_date"),
+                 date ? date->confidence : 0, station_unit, out);
   if (out.issuer_unit.empty()) out.issuer_unit = station_unit;
   add_review_reasons(out);
   return out;

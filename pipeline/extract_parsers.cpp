@@ -69,6 +69,8 @@ const std::array<char, kFoldTableSize>& fold_table() {
     }
     for (char32_t dash : {0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015}) t[dash] = '-';
     t[0x00A0] = ' ';
+    t[0x00A7] = 's';  // "§ố:": Tesseract's reading of a bold "Số:"
+    t['$'] = 's';
     return t;
   }();
   return table;
@@ -158,7 +160,7 @@ const std::set<std::string>& known_symbol_parts() {
 
 const std::regex& date_regex() {
   static const std::regex re(
-      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oil|]{1,2})[\s.,]*(th[a-z]{1,3}g)[\s.,:]*([0-9oil|]{1,2})[\s.,]*(n[a-z]{1,2}m)[\s.,:]*([0-9oil|]{4}))");
+      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oil|]{1,2})[\s.,]*(th[a-z]{1,3}g)[\s.,:]*([0-9oil|]{1,2})[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*([0-9oil|]{4}))");
   return re;
 }
 
@@ -446,6 +448,23 @@ std::optional<Parsed> dossier_code(std::string_view line) {
   }
   out.value = code;
   return out;
+}
+
+std::optional<std::string> dossier_date(std::string_view code) {
+  static const std::regex re(R"(-(\d{2})(\d{2})(\d{2})-)");
+  std::string c(code);
+  std::smatch m;
+  if (!std::regex_search(c, m, re)) return std::nullopt;
+  return iso_date(m.str(3) + "/" + m.str(2) + "/20" + m.str(1));
+}
+
+std::optional<std::string> registration_date(std::string_view line) {
+  static const std::regex re(R"(dang ky\s*:?\s*([0-9oil|]{1,2})/([0-9oil|]{1,2})/([0-9oil|]{4}))");
+  AlignedText text(clean(line));
+  std::smatch m;
+  if (!std::regex_search(text.folded(), m, re)) return std::nullopt;
+  return iso_date(repair_digits(m.str(1)) + "/" + repair_digits(m.str(2)) + "/" +
+                  repair_digits(m.str(3)));
 }
 
 bool is_capitals(std::string_view line) {

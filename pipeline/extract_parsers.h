@@ -78,6 +78,13 @@ bool mentions_citizen_id(std::string_view line);
 // "Mã hồ sơ: H46.57-220603-3392" -> "H46.57-220603-3392".
 std::optional<Parsed> dossier_code(std::string_view line);
 
+// The date a one-stop-shop dossier code carries ("H46.57-220603-3392" ->
+// "2022-06-03"), when it has one.
+std::optional<std::string> dossier_date(std::string_view code);
+
+// "Ngày, tháng, năm đăng ký: 05/08/2024" -> "2024-08-05".
+std::optional<std::string> registration_date(std::string_view line);
+
 // Share of letters that are capitals is high (at least two letters).
 bool is_capitals(std::string_view line);
 
