@@ -49,6 +49,17 @@ int median_height(const std::vector<ocr::Word>& words) {
   return std::max(1, h[h.size() / 2]);
 }
 
+// Rule and speck marks OCR glues to the ends of a line ("_Về việc",
+// "'THÔNG BÁO -").
+std::string trim_specks(const std::string& text) {
+  static const std::string kSpecks = "_-'\"`~|*^.,:;!¬— ";
+  std::size_t b = text.find_first_not_of(kSpecks);
+  if (b == std::string::npos) return {};
+  std::size_t e = text.size();
+  while (e > b && kSpecks.find(text[e - 1]) != std::string::npos) --e;
+  return text.substr(b, e - b);
+}
+
 bool has_digit(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -67,7 +78,18 @@ void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Wor
       s.digit_confidence = std::min(s.digit_confidence, words[i].confidence / 100.0);
     }
   }
-  s.text = parse::clean(s.text);
+  // Top and height from the typical word, so that one tall speck does not
+  // move the segment off its row.
+  std::vector<int> tops, heights;
+  for (std::size_t i = from; i < to; ++i) {
+    tops.push_back(words[i].box.y);
+    heights.push_back(words[i].box.h);
+  }
+  std::nth_element(tops.begin(), tops.begin() + tops.size() / 2, tops.end());
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  s.box.y = tops[tops.size() / 2];
+  s.box.h = std::max(1, heights[heights.size() / 2]);
+  s.text = trim_specks(parse::clean(s.text));
   s.confidence = confidence / static_cast<double>(to - from) / 100.0;
   if (!s.text.empty()) out.push_back(std::move(s));
 }
@@ -81,7 +103,7 @@ bool is_noise(const ocr::Word& w) {
                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
 }
 
-void split_line(std::vector<Segment>& out, int page, const ocr::Line& line) {
+void split_line(std::vector<Segment>& out, int page, const ocr::Line& line, double page_width) {
   std::vector<ocr::Word> words;
   for (const auto& w : line.words) {
     if (!is_noise(w)) words.push_back(w);
@@ -91,11 +113,18 @@ void split_line(std::vector<Segment>& out, int page, const ocr::Line& line) {
     if (!t.empty()) out.push_back({page, t, line.box, 1.0, 1.0});
     return;
   }
-  int gap_limit = std::max(2 * median_height(words), 40);
+  int height = median_height(words);
+  int gap_limit = std::max(2 * height, 40);
   std::size_t start = 0;
   for (std::size_t i = 1; i <= words.size(); ++i) {
-    bool split =
-        i == words.size() || words[i].box.x - (words[i - 1].box.x + words[i - 1].box.w) > gap_limit;
+    bool split = i == words.size();
+    if (!split) {
+      int gap_start = words[i - 1].box.x + words[i - 1].box.w;
+      int gap = words[i].box.x - gap_start;
+      // Between the header's two columns a smaller gap is enough.
+      double middle = (gap_start + gap / 2.0) / page_width;
+      split = gap > gap_limit || (gap > height * 4 / 5 && middle > 0.38 && middle < 0.56);
+    }
     if (split) {
       add_segment(out, page, words, start, i);
       start = i;
@@ -136,8 +165,9 @@ void join_row_fragments(std::vector<Segment>& segs) {
 // Reading order: top to bottom; segments on one row left to right.
 std::vector<Segment> segments_of(const ocr::PageText& text, int page) {
   std::vector<Segment> out;
+  double page_width = text.width > 0 ? text.width : 2480;
   for (const auto& block : text.blocks) {
-    for (const auto& line : block.lines) split_line(out, page, line);
+    for (const auto& line : block.lines) split_line(out, page, line, page_width);
   }
   join_row_fragments(out);
   std::stable_sort(out.begin(), out.end(), [](const Segment& a, const Segment& b) {
@@ -286,9 +316,8 @@ void apply_unit_match(const UnitMatch& m, const std::string& station_unit, Extra
 // `date_confidence`: how sure the date is; a unit that only the date tells
 // apart from another of the same name is doubtful when the date is.
 UnitMatch resolve_issuer(const UnitResolver& resolver, const std::string& authority,
-                         const std::string& place, const std::string& date,
-                         double date_confidence, const std::string& station_unit,
-                         Extraction& out) {
+                         const std::string& place, const std::string& date, double date_confidence,
+                         const std::string& station_unit, Extraction& out) {
   UnitMatch m = resolver.resolve(authority, place, date);
   apply_unit_match(m, station_unit, out);
   bool date_doubtful = !date.empty() && date_confidence < kReviewThreshold;

@@ -237,17 +237,26 @@ std::vector<std::string> ids_in(const std::string& folded, std::size_t from) {
       ++i;
       continue;
     }
-    // "054 236 051 354": groups printed with spaces.
+    // "054 236 051 354", or a gap OCR put inside: pieces adding up to 12
+    // (else 9) digits.
     std::string joined = digits;
-    std::size_t j = i + 1;
-    while (digits.size() <= 4 && j < tokens.size() && joined.size() < 12) {
+    std::size_t j = i + 1, end_nine = 0;
+    while (j < tokens.size() && joined.size() < 12) {
       std::string more = number_token(tokens[j].text);
-      if (more.empty() || more.size() > 4) break;
+      if (more.empty()) break;
       joined += more;
       ++j;
+      if (joined.size() == 9) end_nine = j;
     }
-    if (j > i + 1 && is_id_length(joined.size())) ids.push_back(joined);
-    i = j;
+    if (joined.size() == 12 && j > i + 1) {
+      ids.push_back(joined);
+      i = j;
+    } else if (end_nine != 0) {
+      ids.push_back(joined.substr(0, 9));
+      i = end_nine;
+    } else {
+      ++i;
+    }
   }
   return ids;
 }
@@ -293,12 +302,22 @@ std::optional<Parsed> doc_number(std::string_view line) {
   return normalize_doc_number(text.original(m.length(0), text.size()));
 }
 
-std::optional<Parsed> normalize_doc_number(std::string_view raw) {
-  std::string compact;
-  for (char c : raw) {
-    if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
+// "123 / QĐ-UBND Hòa Đồng, ngày…" -> "123/QĐ-UBND": spaces may sit around
+// the separators only; the next word belongs to something else.
+std::string number_part(const std::string& raw) {
+  std::string out;
+  for (const auto& w : split(raw, ' ')) {
+    if (w.empty()) continue;
+    bool continues =
+        out.empty() || out.back() == '/' || out.back() == '-' || w[0] == '/' || w[0] == '-';
+    if (!continues) break;
+    out += w;
   }
-  compact = trim(compact, ".,;:");
+  return out;
+}
+
+std::optional<Parsed> normalize_doc_number(std::string_view raw) {
+  std::string compact = trim(number_part(clean(raw)), ".,;:");
   std::vector<std::string> parts = split(compact, '/');
   if (parts.size() < 2) return registration_number(compact);
   Parsed out;
@@ -424,6 +443,7 @@ std::optional<Parsed> dossier_code(std::string_view line) {
     code += w;
   }
   code = trim(code, ".,;:");
+  for (std::size_t dots; (dots = code.find("..")) != std::string::npos;) code.erase(dots, 1);
   if (code.empty() || !std::any_of(code.begin(), code.end(), [](char c) {
         return std::isdigit(static_cast<unsigned char>(c));
       })) {

@@ -15,6 +15,25 @@ const char* const kAuthorityBody = "ỦY BAN NHÂN DÂN ";
 
 std::string folded(std::string_view s) { return parse::AlignedText(parse::clean(s)).folded(); }
 
+// Letters and digits only: OCR drops and inserts spaces and specks freely.
+std::string compact(const std::string& folded_text) {
+  std::string out;
+  for (char c : folded_text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += c;
+  }
+  return out;
+}
+
+// For place names, digits OCR reads for look-alike letters count as those.
+std::string compact_place(const std::string& folded_text) {
+  std::string out = compact(folded_text);
+  for (char& c : out) {
+    if (c == '5') c = 's';
+    if (c == '0') c = 'o';
+  }
+  return out;
+}
+
 bool valid_at(const storage::Unit& u, std::string_view date) {
   if (!u.valid_from.empty() && date < std::string_view(u.valid_from)) return false;
   if (!u.valid_to.empty() && date > std::string_view(u.valid_to)) return false;
@@ -57,14 +76,18 @@ const storage::Unit* UnitResolver::find(std::string_view code) const {
 
 std::vector<std::size_t> UnitResolver::named_in_authority(const std::string& text) const {
   // The whole block reads as "ỦY BAN NHÂN DÂN <unit>", maybe damaged.
+  std::string letters = compact(text);
   int best = std::numeric_limits<int>::max();
-  for (const Entry& e : entries_)
-    best = std::min(best, parse::edit_distance(text, e.folded_authority));
+  for (const Entry& e : entries_) {
+    best = std::min(best, parse::edit_distance(letters, compact(e.folded_authority)));
+  }
   std::vector<std::size_t> named;
-  if (best <= tolerance(text.size())) {
+  if (best <= tolerance(letters.size())) {
     std::set<std::string> names;
     for (const Entry& e : entries_) {
-      if (parse::edit_distance(text, e.folded_authority) == best) names.insert(e.folded_name);
+      if (parse::edit_distance(letters, compact(e.folded_authority)) == best) {
+        names.insert(e.folded_name);
+      }
     }
     // Two different names equally close: the text does not say which.
     for (const Entry& e : entries_) {
@@ -88,10 +111,33 @@ std::vector<std::size_t> UnitResolver::named_in_authority(const std::string& tex
       }
     }
   }
-  if (best_length == 0) return {};
+  if (best_length == 0) return named_in_letters(letters);
   std::string winner = text.substr(best_end - best_length, best_length);
   for (const Entry& e : entries_) {
     if (e.folded_name == winner) named.push_back(e.unit);
+  }
+  return named;
+}
+
+// The unit named last (and longest) in the block with spaces lost.
+std::vector<std::size_t> UnitResolver::named_in_letters(const std::string& letters) const {
+  std::size_t best_end = 0, best_length = 0;
+  std::string winner;
+  for (const Entry& e : entries_) {
+    std::string name = compact(e.folded_name);
+    for (std::size_t pos = letters.find(name); pos != std::string::npos;
+         pos = letters.find(name, pos + 1)) {
+      std::size_t end = pos + name.size();
+      if (end > best_end || (end == best_end && name.size() > best_length)) {
+        best_end = end;
+        best_length = name.size();
+        winner = name;
+      }
+    }
+  }
+  std::vector<std::size_t> named;
+  for (const Entry& e : entries_) {
+    if (!winner.empty() && compact(e.folded_name) == winner) named.push_back(e.unit);
   }
   return named;
 }
@@ -137,8 +183,9 @@ UnitMatch UnitResolver::resolve(std::string_view authority, std::string_view pla
   }
   UnitMatch m = decide(named, date);
   const storage::Unit& first = units_[named[0]];
-  int distance = parse::edit_distance(text, folded(kAuthorityBody + first.name));
-  if (distance <= tolerance(text.size())) {
+  std::string letters = compact(text);
+  int distance = parse::edit_distance(letters, compact(folded(kAuthorityBody + first.name)));
+  if (distance <= tolerance(letters.size())) {
     m.canonical_authority = text::upper(kAuthorityBody + first.name);
   }
   return m;
@@ -147,16 +194,26 @@ UnitMatch UnitResolver::resolve(std::string_view authority, std::string_view pla
 std::string UnitResolver::canonical_place(std::string_view place) const {
   std::string text = folded(place);
   if (text.empty()) return {};
+  // The place may come with a speck or a stray word in front: try the
+  // line's endings too.
+  std::vector<std::string> endings;
+  for (std::size_t pos = 0; pos != std::string::npos; pos = text.find(' ', pos + 1)) {
+    endings.push_back(compact_place(text.substr(pos == 0 ? 0 : pos + 1)));
+    if (pos == 0 && text[0] == ' ') continue;
+  }
   int best = std::numeric_limits<int>::max();
   std::set<std::string> best_names;
-  for (const Entry& e : entries_) {
-    int d = parse::edit_distance(text, e.folded_bare);
-    std::string printed = bare_name(units_[e.unit].name);
-    if (d < best) {
-      best = d;
-      best_names = {printed};
-    } else if (d == best) {
-      best_names.insert(printed);
+  for (const std::string& ending : endings) {
+    if (ending.size() < 3) continue;
+    for (const Entry& e : entries_) {
+      int d = parse::edit_distance(ending, compact_place(e.folded_bare));
+      std::string printed = bare_name(units_[e.unit].name);
+      if (d < best) {
+        best = d;
+        best_names = {printed};
+      } else if (d == best) {
+        best_names.insert(printed);
+      }
     }
   }
   bool close = best == 0 || (best == 1 && text.size() >= 6);

@@ -56,6 +56,7 @@ class UnitResolver {
     std::string folded_bare;       // "hoa dong"
   };
   std::vector<std::size_t> named_in_authority(const std::string& folded) const;
+  std::vector<std::size_t> named_in_letters(const std::string& letters) const;
   std::vector<std::size_t> named_by_place(const std::string& folded) const;
   UnitMatch decide(const std::vector<std::size_t>& named, std::string_view date) const;
 

@@ -367,6 +367,8 @@ TEST(UnitResolverTest, PlaceAloneDecidesWhenAuthorityIsUnreadable) {
   EXPECT_EQ(r.canonical_place("Hoa Dong"), "Hòa Đồng");
   EXPECT_EQ(r.canonical_place("Hòa Đông"), "Hòa Đồng");
   EXPECT_EQ(r.canonical_place("Hà Nội"), "");
+  EXPECT_EQ(r.canonical_place("50\" Thành Đông"), "Sơn Thành Đông");
+  EXPECT_EQ(r.canonical_place("Hòa Bình 1"), "Hòa Bình 1");
   EXPECT_EQ(UnitResolver::bare_name("Thị trấn Phú Thứ"), "Phú Thứ");
 }
 
@@ -377,6 +379,9 @@ TEST(UnitResolverTest, DamagedAuthorityStillNamesTheUnit) {
   EXPECT_EQ(m.canonical_authority, "ỦY BAN NHÂN DÂN XÃ HÒA MỸ ĐÔNG");
   m = r.resolve("ỦY BAN NHÂN DÂN XÃ HÒA MỸ TÂV", "", "2023-01-05");
   EXPECT_EQ(m.code, "hoa-my-tay");
+  m = r.resolve("ỦY BAN NHẬN DÂN _ \"XÃSƠNTHÀNH", "", "2025-08-05");
+  EXPECT_EQ(m.code, "xa-son-thanh");
+  EXPECT_EQ(m.canonical_authority, "ỦY BAN NHÂN DÂN XÃ SƠN THÀNH");
   m = r.resolve("HỘI ĐỒNG NHÂN DÂN XÃ SƠN THÀNH ĐÔNG", "", "2023-01-05");
   EXPECT_EQ(m.code, "son-thanh-dong");
   EXPECT_EQ(m.canonical_authority, "");

@@ -1,9 +1,8 @@
 // The OCR stage with the real Tesseract `vie` model on a page rendered here.
 #include <gtest/gtest.h>
 
-#include <vips/vips8>
-
 #include <cstring>
+#include <vips/vips8>
 
 #include "ocr/tesseract_reader.h"
 #include "pipeline/layout_json.h"
@@ -14,8 +13,9 @@ cv::Mat render(const std::string& markup) {
   vips::VImage text = vips::VImage::text(
       markup.c_str(), vips::VImage::option()->set("font", "DejaVu Serif 13")->set("dpi", 300));
   // text() gives ink as 0..255 on black; make black ink on white paper with a margin.
-  vips::VImage page = (255 - text).embed(150, 150, text.width() + 300, text.height() + 300,
-                                         vips::VImage::option()->set("extend", VIPS_EXTEND_WHITE));
+  vips::VImage page = (255 - text)
+                          .embed(150, 150, text.width() + 300, text.height() + 300,
+                                 vips::VImage::option()->set("extend", VIPS_EXTEND_WHITE));
   page = page.cast(VIPS_FORMAT_UCHAR);
   size_t size = 0;
   void* pixels = page.write_to_memory(&size);
