@@ -60,6 +60,14 @@ std::string trim_specks(const std::string& text) {
   return text.substr(b, e - b);
 }
 
+std::string last_words(const std::string& text, std::size_t n) {
+  std::size_t pos = text.size();
+  for (std::size_t k = 0; k < n && pos != std::string::npos && pos > 0; ++k) {
+    pos = text.rfind(' ', pos - 1);
+  }
+  return pos == std::string::npos ? text : text.substr(pos + 1);
+}
+
 bool has_digit(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -139,7 +147,7 @@ bool same_row(const Segment& a, const Segment& b) {
 
 // Tesseract breaks a slightly skewed line into pieces; a piece that starts
 // right where another ends, on the same row, continues it.
-void join_row_fragments(std::vector<Segment>& segs) {
+void join_row_fragments(std::vector<Segment>& segs, double page_width) {
   for (bool joined = true; joined;) {
     joined = false;
     for (std::size_t i = 0; i < segs.size() && !joined; ++i) {
@@ -149,6 +157,9 @@ void join_row_fragments(std::vector<Segment>& segs) {
         int gap = b.left() - a.right();
         int limit = std::min(a.height(), b.height()) * 3 / 2;
         if (i == j || gap < -10 || gap > limit || !same_row(a, b)) continue;
+        // Never across the gutter between the header's two columns.
+        double middle = (a.right() + gap / 2.0) / page_width;
+        if (middle > 0.38 && middle < 0.56) continue;
         double words_a = static_cast<double>(std::count(a.text.begin(), a.text.end(), ' ') + 1);
         double words_b = static_cast<double>(std::count(b.text.begin(), b.text.end(), ' ') + 1);
         a.confidence = (a.confidence * words_a + b.confidence * words_b) / (words_a + words_b);
@@ -169,7 +180,7 @@ std::vector<Segment> segments_of(const ocr::PageText& text, int page) {
   for (const auto& block : text.blocks) {
     for (const auto& line : block.lines) split_line(out, page, line, page_width);
   }
-  join_row_fragments(out);
+  join_row_fragments(out, page_width);
   std::stable_sort(out.begin(), out.end(), [](const Segment& a, const Segment& b) {
     int row = std::min(a.height(), b.height()) / 2;
     if (std::abs(a.top() - b.top()) > row) return a.top() < b.top();
@@ -368,6 +379,7 @@ class DocumentReader {
       }
       if (!date_segment_ && s.centre() > 0.55 * g.width) read_date_at(s, true);
     }
+    if (!date_segment_ && number_segment_) read_date_beside_number();
     if (!date_segment_) read_date_anywhere();
     read_authority();
   }
@@ -386,7 +398,8 @@ class DocumentReader {
     }
     if (!d) return false;
     std::size_t place_words = std::count(d->place.begin(), d->place.end(), ' ') + 1;
-    if (place_words > 5 || (!header && d->place.empty())) return false;
+    if (!header && (place_words > 5 || d->place.empty())) return false;
+    if (place_words > 4) d->place = last_words(d->place, 4);
     date_segment_ = &s;
     fields_["issued_date"] = {d->iso, confidence * d->quality};
     if (!d->place.empty()) {
@@ -395,6 +408,14 @@ class DocumentReader {
                           confidence * (canonical.empty() ? 0.8 : 1.0)};
     }
     return true;
+  }
+
+  // The date on the number's row, when OCR ran the two columns together
+  // (the place then follows the number in the same piece).
+  void read_date_beside_number() {
+    for (const auto& s : first()) {
+      if (same_row(s, *number_segment_) && read_date_at(s, true)) return;
+    }
   }
 
   // Certificates may carry the date above the signature instead: the last
@@ -482,15 +503,19 @@ class DocumentReader {
   void read_subject(std::size_t from, const Segment& title_end, double centre) {
     const PageGeometry& g = first_geometry();
     const auto& segs = first();
-    double widest = 0;
-    for (const auto& s : segs) widest = std::max(widest, static_cast<double>(s.box.w));
+    // The text width: wider than most lines (a speck-stretched line may be
+    // wider still).
+    std::vector<int> widths;
+    for (const auto& s : segs) widths.push_back(s.box.w);
+    std::sort(widths.begin(), widths.end());
+    double widest = widths.empty() ? 0 : widths[widths.size() * 9 / 10];
     std::vector<const Segment*> subject;
     const Segment* prev = &title_end;
     for (std::size_t j = from; j < segs.size(); ++j) {
       const Segment& s = segs[j];
       bool follows = s.top() - prev->bottom() < 1.6 * prev->height();
       bool centred = std::abs(s.centre() - centre) < 0.04 * g.width && s.box.w < 0.9 * widest;
-      if (!follows || !centred || parse::is_capitals(s.text)) break;
+      if (!follows || !centred || parse::is_capitals(s.text) || subject.size() == 3) break;
       subject.push_back(&s);
       prev = &s;
     }

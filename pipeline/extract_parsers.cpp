@@ -80,7 +80,7 @@ char fold_code_point(char32_t c) { return c < kFoldTableSize ? fold_table()[c] :
 
 bool is_digit_like(char c) {
   return std::isdigit(static_cast<unsigned char>(c)) || c == 'o' || c == 'O' || c == 'l' ||
-         c == 'I' || c == 'i' || c == '|';
+         c == 'I' || c == 'i' || c == '|' || c == 'S' || c == 's';
 }
 
 char repaired_digit(char c) {
@@ -93,6 +93,9 @@ char repaired_digit(char c) {
     case 'i':
     case '|':
       return '1';
+    case 'S':
+    case 's':
+      return '5';
     default:
       return c;
   }
@@ -160,7 +163,7 @@ const std::set<std::string>& known_symbol_parts() {
 
 const std::regex& date_regex() {
   static const std::regex re(
-      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oil|]{1,2})[\s.,]*(th[a-z]{1,3}g)[\s.,:]*([0-9oil|]{1,2})[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*([0-9oil|]{4}))");
+      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oils|] ?[0-9oils|]?)[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9oils|] ?[0-9oils|]?)[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*(?:[a-z]{1,2}\s)?([0-9oils|]{4}))");
   return re;
 }
 
@@ -181,7 +184,9 @@ std::optional<Parsed> registration_number(const std::string& compact) {
 
 int to_int(std::string_view digits) {
   int v = 0;
-  for (char c : digits) v = v * 10 + (repaired_digit(c) - '0');
+  for (char c : digits) {
+    if (c != ' ') v = v * 10 + (repaired_digit(c) - '0');
+  }
   return v;
 }
 
@@ -302,14 +307,29 @@ std::optional<Parsed> doc_number(std::string_view line) {
   return normalize_doc_number(text.original(m.length(0), text.size()));
 }
 
+// Capitals, digits and hyphens: a piece of a symbol Tesseract cut off
+// ("445/T B-UBND").
+bool is_symbol_piece(const std::string& w) {
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    auto c = static_cast<unsigned char>(w[i]);
+    bool d_stroke = c == 0xC4 && i + 1 < w.size() && static_cast<unsigned char>(w[i + 1]) == 0x90;
+    if (d_stroke) {
+      ++i;
+      continue;
+    }
+    if (!std::isupper(c) && !std::isdigit(c) && c != '-') return false;
+  }
+  return true;
+}
+
 // "123 / QĐ-UBND Hòa Đồng, ngày…" -> "123/QĐ-UBND": spaces may sit around
 // the separators only; the next word belongs to something else.
 std::string number_part(const std::string& raw) {
   std::string out;
   for (const auto& w : split(raw, ' ')) {
     if (w.empty()) continue;
-    bool continues =
-        out.empty() || out.back() == '/' || out.back() == '-' || w[0] == '/' || w[0] == '-';
+    bool continues = out.empty() || out.back() == '/' || out.back() == '-' || w[0] == '/' ||
+                     w[0] == '-' || (out.find('/') != std::string::npos && is_symbol_piece(w));
     if (!continues) break;
     out += w;
   }
@@ -379,7 +399,9 @@ std::optional<DateLine> date_line(std::string_view line) {
   if (!valid_calendar_date(y, mo, d)) return std::nullopt;
   DateLine out;
   out.iso = format_iso(y, mo, d);
-  if (any_repaired(m.str(3) + m.str(5) + m.str(7))) out.quality = 0.9;
+  // A letter read as a digit is a guess: the date is then only as good as
+  // something else that confirms it.
+  if (any_repaired(m.str(3) + m.str(5) + m.str(7))) out.quality = 0.55;
   out.place = trim(text.original(0, m.position(2)), " ,.;:-");
   return out;
 }

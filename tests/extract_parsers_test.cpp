@@ -39,6 +39,7 @@ TEST(DocNumber, ReadsDamagedVariants) {
       {"Số: 45A8012345", "45A8012345"},
       {"Số: 134/TB-UBND 50\" Thành Đông, ngày 14", "134/TB-UBND"},
       {"§ố:247/GCNKH", "247/GCNKH"},
+      {"Số: 445/T B-UBND", "445/TB-UBND"},
       {"Số: 45A8O12345", "45A8012345"},
       {"Số lượng lao động: 3", nullptr},
       {"Số nhà 12", nullptr},
@@ -84,6 +85,8 @@ TEST(DateLine, ReadsDamagedVariants) {
       {"ngày 1 tháng 10 năm 2020", "", "2020-10-01"},
       {"Hòa Mỹ Đông, ngày 05tháng 8 năm 2023", "Hòa Mỹ Đông", "2023-08-05"},
       {"Hòa Tân Tây, ngày 21 tháng 9n ăm 2025", "Hòa Tân Tây", "2025-09-21"},
+      {"Sơn Thành, ngày 1 3 Tưng 4 năm n 2026...", "Sơn Thành", "2026-04-13"},
+      {"Hòa Phú, ngày IS tháng 3 năm 2022", "Hòa Phú", "2022-03-15"},
       {"Hòa Đồng, ngày tháng năm 2022", nullptr, nullptr},
       {"Cộng hòa xã hội chủ nghĩa Việt Nam", nullptr, nullptr},
   };
