@@ -135,7 +135,8 @@ Orientation OsdDetector::detect(const cv::Mat& grey, int dpi) {
   float orient_conf = 0, script_conf = 0;
   const char* script = nullptr;
   if (api_->DetectOrientationScript(&orient_deg, &orient_conf, &script, &script_conf)) {
-    result.rotation = orient_deg;
+    // Tesseract reports the page's clockwise turn; the SPEC counts counter-clockwise.
+    result.rotation = (360 - orient_deg) % 360;
     result.confidence = orient_conf;
     result.confident = orient_conf >= 2.0f;
   }
