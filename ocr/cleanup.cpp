@@ -56,7 +56,9 @@ cv::Mat scale_to_dpi(const cv::Mat& grey, int dpi, int target_dpi) {
   if (dpi <= 0 || dpi >= target_dpi) return grey;
   cv::Mat out;
   double factor = static_cast<double>(target_dpi) / dpi;
-  cv::resize(grey, out, cv::Size(), factor, factor, cv::INTER_CUBIC);
+  cv::Size size(static_cast<int>(std::lround(grey.cols * factor)),
+                static_cast<int>(std::lround(grey.rows * factor)));
+  cv::resize(grey, out, size, 0, 0, cv::INTER_CUBIC);
   return out;
 }
 
