@@ -66,16 +66,14 @@ Peak sweep(const InkPoints& ink, double from, double to, double step) {
 }  // namespace
 
 SkewEstimate estimate_line_angle(const cv::Mat& grey, double min_deg, double max_deg) {
-  InkPoints coarse = text_ink(grey, kCoarseInkSide);
-  if (coarse.x.size() < kMinInk) return {};
-  return estimate_line_angle(coarse, text_ink(grey, kFineInkSide), min_deg, max_deg);
+  return estimate_line_angle(page_ink(grey), min_deg, max_deg);
 }
 
-SkewEstimate estimate_line_angle(const InkPoints& coarse, const InkPoints& fine, double min_deg,
-                                 double max_deg) {
+SkewEstimate estimate_line_angle(const PageInk& ink, double min_deg, double max_deg) {
   SkewEstimate result;
-  if (coarse.x.size() < kMinInk || fine.x.size() < kMinInk) return result;
-  Peak peak = sweep(coarse, min_deg, max_deg, 0.5);
+  const InkPoints& fine = ink.fine;
+  if (ink.coarse.x.size() < kMinInk / 16 || fine.x.size() < kMinInk) return result;
+  Peak peak = sweep(ink.coarse, min_deg, max_deg, 0.5);
   peak = sweep(fine, peak.angle - 0.6, peak.angle + 0.6, 0.1);
   peak = sweep(fine, peak.angle - 0.08, peak.angle + 0.08, 0.02);
   result.angle_deg = peak.angle;
@@ -97,7 +95,7 @@ cv::Mat rotate_and_scale(const cv::Mat& grey, double angle_deg, double scale, in
   m.at<double>(0, 2) += out_size.width / 2.0 - centre.x;
   m.at<double>(1, 2) += out_size.height / 2.0 - centre.y;
   cv::Mat out;
-  cv::warpAffine(grey, out, m, out_size, cv::INTER_CUBIC, cv::BORDER_CONSTANT, cv::Scalar(fill));
+  cv::warpAffine(grey, out, m, out_size, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(fill));
   return out;
 }
 

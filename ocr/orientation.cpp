@@ -100,14 +100,13 @@ void split_line_angle(double line_deg, int& rotation, double& skew) {
 
 Orientation detect_orientation(const cv::Mat& grey) {
   Orientation result;
-  InkPoints coarse = text_ink(grey, kCoarseInkSide);
-  InkPoints fine = text_ink(grey, kFineInkSide);
-  SkewEstimate lines = estimate_line_angle(coarse, fine, -90, 90);
+  PageInk ink = page_ink(grey);
+  SkewEstimate lines = estimate_line_angle(ink, -90, 90);
   if (!lines.found) return result;
   int rotation = 0;
   double skew = 0;
   split_line_angle(lines.angle_deg, rotation, skew);
-  UpDownEvidence evidence = up_down_evidence(fine, rotation + skew);
+  UpDownEvidence evidence = up_down_evidence(ink.fine, rotation + skew);
   double total = evidence.above + evidence.below;
   double score = total > 0 ? (evidence.above - evidence.below) / total : 0;
   result.rotation = score < 0 ? rotation + 180 : rotation;

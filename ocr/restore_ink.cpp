@@ -7,21 +7,19 @@
 namespace sohoa::ocr {
 namespace {
 
-cv::Mat shrink(const cv::Mat& grey, int long_side, double& scale) {
-  int longest = std::max(grey.cols, grey.rows);
-  scale = std::min(1.0, static_cast<double>(long_side) / longest);
-  if (scale >= 1.0) return grey.clone();
-  cv::Mat small;
-  cv::resize(grey, small, cv::Size(), scale, scale, cv::INTER_AREA);
-  return small;
+constexpr int kFineLongSide = 2000;
+constexpr int kCoarseLongSide = 500;
+
+// Integer factors: OpenCV's area resampling is fastest and exact for them.
+int shrink_factor(cv::Size size, int long_side) {
+  int longest = std::max(size.width, size.height);
+  return std::max(1, (longest + long_side - 1) / long_side);
 }
 
 // Local paper brightness: the brightest level around each pixel, estimated on
 // a coarse grid so that text strokes (darker than their surroundings) vanish.
 cv::Mat local_paper(const cv::Mat& grey) {
-  cv::Mat coarse;
-  const double factor = 1.0 / 8;
-  cv::resize(grey, coarse, cv::Size(), factor, factor, cv::INTER_AREA);
+  cv::Mat coarse = shrink(grey, 8);
   if (coarse.empty()) return cv::Mat(grey.size(), CV_8UC1, cv::Scalar(255));
   cv::dilate(coarse, coarse, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
   cv::blur(coarse, coarse, cv::Size(3, 3));
@@ -52,22 +50,30 @@ bool is_text_like(const int* stats, cv::Size size) {
 
 }  // namespace
 
-InkPoints text_ink(const cv::Mat& grey, int long_side) {
-  if (grey.type() != CV_8UC1 || grey.empty())
-    throw std::invalid_argument("text_ink: expected a non-empty CV_8UC1 image");
-  InkPoints ink;
-  cv::Mat small = shrink(grey, long_side, ink.scale);
-  ink.size = small.size();
+namespace {
+
+cv::Mat text_mask(const cv::Mat& small) {
   cv::Mat mask = ink_mask(small);
   cv::Mat labels, stats, centroids;
   int count = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
-  std::vector<char> keep(count, 0);
-  for (int i = 1; i < count; ++i) keep[i] = is_text_like(stats.ptr<int>(i), small.size());
-  const float cx = small.cols / 2.0f, cy = small.rows / 2.0f;
+  std::vector<uchar> keep(count, 0);
+  for (int i = 1; i < count; ++i) keep[i] = is_text_like(stats.ptr<int>(i), small.size()) ? 255 : 0;
   for (int r = 0; r < labels.rows; ++r) {
-    const int* row = labels.ptr<int>(r);
-    for (int c = 0; c < labels.cols; ++c) {
-      if (row[c] != 0 && keep[row[c]]) {
+    const int* label = labels.ptr<int>(r);
+    uchar* out = mask.ptr<uchar>(r);
+    for (int c = 0; c < labels.cols; ++c) out[c] = keep[label[c]];
+  }
+  return mask;
+}
+
+InkPoints points_of(const cv::Mat& mask) {
+  InkPoints ink;
+  ink.size = mask.size();
+  const float cx = mask.cols / 2.0f, cy = mask.rows / 2.0f;
+  for (int r = 0; r < mask.rows; ++r) {
+    const uchar* row = mask.ptr<uchar>(r);
+    for (int c = 0; c < mask.cols; ++c) {
+      if (row[c]) {
         ink.x.push_back(c - cx);
         ink.y.push_back(r - cy);
       }
@@ -76,16 +82,50 @@ InkPoints text_ink(const cv::Mat& grey, int long_side) {
   return ink;
 }
 
+}  // namespace
+
+cv::Mat shrink(const cv::Mat& grey, int factor) {
+  if (factor <= 1) return grey;
+  // OpenCV's area resampling has a vectorized path for exact halving only;
+  // other factors go through a generic path many times slower.
+  if ((factor & (factor - 1)) == 0) {
+    cv::Mat small = grey;
+    for (; factor > 1 && small.cols >= 2 && small.rows >= 2; factor /= 2) {
+      cv::Mat even = small(cv::Rect(0, 0, small.cols & ~1, small.rows & ~1));
+      cv::resize(even, small, cv::Size(even.cols / 2, even.rows / 2), 0, 0, cv::INTER_AREA);
+    }
+    return small;
+  }
+  cv::Mat exact = grey(cv::Rect(0, 0, grey.cols / factor * factor, grey.rows / factor * factor));
+  cv::Mat small;
+  if (exact.empty()) return small;
+  cv::resize(exact, small, cv::Size(exact.cols / factor, exact.rows / factor), 0, 0,
+             cv::INTER_AREA);
+  return small;
+}
+
+PageInk page_ink(const cv::Mat& grey) {
+  if (grey.type() != CV_8UC1 || grey.empty())
+    throw std::invalid_argument("page_ink: expected a non-empty CV_8UC1 image");
+  cv::Mat fine_mask = text_mask(shrink(grey, shrink_factor(grey.size(), kFineLongSide)));
+  // A coarse cell is ink when a quarter of it is.
+  cv::Mat coarse_mask = shrink(fine_mask, shrink_factor(fine_mask.size(), kCoarseLongSide));
+  cv::threshold(coarse_mask, coarse_mask, 63, 255, cv::THRESH_BINARY);
+  return {points_of(fine_mask), points_of(coarse_mask)};
+}
+
 int paper_level(const cv::Mat& grey) {
   if (grey.empty()) return 255;
-  cv::Mat small;
-  double factor = std::min(1.0, 256.0 / std::max(grey.cols, grey.rows));
-  cv::resize(grey, small, cv::Size(), factor, factor, cv::INTER_AREA);
+  // A sample of rows and columns is plenty for a histogram.
+  const int step = std::max(1, std::max(grey.cols, grey.rows) / 512);
   int hist[256] = {};
-  for (int r = 0; r < small.rows; ++r)
-    for (int c = 0; c < small.cols; ++c) ++hist[small.at<uchar>(r, c)];
+  long total = 0;
+  for (int r = 0; r < grey.rows; r += step) {
+    const uchar* row = grey.ptr<uchar>(r);
+    for (int c = 0; c < grey.cols; c += step, ++total) ++hist[row[c]];
+  }
   // The 80th percentile: most of a document page is paper.
-  long target = static_cast<long>(small.total() * 0.8), seen = 0;
+  long target = static_cast<long>(total * 0.8), seen = 0;
   for (int v = 0; v < 256; ++v) {
     seen += hist[v];
     if (seen > target) return v;

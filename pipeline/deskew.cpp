@@ -19,8 +19,10 @@ const char* DeskewStage::name() const { return "deskew"; }
 
 Page DeskewStage::run(Page page) {
   if (page.image.empty()) return page;
-  ocr::SkewEstimate skew = ocr::estimate_skew(page.image);
-  page.skew_deg = skew.found ? std::round(skew.angle_deg * 100) / 100 : 0.0;
+  if (page.skew_deg == 0) {
+    ocr::SkewEstimate skew = ocr::estimate_skew(page.image);
+    page.skew_deg = skew.found ? std::round(skew.angle_deg * 100) / 100 : 0.0;
+  }
   double scale = page.dpi > 0 && page.dpi < kTargetDpi ? double(kTargetDpi) / page.dpi : 1.0;
   if (std::abs(page.skew_deg) < kNegligibleSkew && scale == 1.0) return page;
   // One resampling for both: every interpolation blurs the strokes a little.

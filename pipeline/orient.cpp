@@ -1,5 +1,6 @@
 #include "pipeline/orient.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "ocr/deskew.h"
@@ -35,13 +36,15 @@ const char* OrientStage::name() const { return "orient"; }
 
 Page OrientStage::run(Page page) {
   if (page.image.empty()) return page;
-  ocr::Orientation found = ocr::detect_orientation(page.image);
+  const ocr::Orientation fast = ocr::detect_orientation(page.image);
+  ocr::Orientation found = fast;
   if (!found.confident && osd_) {
     ocr::Orientation second = ask_osd(*osd_, page, found);
     if (second.confident) found = second;
   }
   if (!found.confident) found.rotation %= 180;  // lines' direction is still reliable
   page.rotation = found.rotation;
+  page.skew_deg = std::round(fast.skew_deg * 100) / 100;
   if (found.rotation != 0) page.image = ocr::turn_upright(page.image, found.rotation);
   return page;
 }
