@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "storage/database.h"
+
 namespace sohoa::cli {
 
 // SPEC exit codes.
@@ -29,6 +31,10 @@ void add_db_option(CLI::App& command, std::filesystem::path& db_path);
 
 // Prints one problem line to stderr: "sohoa: <message>".
 void report_error(const std::string& message);
+
+// The one document `ref` names (an id or a unique SHA-256 prefix); throws
+// UsageError when none or several match.
+int64_t resolve_document(storage::Database& db, const std::string& ref);
 
 // Each add_*_command creates its subcommand under `root` and sets `action`
 // when that subcommand is the one parsed.

@@ -1,5 +1,7 @@
 // sohoa: scanned administrative results in, searchable records and progress
 // reports out. See ../shared/SPEC.md for the contract.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -63,4 +65,13 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace sohoa::cli
 
-int main(int argc, char** argv) { return sohoa::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  // Tesseract parallelizes inside a page with OpenMP; sohoa runs one engine
+  // per core instead, so each must stay on one thread. libgomp reads the limit
+  // when it loads, before main: set it and start again.
+  if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    execv("/proc/self/exe", argv);
+  }
+  return sohoa::cli::run(argc, argv);
+}

@@ -1,0 +1,49 @@
+// Reads the text of a restored page with Tesseract's LSTM engine.
+#pragma once
+
+#include <memory>
+#include <opencv2/core.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "ocr/page_text.h"
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace sohoa::ocr {
+
+// Tesseract could not start (missing language data) or gave up on a page.
+class OcrError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ReaderOptions {
+  std::string language = "vie";
+  std::string tessdata_dir;         // empty: Tesseract's compiled-in default (Debian's tessdata)
+  int page_time_limit_ms = 120000;  // a pathological page stops here (0: no limit)
+};
+
+// One Tesseract engine. Not thread-safe: give each worker thread its own.
+class TesseractReader {
+ public:
+  explicit TesseractReader(ReaderOptions options = {});  // throws OcrError
+  ~TesseractReader();
+  TesseractReader(const TesseractReader&) = delete;
+  TesseractReader& operator=(const TesseractReader&) = delete;
+
+  // Reads an 8-bit grey (CV_8UC1) page at `dpi`. Words, lines and blocks come
+  // in Tesseract's reading order; text is NFC. Throws OcrError when the page
+  // time limit is exceeded.
+  PageText read(const cv::Mat& grey, int dpi);
+
+  static std::string version();
+
+ private:
+  ReaderOptions options_;
+  std::unique_ptr<tesseract::TessBaseAPI> api_;
+};
+
+}  // namespace sohoa::ocr

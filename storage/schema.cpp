@@ -1,0 +1,102 @@
+#include "storage/schema.h"
+
+namespace sohoa::storage {
+
+// Never edit a released migration: append a new one. Dates are ISO text;
+// documents carry their effective metadata (corrections over extraction)
+// denormalized, so search filters and register matching need no joins.
+const std::vector<std::string_view>& migrations() {
+  static const std::vector<std::string_view> steps = {
+      R"sql(
+CREATE TABLE units (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('tinh', 'huyen', 'xa')),
+  parent TEXT NOT NULL DEFAULT '',
+  valid_from TEXT NOT NULL DEFAULT '',
+  valid_to TEXT NOT NULL DEFAULT '',
+  successor TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL DEFAULT '',
+  station TEXT NOT NULL DEFAULT '',
+  unit TEXT NOT NULL DEFAULT '',
+  issuer_unit TEXT NOT NULL DEFAULT '',
+  level TEXT NOT NULL DEFAULT '',
+  digitized_at TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('ok', 'review', 'failed')),
+  error TEXT NOT NULL DEFAULT '',
+  review_reasons TEXT NOT NULL DEFAULT '[]',
+  archive_sha256 TEXT NOT NULL DEFAULT '',
+  doc_number TEXT NOT NULL DEFAULT '',
+  number_key TEXT NOT NULL DEFAULT '',
+  issued_date TEXT NOT NULL DEFAULT '',
+  doc_type TEXT NOT NULL DEFAULT '',
+  doc_type_key TEXT NOT NULL DEFAULT '',
+  dossier_code TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX documents_number ON documents(number_key, issued_date);
+CREATE INDEX documents_dossier ON documents(dossier_code) WHERE dossier_code <> '';
+CREATE INDEX documents_issued ON documents(issued_date);
+CREATE TABLE pages (
+  doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  page INTEGER NOT NULL,
+  width INTEGER NOT NULL, height INTEGER NOT NULL, dpi INTEGER NOT NULL,
+  rotation INTEGER NOT NULL, skew_deg REAL NOT NULL, ocr_confidence REAL NOT NULL,
+  text TEXT NOT NULL,
+  codes TEXT NOT NULL DEFAULT '[]',
+  layout TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (doc_id, page)
+) WITHOUT ROWID;
+CREATE TABLE fields (
+  doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  PRIMARY KEY (doc_id, name)
+) WITHOUT ROWID;
+CREATE TABLE corrections (
+  id INTEGER PRIMARY KEY,
+  doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  by TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL
+);
+CREATE INDEX corrections_doc ON corrections(doc_id, field, id);
+CREATE TABLE register_rows (
+  id INTEGER PRIMARY KEY,
+  unit TEXT NOT NULL,
+  doc_number TEXT NOT NULL,
+  issued_date TEXT NOT NULL,
+  valid_until TEXT NOT NULL DEFAULT '',
+  dossier_code TEXT NOT NULL DEFAULT '',
+  procedure_code TEXT NOT NULL DEFAULT '',
+  doc_type TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  number_key TEXT NOT NULL,
+  level TEXT NOT NULL DEFAULT '',
+  digitized_at TEXT,
+  UNIQUE (unit, doc_number, issued_date)
+);
+CREATE INDEX register_number ON register_rows(number_key, issued_date);
+CREATE INDEX register_dossier ON register_rows(dossier_code) WHERE dossier_code <> '';
+CREATE INDEX register_progress
+  ON register_rows(level, issued_date, valid_until, digitized_at, unit);
+CREATE TABLE matches (
+  doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  row_id INTEGER NOT NULL REFERENCES register_rows(id) ON DELETE CASCADE,
+  PRIMARY KEY (doc_id, row_id)
+) WITHOUT ROWID;
+CREATE INDEX matches_row ON matches(row_id);
+CREATE VIRTUAL TABLE search_folded USING fts5(meta, body, tokenize = 'sohoa_fold');
+CREATE VIRTUAL TABLE search_exact USING fts5(meta, body, content = '',
+  tokenize = 'unicode61 remove_diacritics 0');
+)sql",
+  };
+  return steps;
+}
+
+}  // namespace sohoa::storage
