@@ -4,6 +4,10 @@
 // by Tesseract (vie, one thread) as grey, as Otsu-binarized, and, for scale,
 // as scanned and as restored from the known truth (the floor).
 //   build/restore_readers_bench [pages]
+// Measured (12 pages: 4 orientations, skews to 24°, 6 fonts, 200 dpi, JPEG
+// q25, 1-bit, speckle, uneven grey paper, lid shadows): as scanned 71.6%,
+// restored grey 0.83%, restored and Otsu-binarized 0.88%, restored from the
+// truth 0.83%. So the clean stage hands Tesseract the grey page.
 #include <tesseract/baseapi.h>
 
 #include <chrono>
@@ -120,7 +124,8 @@ int main(int argc, char** argv) {
     std::string truth = truth_of(i);
 
     auto start = std::chrono::steady_clock::now();
-    add(raw, truth, reader.read(scan.image, scan.dpi), seconds_since(start));
+    std::string read = reader.read(scan.image, scan.dpi);
+    add(raw, truth, read, seconds_since(start));
 
     start = std::chrono::steady_clock::now();
     pipeline::Page page;
@@ -134,17 +139,19 @@ int main(int argc, char** argv) {
     skew_worst = std::max(skew_worst, error);
 
     start = std::chrono::steady_clock::now();
-    add(grey, truth, reader.read(page.image, page.dpi), restore_seconds + seconds_since(start));
+    read = reader.read(page.image, page.dpi);
+    add(grey, truth, read, restore_seconds + seconds_since(start));
     start = std::chrono::steady_clock::now();
-    cv::Mat bw = ocr::binarize(page.image);
-    add(binary, truth, reader.read(bw, page.dpi), restore_seconds + seconds_since(start));
+    read = reader.read(ocr::binarize(page.image), page.dpi);
+    add(binary, truth, read, restore_seconds + seconds_since(start));
 
     start = std::chrono::steady_clock::now();
     int dpi = scan.dpi;
     cv::Mat known = ocr::turn_upright(scan.image, scan.rotation);
     known = ocr::rotate_and_scale(known, scan.skew, 1.0, ocr::paper_level(known));
     known = ocr::clean_page(known, dpi);
-    add(floor, truth, reader.read(known, dpi), seconds_since(start));
+    read = reader.read(known, dpi);
+    add(floor, truth, read, seconds_since(start));
     std::fprintf(stderr, "page %d: rotation %d/%d skew %.2f/%.2f\n", i + 1, page.rotation,
                  scan.rotation, page.skew_deg, scan.skew);
   }
