@@ -352,11 +352,11 @@ class DocumentReader {
 
   void read(Extraction& out, const std::string& station_unit) {
     if (pages_.empty()) return;
+    read_dossier_code();  // first: its date may complete a damaged date line
     read_header();
     read_title();
     read_signer();
     read_citizen_ids();
-    read_dossier_code();
     corroborate_date();
     resolve_unit(out, station_unit);
     emit(out);
@@ -381,6 +381,7 @@ class DocumentReader {
     }
     if (!date_segment_ && number_segment_) read_date_beside_number();
     if (!date_segment_) read_date_anywhere();
+    if (!fields_.count("place")) read_place_of_damaged_date();
     read_authority();
   }
 
@@ -396,6 +397,7 @@ class DocumentReader {
         confidence = std::min({confidence, next->confidence, next->digit_confidence});
       }
     }
+    if (!d) d = completed_date(s.text);
     if (!d) return false;
     std::size_t place_words = std::count(d->place.begin(), d->place.end(), ' ') + 1;
     if (!header && (place_words > 5 || d->place.empty())) return false;
@@ -408,6 +410,31 @@ class DocumentReader {
                           confidence * (canonical.empty() ? 0.8 : 1.0)};
     }
     return true;
+  }
+
+  // A date line with one unreadable component, completed by the one other
+  // date of the document that agrees with the rest.
+  std::optional<parse::DateLine> completed_date(const std::string& line) const {
+    std::optional<parse::PartialDate> partial = parse::partial_date_line(line);
+    if (!partial) return std::nullopt;
+    for (const auto& other : corroborating_dates()) {
+      if (parse::agrees(*partial, other)) return parse::DateLine{partial->place, other, 0.6};
+    }
+    return std::nullopt;
+  }
+
+  // The place stays readable when the date beside it is not.
+  void read_place_of_damaged_date() {
+    const PageGeometry& g = first_geometry();
+    for (const auto& s : first()) {
+      if (s.top() > 0.45 * g.height) break;
+      if (s.centre() < 0.55 * g.width) continue;
+      std::optional<parse::PartialDate> partial = parse::partial_date_line(s.text);
+      if (!partial || partial->place.empty()) continue;
+      std::string canonical = resolver_.canonical_place(partial->place);
+      if (!canonical.empty()) fields_["place"] = {canonical, s.confidence};
+      return;
+    }
   }
 
   // The date on the number's row, when OCR ran the two columns together

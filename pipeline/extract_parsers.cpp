@@ -406,6 +406,45 @@ std::optional<DateLine> date_line(std::string_view line) {
   return out;
 }
 
+// The same line with one component unreadable ("tháng TÌ"): any short
+// token stands in for it.
+const std::regex& loose_date_regex() {
+  static const std::regex re(
+      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9a-z|~]{1,2})[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9a-z|~]{1,2})[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*([0-9a-z|~]{2,4}))");
+  return re;
+}
+
+std::optional<std::string> date_component(const std::string& folded_digits) {
+  std::string core = trim(folded_digits, " ");
+  if (core.empty() || !std::all_of(core.begin(), core.end(), is_digit_like)) return std::nullopt;
+  return repair_digits(core);
+}
+
+std::optional<PartialDate> partial_date_line(std::string_view line) {
+  AlignedText text(clean(line));
+  std::smatch m;
+  if (!std::regex_search(text.folded(), m, loose_date_regex())) return std::nullopt;
+  PartialDate out;
+  out.place = trim(text.original(0, m.position(2)), " ,.;:-");
+  out.day = date_component(m.str(3));
+  out.month = date_component(m.str(5));
+  out.year = date_component(m.str(7));
+  return out;
+}
+
+bool agrees(const PartialDate& partial, const std::string& iso) {
+  int known = 0, same = 0;
+  auto check = [&](const std::optional<std::string>& part, int value) {
+    if (!part) return;
+    ++known;
+    same += to_int(*part) == value;
+  };
+  check(partial.year, std::stoi(iso.substr(0, 4)));
+  check(partial.month, std::stoi(iso.substr(5, 2)));
+  check(partial.day, std::stoi(iso.substr(8, 2)));
+  return known == 2 && same == 2;
+}
+
 bool starts_date(std::string_view line) {
   // "ngày" then a day, or "ngày" ending the line (the day is on the next).
   static const std::regex re(
@@ -459,8 +498,11 @@ std::optional<Parsed> dossier_code(std::string_view line) {
   std::string code;
   for (const std::string& w : words) {
     if (w.empty()) continue;
-    bool joins =
-        code.empty() || code.back() == '-' || code.back() == '.' || w[0] == '-' || w[0] == '.';
+    // A code followed by a bare number is the code cut in two by OCR.
+    bool cut_number = !code.empty() && std::isdigit(static_cast<unsigned char>(code.back())) &&
+                      all_digits(trim(w, ".,;:"));
+    bool joins = code.empty() || code.back() == '-' || code.back() == '.' || w[0] == '-' ||
+                 w[0] == '.' || cut_number;
     if (!joins) break;
     code += w;
   }
@@ -488,6 +530,10 @@ std::optional<Parsed> dossier_code(std::string_view line) {
       return std::nullopt;
     }
   }
+  // The national one-stop-shop form, "H46.57-220603-3392"; others are read
+  // but trusted less.
+  static const std::regex national(R"(^[A-Z][0-9]{2}\.[0-9]{2}-[0-9]{6}-[0-9]{4}$)");
+  if (!std::regex_match(code, national)) out.quality = std::min(out.quality, 0.7);
   out.value = code;
   return out;
 }

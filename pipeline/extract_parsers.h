@@ -60,6 +60,17 @@ struct DateLine {
 // Nullopt unless the date is a real calendar date.
 std::optional<DateLine> date_line(std::string_view line);
 
+// A date line with one of day, month, year unreadable ("tháng TÌ"), to be
+// completed from a date printed elsewhere.
+struct PartialDate {
+  std::string place;
+  std::optional<std::string> day, month, year;  // digits, or nullopt when unreadable
+};
+std::optional<PartialDate> partial_date_line(std::string_view line);
+
+// True when exactly two components are readable and both equal `iso`'s.
+bool agrees(const PartialDate& partial, const std::string& iso);
+
 // True when the line holds the start of a "ngày … tháng … năm" date that may
 // continue on the next line.
 bool starts_date(std::string_view line);

@@ -107,6 +107,18 @@ TEST(DateLine, SplitAcrossLinesIsDetected) {
   EXPECT_FALSE(parse::starts_date("Người ngay thẳng"));
 }
 
+TEST(DateLine, PartialDateIsCompletedOnlyByAnAgreeingDate) {
+  auto p = parse::partial_date_line("Hòa Phú, ngày 02 tháng TÌ năm 2021");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->place, "Hòa Phú");
+  EXPECT_FALSE(p->month);
+  EXPECT_TRUE(parse::agrees(*p, "2021-11-02"));
+  EXPECT_FALSE(parse::agrees(*p, "2021-11-03"));
+  EXPECT_EQ(parse::dossier_date("H46.21-211102-1106").value_or(""), "2021-11-02");
+  EXPECT_EQ(parse::registration_date("Ngày, tháng, năm đăng ký: 05/08/2024").value_or(""),
+            "2024-08-05");
+}
+
 TEST(IsoDate, AcceptsIsoAndVietnameseForms) {
   EXPECT_EQ(parse::iso_date("2022-06-03").value_or(""), "2022-06-03");
   EXPECT_EQ(parse::iso_date("3/6/2022").value_or(""), "2022-06-03");
@@ -146,6 +158,7 @@ TEST(DossierCode, ReadsDamagedVariants) {
       {"Mã hồ sơ H46.57-22O6O3-3392", "H46.57-220603-3392"},
       {"Mã hồ sơ: H46.57 - 220603 - 3392", "H46.57-220603-3392"},
       {"Mã hồ sơ: H46..22-210310-9168", "H46.22-210310-9168"},
+      {"Mã hồ sơ: H46.21-230601-1 106", "H46.21-230601-1106"},
       {"Mã hồ sơ: H46.57-220603-3392 Ngày nhận: 03/06/2022", "H46.57-220603-3392"},
       {"Mã hồ sơ:", nullptr},
       {"Hồ sơ gồm có", nullptr},
