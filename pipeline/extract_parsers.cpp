@@ -96,6 +96,11 @@ char repaired_digit(char c) {
     case 'S':
     case 's':
       return '5';
+    case ']':
+    case '[':
+    case 't':
+    case 'T':
+      return '1';
     default:
       return c;
   }
@@ -163,8 +168,37 @@ const std::set<std::string>& known_symbol_parts() {
 
 const std::regex& date_regex() {
   static const std::regex re(
-      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oils|] ?[0-9oils|]?)[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9oils|] ?[0-9oils|]?)[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*(?:[a-z]{1,2}\s)?([0-9oils|]{4}))");
+      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oils|\]\[] ?[0-9oils|\]\[t]?)[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9oils|\]\[t] ?[0-9oils|\]\[t]?)[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*(?:[a-z]{1,2}\s)?([0-9oils|]{4}))");
   return re;
+}
+
+// "QĐĐ" or "QĐÐ": OCR doubled a letter.
+std::string without_doubled_letter(const std::string& piece) {
+  std::u32string cps = decode_utf8(piece);
+  for (char32_t& c : cps) {
+    if (c == 0x00D0) c = 0x0110;  // Ð (eth) read for Đ
+  }
+  for (std::size_t i = 1; i < cps.size(); ++i) {
+    if (cps[i] == cps[i - 1]) {
+      std::u32string shorter = cps.substr(0, i) + cps.substr(i + 1);
+      std::string out;
+      for (char32_t c : shorter) append_utf8(out, c);
+      return out;
+    }
+  }
+  return piece;
+}
+
+// "77GCNKH": a number and a known symbol with the slash lost.
+std::optional<Parsed> with_lost_slash(const std::string& compact) {
+  std::size_t digits = 0;
+  while (digits < compact.size() && std::isdigit(static_cast<unsigned char>(compact[digits]))) {
+    ++digits;
+  }
+  if (digits == 0 || digits == compact.size()) return std::nullopt;
+  std::string number = compact.substr(0, digits) + "/" + compact.substr(digits);
+  if (!known_symbol(number)) return std::nullopt;
+  return Parsed{number, 0.8};
 }
 
 // A number without a symbol, such as a household business registration
@@ -339,7 +373,10 @@ std::string number_part(const std::string& raw) {
 std::optional<Parsed> normalize_doc_number(std::string_view raw) {
   std::string compact = trim(number_part(clean(raw)), ".,;:");
   std::vector<std::string> parts = split(compact, '/');
-  if (parts.size() < 2) return registration_number(compact);
+  if (parts.size() < 2) {
+    std::optional<Parsed> slash_lost = with_lost_slash(compact);
+    return slash_lost ? slash_lost : registration_number(compact);
+  }
   Parsed out;
   // The number: digits, maybe one letter ("12a").
   std::string number = parts[0];
@@ -367,6 +404,10 @@ std::optional<Parsed> normalize_doc_number(std::string_view raw) {
       part.clear();
       for (std::size_t k = 0; k < pieces.size(); ++k) {
         std::string repaired = repair_symbol_part(pieces[k]);
+        if (!known_symbol_parts().count(repaired)) {
+          std::string undoubled = without_doubled_letter(repaired);
+          if (known_symbol_parts().count(undoubled)) repaired = undoubled;
+        }
         if (repaired != pieces[k]) out.quality = std::min(out.quality, 0.9);
         part += (k ? "-" : "") + repaired;
       }
@@ -410,7 +451,7 @@ std::optional<DateLine> date_line(std::string_view line) {
 // token stands in for it.
 const std::regex& loose_date_regex() {
   static const std::regex re(
-      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9a-z|~]{1,2})[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9a-z|~]{1,2})[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*([0-9a-z|~]{2,4}))");
+      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9a-z|~\]\[]{1,2})[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9a-z|~\]\[]{1,2})[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*([0-9a-z|~]{2,4}))");
   return re;
 }
 
@@ -486,8 +527,14 @@ std::vector<std::string> citizen_ids(std::string_view line, std::string_view nex
   return ids;
 }
 
+// Digits (or their look-alikes), dots and dashes: a piece of a code.
+bool is_code_piece(const std::string& w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(),
+                                   [](char c) { return is_digit_like(c) || c == '.' || c == '-'; });
+}
+
 std::optional<Parsed> dossier_code(std::string_view line) {
-  static const std::regex re(R"((^|[^a-z])ma\s*h[o0]\s*s[o0]\s*[:;.]?\s*)");
+  static const std::regex re(R"((^|[^a-z])ma\s*h[o0]\s*s[o0]\s*[:;.\-]?\s*)");
   AlignedText text(clean(line));
   std::smatch m;
   if (!std::regex_search(text.folded(), m, re)) return std::nullopt;
@@ -499,14 +546,13 @@ std::optional<Parsed> dossier_code(std::string_view line) {
   for (const std::string& w : words) {
     if (w.empty()) continue;
     // A code followed by a bare number is the code cut in two by OCR.
-    bool cut_number = !code.empty() && std::isdigit(static_cast<unsigned char>(code.back())) &&
-                      all_digits(trim(w, ".,;:"));
+    bool cut_number = !code.empty() && is_digit_like(code.back()) && is_code_piece(trim(w, ".,;:"));
     bool joins = code.empty() || code.back() == '-' || code.back() == '.' || w[0] == '-' ||
                  w[0] == '.' || cut_number;
     if (!joins) break;
     code += w;
   }
-  code = trim(code, ".,;:");
+  code = trim(code, ".,;:-");
   for (std::size_t dots; (dots = code.find("..")) != std::string::npos;) code.erase(dots, 1);
   if (code.empty() || !std::any_of(code.begin(), code.end(), [](char c) {
         return std::isdigit(static_cast<unsigned char>(c));
