@@ -48,21 +48,41 @@ inline bool has_truth_files(const fs::path& dir) {
   return false;
 }
 
+// The held-back degraded set: four batches of generated scans, each with a
+// different mix of degradations on every page (sohoa-samples' random
+// "degraded" profile currently stops on yellow_paper, so the mixes name
+// their degradations), seeds 301-304, prefixes b1-b4.
+struct Batch {
+  const char* degrade;
+  int seed;
+};
+inline const std::vector<Batch>& degraded_batches() {
+  static const std::vector<Batch> batches = {{"skew,noise,blur", 301},
+                                             {"speckles,uneven_light,jpeg_q60", 302},
+                                             {"skew,grey_paper,dark_border,noise", 303},
+                                             {"blur,speckles,skew,low_dpi", 304}};
+  return batches;
+}
+
 // Runs sohoa-samples (beside this program) into `dir` unless it already
-// holds truth files.
-inline bool ensure_samples(const fs::path& dir, int count, int seed, const std::string& profile,
-                           const fs::path& program_dir, const fs::path& units_csv) {
+// holds truth files: `per_batch` documents of each degraded batch.
+inline bool ensure_samples(const fs::path& dir, int per_batch, const fs::path& program_dir,
+                           const fs::path& units_csv) {
   if (has_truth_files(dir)) return true;
   fs::path generator = program_dir / "sohoa-samples";
   if (!fs::exists(generator)) {
     std::cerr << "no " << generator << ": build the sohoa-samples target first\n";
     return false;
   }
-  std::string cmd = "'" + generator.string() + "' --out '" + dir.string() + "' --count " +
-                    std::to_string(count) + " --seed " + std::to_string(seed) + " --profile " +
-                    profile + " --units '" + units_csv.string() + "' >&2";
-  int rc = std::system(cmd.c_str());
-  if (rc != 0) std::cerr << "sohoa-samples exited with " << rc << "\n";
+  for (std::size_t i = 0; i < degraded_batches().size(); ++i) {
+    const Batch& b = degraded_batches()[i];
+    std::string cmd = "'" + generator.string() + "' --out '" + dir.string() + "' --count " +
+                      std::to_string(per_batch) + " --seed " + std::to_string(b.seed) +
+                      " --profile degraded --degrade " + b.degrade + " --prefix b" +
+                      std::to_string(i + 1) + " --units '" + units_csv.string() + "' >&2";
+    int rc = std::system(cmd.c_str());
+    if (rc != 0) std::cerr << "sohoa-samples exited with " << rc << "\n";
+  }
   return has_truth_files(dir);
 }
 

@@ -4,10 +4,12 @@
 // null), issuing unit, and how many documents got a wrong unit without being
 // sent to review. Exit 0 when every target is met.
 //
-//   extract_accuracy_bench [DIR] [--count N] [--seed S] [--profile P] [--verbose]
+//   extract_accuracy_bench [DIR] [--per-batch N] [--verbose]
 //
-// DIR defaults to build/extract-accuracy-<profile>-<seed>; it is filled by
-// sohoa-samples when empty, and OCR layouts are cached there.
+// DIR defaults to build/extract-accuracy; when it holds no scans it is
+// filled by sohoa-samples with N (default 15) documents of each of four
+// degraded batches (bench/extract_accuracy.h), and OCR layouts are cached
+// there: the first run reads every page (minutes), later runs only extract.
 #include <cstdio>
 #include <map>
 #include <set>
@@ -65,17 +67,13 @@ bool field_right(const Extraction& e, const json& metadata, const std::string& f
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   fs::path program_dir = fs::absolute(argv[0]).parent_path();
-  int count = 100, seed = 2026;
-  std::string profile = "degraded", dir_arg;
+  int per_batch = 15;
+  std::string dir_arg;
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--count" && i + 1 < argc)
-      count = std::atoi(argv[++i]);
-    else if (a == "--seed" && i + 1 < argc)
-      seed = std::atoi(argv[++i]);
-    else if (a == "--profile" && i + 1 < argc)
-      profile = argv[++i];
+    if (a == "--per-batch" && i + 1 < argc)
+      per_batch = std::atoi(argv[++i]);
     else if (a == "--verbose")
       verbose = true;
     else
@@ -84,10 +82,8 @@ int main(int argc, char** argv) {
   // The source tree, from this file's own path (CMake compiles it by absolute path).
   fs::path source_dir = fs::path(__FILE__).parent_path().parent_path();
   fs::path units_csv = source_dir / ".." / "shared" / "data" / "units-tay-hoa.csv";
-  fs::path dir = dir_arg.empty()
-                     ? program_dir / ("extract-accuracy-" + profile + "-" + std::to_string(seed))
-                     : fs::path(dir_arg);
-  if (!sohoa::bench::ensure_samples(dir, count, seed, profile, program_dir, units_csv)) return 2;
+  fs::path dir = dir_arg.empty() ? program_dir / "extract-accuracy" : fs::path(dir_arg);
+  if (!sohoa::bench::ensure_samples(dir, per_batch, program_dir, units_csv)) return 2;
   auto samples = sohoa::bench::load_samples(dir);
   sohoa::pipeline::MetadataExtractor extractor(sohoa::bench::read_units_csv(units_csv));
 
@@ -119,8 +115,8 @@ int main(int argc, char** argv) {
   }
   if (documents == 0) return 2;
 
-  std::printf("extraction accuracy: %d documents, %d pages, profile %s, %s\n", documents, pages,
-              profile.c_str(), dir.string().c_str());
+  std::printf("extraction accuracy: %d documents, %d pages, degraded scans in %s\n", documents,
+              pages, dir.string().c_str());
   std::printf("%-14s %8s %8s  %s\n", "field", "right", "percent", "target");
   bool met = true;
   for (const Target& t : kTargets) {

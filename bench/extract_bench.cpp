@@ -4,7 +4,7 @@
 // timed is extraction alone, no OCR.
 //
 //   extract_bench [--benchmark_*]   layouts from $SOHOA_EXTRACT_LAYOUTS, else
-//                                   build/extract-accuracy-degraded-2026
+//                                   build/extract-accuracy (made by extract_accuracy_bench)
 #include <benchmark/benchmark.h>
 
 #include "bench/extract_accuracy.h"
@@ -24,7 +24,7 @@ fs::path program_dir;
 fs::path layouts_dir() {
   const char* env = std::getenv("SOHOA_EXTRACT_LAYOUTS");
   if (env != nullptr && *env != '\0') return env;
-  return program_dir / "extract-accuracy-degraded-2026";
+  return program_dir / "extract-accuracy";
 }
 
 fs::path units_csv() {
@@ -37,7 +37,7 @@ const Corpus& corpus() {
     Corpus out;
     fs::path dir = layouts_dir();
     if (!sohoa::bench::has_truth_files(dir) &&
-        !sohoa::bench::ensure_samples(dir, 20, 2026, "degraded", program_dir, units_csv())) {
+        !sohoa::bench::ensure_samples(dir, 5, program_dir, units_csv())) {
       return out;
     }
     for (auto& s : sohoa::bench::load_samples(dir)) {
