@@ -86,7 +86,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({0, 90, 180, 270}));
   app.add_option("--pages", pages, "Every document has this many pages")->check(CLI::Range(1, 3));
   app.add_option("--prefix", o.prefix, "File name prefix: PREFIX-0001.png")->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help is a success; any other parse error is bad usage (exit 1).
+    return app.exit(e) == 0 ? 0 : 1;
+  }
 
   if (VIPS_INIT(argv[0])) {
     std::fprintf(stderr, "sohoa-samples: cannot start libvips\n");

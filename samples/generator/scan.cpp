@@ -256,7 +256,7 @@ VImage scan_page(const VImage& clean, const DocumentScan& doc, const PageScan& p
   }
   if (doc.yellow) {
     // Yellowish paper: less blue, a little less green; ink stays dark.
-    image = (image.bandjoin({image, image}) * std::vector<double>{1.0, 0.95, 0.80})
+    image = (VImage::bandjoin({image, image, image}) * std::vector<double>{1.0, 0.95, 0.80})
                 .cast(VIPS_FORMAT_UCHAR)
                 .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
   } else {
