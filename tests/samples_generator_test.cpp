@@ -549,3 +549,51 @@ TEST(SamplesGenerator, BadInputsAreUsageErrors) {
 }
 
 }  // namespace
+
+TEST(SamplesGenerator, FormatListIsUsedInTurn) {
+  TempDir dir;
+  generate(dir.path(), {"--count", "3", "--seed", "2", "--pages", "1", "--profile", "mild",
+                        "--format", "png,g4"});
+  auto files = truth_files(dir.path());
+  ASSERT_EQ(files.size(), 3u);
+  std::vector<std::string> names;
+  for (const auto& f : files) {
+    json t = load_truth(f);
+    names.push_back(t["file"]);
+    for (const auto& p : t["pages"]) {
+      // mild: office scans at 200 dpi, skews of at most 2.5 degrees.
+      EXPECT_EQ(p["dpi"], 200);
+      EXPECT_LE(std::abs(p["skew_deg"].get<double>()), 2.5);
+      EXPECT_EQ(p["rotation"], 0);
+    }
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"doc-0001.png", "doc-0002.tif", "doc-0003.png"}));
+  EXPECT_NE(load_truth(files[1])["pages"][0]["degradations"].dump().find("bilevel"),
+            std::string::npos);
+}
+
+TEST(SamplesGenerator, CommittedQuickStartSetIsConsistent) {
+  init_vips();
+  fs::path scans = source_dir() / "samples/scans";
+  auto files = truth_files(scans);
+  ASSERT_GE(files.size(), 6u);
+  auto units = units_csv();
+  auto register_lines = lines_of(read_file(source_dir() / "samples/register.csv"));
+  EXPECT_GT(register_lines.size(), files.size() + 1) << "some results are not scanned";
+  std::uintmax_t total = 0;
+  for (const auto& f : files) {
+    json t = load_truth(f);
+    check_document(t, units);
+    fs::path file = scans / t["file"].get<std::string>();
+    EXPECT_LT(fs::file_size(file), 300u * 1024u) << file;
+    total += fs::file_size(file) + fs::file_size(f);
+    std::string key = t["unit"].get<std::string>() + "," +
+                      t["metadata"]["doc_number"].get<std::string>() + "," +
+                      t["metadata"]["issued_date"].get<std::string>() + ",";
+    EXPECT_TRUE(std::any_of(register_lines.begin(), register_lines.end(),
+                            [&](const std::string& l) { return l.starts_with(key); }))
+        << key;
+  }
+  check_loads(scans, "committed");
+  EXPECT_LT(total, 3u * 1024u * 1024u);
+}
