@@ -342,14 +342,27 @@ class SqliteDatabase final : public Database {
     RegisterRow row;
     // With no documents stored, new rows have nothing to match.
     bool have_documents = !document_ids_empty();
+    bool bulk = register_size() == 0;
+    if (bulk) drop_register_indexes();
     while (next(row)) {
       auto [id, is_new] = upsert_register_row(row);
       (is_new ? counts.inserted : counts.updated) += 1;
       if (have_documents || !is_new) rematch_row(id, is_new);
       row = RegisterRow{};
     }
+    if (bulk) create_register_indexes();
     tx.commit();
     return counts;
+  }
+
+  void drop_register_indexes() {
+    for (const auto& [name, create] : register_indexes()) {
+      sql::exec(db_, "DROP INDEX IF EXISTS " + std::string(name));
+    }
+  }
+
+  void create_register_indexes() {
+    for (const auto& [name, create] : register_indexes()) sql::exec(db_, create);
   }
 
   bool document_ids_empty() {
