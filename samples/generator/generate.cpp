@@ -8,6 +8,7 @@
 
 #include "samples/generator/document.h"
 #include "samples/generator/layout.h"
+#include "samples/generator/separator.h"
 
 namespace sohoa::samples {
 namespace {
@@ -15,7 +16,16 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // Sub-streams of a document's random source.
-enum Stream : std::uint64_t { kCompose = 1, kFont, kFormat, kDocumentScan, kPageScan = 100 };
+enum Stream : std::uint64_t {
+  kCompose = 1,
+  kFont,
+  kFormat,
+  kDocumentScan,
+  kSeparator,
+  kPageScan = 100,
+  kSeparatorScan = 200
+};
+constexpr std::uint64_t kStack = 2'000'000;
 constexpr std::uint64_t kRegisterOnly = 1'000'000;
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
@@ -73,6 +83,37 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
   if (!out) throw std::runtime_error(path.string() + ": cannot write");
 }
 
+ScanRequest scan_request(const GenerateOptions& options, Format format) {
+  ScanRequest request;
+  request.profile = options.profile;
+  request.forced = options.degrade;
+  request.skew_deg = options.skew_deg;
+  request.rotation = options.rotation;
+  request.colour_allowed = keeps_colour(format);
+  request.bilevel = format == Format::kG4;
+  request.jpeg = stores_jpeg(format);
+  return request;
+}
+
+// A stack is one multi-page file: the first listed format that holds
+// several pages (jpg scans go to a pdf), else a random one.
+Format stack_format(Random& rng, const std::vector<Format>& formats) {
+  if (formats.empty())
+    return rng.pick(std::vector<Format>{Format::kTif, Format::kG4, Format::kPdf});
+  return choose_format(rng, {formats[0]}, 1, 2);
+}
+
+// The pages of a stack being assembled, and where each document lies in it.
+struct Stack {
+  std::string file;
+  Format format = Format::kPdf;
+  DocumentScan scan;
+  std::vector<vips::VImage> pages;
+  json documents = json::array();
+  std::vector<int> separator_pages;
+  bool noisy = false;
+};
+
 }  // namespace
 
 GenerateSummary generate(const GenerateOptions& options) {
@@ -85,6 +126,17 @@ GenerateSummary generate(const GenerateOptions& options) {
   GenerateSummary summary;
   std::string register_csv =
       "unit,doc_number,issued_date,valid_until,dossier_code,procedure_code,doc_type,title\n";
+  auto out_dir = std::filesystem::path(options.out_dir);
+
+  std::optional<Stack> stack;
+  Random stack_rng = run.fork(kStack);
+  if (options.stack) {
+    stack.emplace();
+    stack->format = stack_format(stack_rng, options.formats);
+    stack->file = options.prefix + "-stack." + extension(stack->format);
+    // One scanner session: the same resolution and paper for every sheet.
+    stack->scan = plan_document_scan(stack_rng, scan_request(options, stack->format));
+  }
 
   for (int index = 1; index <= options.count; ++index) {
     Random doc_rng = run.fork(static_cast<std::uint64_t>(index));
@@ -93,17 +145,11 @@ GenerateSummary generate(const GenerateOptions& options) {
     auto pages = render_document(doc, font_rng.pick(font_families()));
 
     Random format_rng = doc_rng.fork(kFormat);
-    Format format = choose_format(format_rng, options.formats, index, pages.size());
-    ScanRequest request;
-    request.profile = options.profile;
-    request.forced = options.degrade;
-    request.skew_deg = options.skew_deg;
-    request.rotation = options.rotation;
-    request.colour_allowed = keeps_colour(format);
-    request.bilevel = format == Format::kG4;
-    request.jpeg = stores_jpeg(format);
+    Format format =
+        stack ? stack->format : choose_format(format_rng, options.formats, index, pages.size());
+    ScanRequest request = scan_request(options, format);
     Random doc_scan_rng = doc_rng.fork(kDocumentScan);
-    DocumentScan doc_scan = plan_document_scan(doc_scan_rng, request);
+    DocumentScan doc_scan = stack ? stack->scan : plan_document_scan(doc_scan_rng, request);
 
     char name_buf[64];
     std::snprintf(name_buf, sizeof name_buf, "%s-%04d", options.prefix.c_str(), index);
@@ -124,9 +170,26 @@ GenerateSummary generate(const GenerateOptions& options) {
                                  {"dpi", doc_scan.dpi},
                                  {"degradations", recorded_degradations(doc_scan, page_scan)}});
     }
-    auto out_dir = std::filesystem::path(options.out_dir);
-    write_document((out_dir / file).string(), format, scans, doc_scan.dpi,
-                   doc_scan.jpeg_q60 ? 60 : 85, noisy);
+    if (stack) {
+      int first = static_cast<int>(stack->pages.size()) + 1;
+      stack->pages.insert(stack->pages.end(), scans.begin(), scans.end());
+      int last = static_cast<int>(stack->pages.size());
+      file = stack->file + "#" + std::to_string(first) + "-" + std::to_string(last);
+      stack->documents.push_back(
+          json{{"truth", name + ".truth.json"}, {"first", first}, {"last", last}});
+      stack->noisy = stack->noisy || noisy;
+      Random separator_rng = doc_rng.fork(kSeparator);
+      if (index < options.count && separator_rng.chance(0.5)) {
+        Random sheet_rng = doc_rng.fork(kSeparatorScan);
+        PageScan sheet_scan = plan_page_scan(sheet_rng, request);
+        stack->pages.push_back(
+            scan_page(render_separator_sheet(), stack->scan, sheet_scan, sheet_rng));
+        stack->separator_pages.push_back(static_cast<int>(stack->pages.size()));
+      }
+    } else {
+      write_document((out_dir / file).string(), format, scans, doc_scan.dpi,
+                     doc_scan.jpeg_q60 ? 60 : 85, noisy);
+    }
 
     json truth{{"file", file},
                {"unit", doc.unit->code},
@@ -139,7 +202,22 @@ GenerateSummary generate(const GenerateOptions& options) {
     ++summary.register_rows;
     ++summary.documents;
     summary.pages += static_cast<int>(pages.size());
-    ++summary.files_by_format[format == Format::kG4 ? "g4" : format_key(format)];
+    if (!stack) ++summary.files_by_format[format == Format::kG4 ? "g4" : format_key(format)];
+  }
+
+  if (stack && !stack->pages.empty()) {
+    write_document((out_dir / stack->file).string(), stack->format, stack->pages, stack->scan.dpi,
+                   stack->scan.jpeg_q60 ? 60 : 85, stack->noisy);
+    json truth{{"file", stack->file},
+               {"pages", stack->pages.size()},
+               {"separator_content", kSeparatorContent},
+               {"separator_pages", stack->separator_pages},
+               {"documents", stack->documents}};
+    write_text(out_dir / (options.prefix + "-stack.truth.json"), truth.dump(2) + "\n");
+    ++summary
+          .files_by_format["stack " + (stack->format == Format::kG4 ? std::string("g4")
+                                                                    : format_key(stack->format))];
+    summary.pages += static_cast<int>(stack->separator_pages.size());
   }
 
   if (options.register_path) {

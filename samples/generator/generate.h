@@ -27,6 +27,9 @@ struct GenerateOptions {
   std::optional<int> rotation;
   std::optional<int> pages;
   std::string prefix = "doc";
+  // All documents in one multi-page file PREFIX-stack.EXT, some separated by
+  // separator sheets; PREFIX-stack.truth.json records the cuts.
+  bool stack = false;
 };
 
 struct GenerateSummary {
