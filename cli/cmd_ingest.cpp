@@ -37,14 +37,15 @@ std::string host_name() {
   return buf;
 }
 
-nlohmann::json outcome_json(const pipeline::FileOutcome& o) {
+nlohmann::ordered_json outcome_json(const pipeline::FileOutcome& o) {
   // SPEC: `ok` = stored now, whether or not it awaits review.
   std::string status = o.status == "review" ? "ok" : o.status;
   return {{"source", o.source},
           {"status", status},
-          {"id", o.id ? nlohmann::json(*o.id) : nlohmann::json(nullptr)},
+          {"id", o.id ? nlohmann::ordered_json(*o.id) : nlohmann::ordered_json(nullptr)},
           {"pages", o.pages},
-          {"error", o.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.error)}};
+          {"error",
+           o.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.error)}};
 }
 
 void print_outcome(const pipeline::FileOutcome& o, const IngestArgs& args) {
@@ -106,12 +107,14 @@ int run_ingest(const IngestArgs& args) {
 
 void add_ingest_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<IngestArgs>();
-  CLI::App* cmd = root.add_subcommand(
-      "ingest",
-      "Read scans (PNG, JPEG, TIFF incl. multi-page and 1-bit G4, WebP, scanned PDF) and store\n"
-      "them as searchable records. One file is one document. Files already stored (same\n"
-      "bytes) are reported as duplicate; unreadable files are recorded as failed and the batch\n"
-      "goes on (exit 3). Originals are archived beside the database in <db>.files/.");
+  CLI::App* cmd = root.add_subcommand("ingest", "Read scans and store them as searchable records");
+  cmd->footer(
+      "Accepts PNG, JPEG, TIFF (multi-page, 1-bit Group 4), WebP and scanned PDF. One file is one\n"
+      "document. Files already stored (same bytes) are reported as duplicate; unreadable files "
+      "are\n"
+      "recorded as failed with the reason and the batch goes on (exit 3); rerunning retries them.\n"
+      "Originals are archived byte for byte beside the database, in <db>.files/.\n"
+      "Example: sohoa ingest scans/ --unit hoa-dong --json");
   add_db_option(*cmd, args->db);
   cmd->add_option("PATH", args->paths,
                   "Scan files or folders (searched recursively, hidden skipped)")

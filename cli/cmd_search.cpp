@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "text/vntext.h"
 
 namespace sohoa::cli {
 namespace {
@@ -14,9 +15,9 @@ struct SearchArgs {
   bool json = false;
 };
 
-nlohmann::json hit_json(const storage::SearchHit& h) {
+nlohmann::ordered_json hit_json(const storage::SearchHit& h) {
   auto or_null = [](const std::string& s) {
-    return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
   };
   return {{"id", h.id},
           {"score", h.score},
@@ -24,13 +25,14 @@ nlohmann::json hit_json(const storage::SearchHit& h) {
           {"issued_date", or_null(h.issued_date)},
           {"doc_type", or_null(h.doc_type)},
           {"unit", or_null(h.unit)},
-          {"snippet", h.snippet}};
+          {"snippet", text::collapse_spaces(h.snippet)}};
 }
 
 void print_hit(const storage::SearchHit& h) {
   auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
   std::cout << h.id << "\t" << dash(h.doc_number) << "\t" << dash(h.issued_date) << "\t"
-            << dash(h.doc_type) << "\t" << dash(h.unit) << "\n    " << h.snippet << "\n";
+            << dash(h.doc_type) << "\t" << dash(h.unit) << "\n    "
+            << text::collapse_spaces(h.snippet) << "\n";
 }
 
 int run_search(const SearchArgs& args) {
@@ -51,11 +53,12 @@ int run_search(const SearchArgs& args) {
 
 void add_search_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<SearchArgs>();
-  CLI::App* cmd = root.add_subcommand(
-      "search",
-      "Full-text search over OCR text and metadata, ignoring case and accents: 'quyet dinh hoa\n"
-      "dong' finds 'Quyết định ... Hòa Đồng'; an accented query ranks exact-accent matches\n"
-      "first. Syntax: words (all must occur), \"a phrase\", prefix*, -excluded.");
+  CLI::App* cmd = root.add_subcommand("search", "Find documents by words, numbers, names or IDs");
+  cmd->footer(
+      "Searches OCR text and metadata, ignoring case and accents: 'quyet dinh hoa dong' finds\n"
+      "'Quyết định ... Hòa Đồng'; an accented query ranks exact-accent matches first.\n"
+      "Syntax: words (all must occur), \"a phrase\", prefix*, -excluded.\n"
+      "Example: sohoa search \"giay phep xay dung\" --year 2022 --unit hoa-dong");
   add_db_option(*cmd, args->db);
   cmd->add_option("QUERY", args->query.text, "What to look for (may be empty with filters)")
       ->required();

@@ -8,7 +8,7 @@
 namespace sohoa::cli {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 struct ShowArgs {
   std::filesystem::path db;
