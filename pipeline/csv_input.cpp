@@ -102,7 +102,11 @@ std::string CsvReader::where(int line, const std::string& message) const {
 }
 
 bool CsvReader::next(std::vector<std::string>& fields, int& line) {
-  if (!read_record(fields, line)) return false;
+  // Spreadsheets pad exports with rows of empty cells (";;;;"): not records.
+  do {
+    if (!read_record(fields, line)) return false;
+  } while (
+      std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return f.empty(); }));
   if (fields.size() < header_.size()) fields.resize(header_.size());
   return true;
 }

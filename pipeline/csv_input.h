@@ -12,7 +12,7 @@ namespace sohoa::pipeline {
 
 // A CSV file with a header row: UTF-8 with or without BOM, ',' or ';'
 // delimited (whichever the header uses), RFC 4180 quotes, LF or CRLF.
-// Unquoted fields are trimmed; blank lines are skipped.
+// Unquoted fields are trimmed; blank lines and rows of empty cells are skipped.
 class CsvReader {
  public:
   // Throws storage::InputError ("FILE: ...") when unreadable or empty.

@@ -48,7 +48,8 @@ TEST_F(RegisterImportTest, SemicolonBomReorderedColumnsAndVietnameseDates) {
       "Issued_Date;Unit;Valid_Until;Doc_Number\r\n"
       "03/06/2022;hoa-dong;1/1/2030;392/QĐ-UBND\r\n"
       "\r\n"
-      "2022-06-04;hoa-dong;;\"393;QĐ\"\r\n");
+      "2022-06-04;hoa-dong;;\"393;QĐ\"\r\n"
+      ";;;\r\n");
   EXPECT_TRUE(r.rejected.empty());
   EXPECT_EQ(r.inserted, 2);
   auto facts = db->register_facts({});
