@@ -264,8 +264,12 @@ class Writer {
 
   // Returns the final outcome once a file is complete.
   std::optional<FileOutcome> take(Message& message) {
-    if (auto* settled = std::get_if<FileSettled>(&message)) return settled->outcome;
+    if (auto* settled = std::get_if<FileSettled>(&message)) {
+      ++files_unopened_;
+      return settled->outcome;
+    }
     if (auto* unreadable = std::get_if<FileUnreadable>(&message)) {
+      ++files_unopened_;
       storage::NewDocument doc = document_shell(unreadable->path, unreadable->sha256);
       mark_failed(doc, unreadable->error);
       return store(doc);
@@ -292,7 +296,8 @@ class Writer {
     if (!options_.on_progress) return;
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
     progress_.elapsed_s = elapsed.count();
-    int unopened = progress_.files_total - files_opened_;
+    // Files not yet looked at are guessed to be as long as those opened.
+    int unopened = progress_.files_total - files_opened_ - files_unopened_;
     double per_file = files_opened_ > 0 ? double(pages_opened_) / files_opened_ : 1.0;
     progress_.pages_expected = pages_opened_ + static_cast<int>(unopened * per_file + 0.5);
     options_.on_progress(progress_);
@@ -408,6 +413,7 @@ class Writer {
   MetadataExtractor extractor_;
   std::map<size_t, PendingDocument> pending_;
   int files_opened_ = 0;
+  int files_unopened_ = 0;  // settled without their pages being read
   int pages_opened_ = 0;
   IngestProgress progress_;
   std::chrono::steady_clock::time_point started_;

@@ -17,8 +17,8 @@ std::string format_duration(double seconds) {
 }
 
 std::string format_progress(const IngestProgress& p) {
-  std::string line = "files " + std::to_string(p.files_done) + "/" +
-                     std::to_string(p.files_total) + " · pages " + std::to_string(p.pages_done);
+  std::string line = "files " + std::to_string(p.files_done) + "/" + std::to_string(p.files_total) +
+                     " · pages " + std::to_string(p.pages_done);
   if (p.pages_expected > p.pages_done) line += "/" + std::to_string(p.pages_expected);
   // Before the first pages the rate says nothing yet.
   if (p.pages_done == 0 || p.elapsed_s < 1.0) return line;

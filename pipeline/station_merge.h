@@ -9,8 +9,8 @@
 namespace sohoa::pipeline {
 
 struct MergeSummary {
-  int added = 0;    // documents new to this database (or replacing a failed record)
-  int present = 0;  // already here, left as they are
+  int added = 0;              // documents new to this database (or replacing a failed record)
+  int present = 0;            // already here, left as they are
   int missing_originals = 0;  // added without an original in the station's archive
 };
 

@@ -134,8 +134,7 @@ fs::path move_into(const fs::path& file, const fs::path& folder) {
   return target;
 }
 
-void watch(const WatchOptions& options,
-           const std::function<void(const FileOutcome&)>& on_outcome) {
+void watch(const WatchOptions& options, const std::function<void(const FileOutcome&)>& on_outcome) {
   if (!fs::is_directory(options.dir)) {
     throw std::runtime_error(options.dir.string() + ": not a folder");
   }

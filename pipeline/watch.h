@@ -19,7 +19,7 @@ struct WatchOptions {
   // `inputs` and `stop` are set by watch(); an empty `digitized_at` means
   // the day each file is read.
   IngestOptions ingest;
-  double settle_s = 5;   // a file is taken once its size and time stood still this long
+  double settle_s = 5;  // a file is taken once its size and time stood still this long
   // Set (e.g. from a signal handler) to stop: the files in hand are finished.
   const std::atomic<bool>* stop = nullptr;
 };

@@ -2,6 +2,7 @@
 // finishes the batch with every file stored exactly once; two ingests on one
 // database at once both succeed.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -9,7 +10,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -118,10 +118,9 @@ class IngestCrash : public ::testing::Test {
                          "--count", "6", "--seed", "21", "--profile", "clean", "--format", "png",
                          "--pages", "1", "--units", units_csv().string()});
     ASSERT_EQ(one.exit_code, 0) << one.err;
-    RunResult two =
-        run({sohoa::testing::samples_bin(), "--out", (scans_->path() / "in").string(), "--count",
-             "2", "--seed", "22", "--profile", "clean", "--format", "png", "--pages", "2",
-             "--prefix", "multi", "--units", units_csv().string()});
+    RunResult two = run({sohoa::testing::samples_bin(), "--out", (scans_->path() / "in").string(),
+                         "--count", "2", "--seed", "22", "--profile", "clean", "--format", "png",
+                         "--pages", "2", "--prefix", "multi", "--units", units_csv().string()});
     ASSERT_EQ(two.exit_code, 0) << two.err;
   }
   static void TearDownTestSuite() {
@@ -131,14 +130,22 @@ class IngestCrash : public ::testing::Test {
 
   void SetUp() override {
     db_ = (dir_ / "sohoa.db").string();
-    RunResult units = run({sohoa::testing::sohoa_bin(), "units", "import",
-                           units_csv().string(), "--db", db_});
+    RunResult units =
+        run({sohoa::testing::sohoa_bin(), "units", "import", units_csv().string(), "--db", db_});
     ASSERT_EQ(units.exit_code, 0) << units.err;
   }
 
   std::vector<std::string> ingest_argv() const {
-    return {sohoa::testing::sohoa_bin(), "ingest", (scans_->path() / "in").string(), "--unit",
-            "tay-hoa", "--jobs", "2", "--json", "--db", db_};
+    return {sohoa::testing::sohoa_bin(),
+            "ingest",
+            (scans_->path() / "in").string(),
+            "--unit",
+            "tay-hoa",
+            "--jobs",
+            "2",
+            "--json",
+            "--db",
+            db_};
   }
 
   static size_t scan_count() {
@@ -165,7 +172,8 @@ TEST_F(IngestCrash, KilledTwiceThenRerunStoresEveryFileExactlyOnce) {
     fs::path out = dir_ / "out.ndjson";
     {
       Background ingest(ingest_argv(), out);
-      ASSERT_TRUE(ingest.wait_for_lines(reported_before_kill.size() + 1, std::chrono::seconds(300)));
+      ASSERT_TRUE(
+          ingest.wait_for_lines(reported_before_kill.size() + 1, std::chrono::seconds(300)));
       std::this_thread::sleep_for(kill_after);
       ingest.kill_now();
       EXPECT_EQ(ingest.wait(), 128 + SIGKILL);
@@ -189,8 +197,9 @@ TEST_F(IngestCrash, KilledTwiceThenRerunStoresEveryFileExactlyOnce) {
 
   EXPECT_EQ(query_text(db_, "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(query_text(db_, "SELECT count(*) FROM documents"), std::to_string(files));
-  EXPECT_EQ(query_text(db_, "SELECT count(DISTINCT sha256) FROM documents WHERE status = 'ok' "
-                            "OR status = 'review'"),
+  EXPECT_EQ(query_text(db_,
+                       "SELECT count(DISTINCT sha256) FROM documents WHERE status = 'ok' "
+                       "OR status = 'review'"),
             std::to_string(files));
   EXPECT_EQ(query_text(db_, "SELECT count(*) FROM pages"), "10");
   EXPECT_EQ(query_text(db_, "SELECT count(*) FROM search_folded"), std::to_string(files));

@@ -91,8 +91,8 @@ class IngestZoo : public ::testing::Test {
     write_file(zoo / "truncated.jpg", first_half(jpg));
     write_file(zoo / "truncated.tif", first_half(tif));
     write_file(zoo / "random.tif", random_bytes(40000, 7));
-    RunResult enc = run({"/usr/bin/qpdf", "--encrypt", "secret", "owner", "256", "--",
-                         pdf.string(), (zoo / "password.pdf").string()});
+    RunResult enc = run({"/usr/bin/qpdf", "--encrypt", "secret", "owner", "256", "--", pdf.string(),
+                         (zoo / "password.pdf").string()});
     EXPECT_EQ(enc.exit_code, 0) << enc.err;
     RunResult empty = run({"/usr/bin/qpdf", "--empty", (zoo / "no-pages.pdf").string()});
     EXPECT_EQ(empty.exit_code, 0) << empty.err;
@@ -109,8 +109,8 @@ class IngestZoo : public ::testing::Test {
         {"truncated.jpg", ""},
         {"truncated.tif", ""},
         {"random.tif", "not a readable image"},
-        {"password.pdf", ""},
-        {"no-pages.pdf", ""},
+        {"password.pdf", "encrypted PDF"},
+        {"no-pages.pdf", "no pages"},
         {"huge.tif", "over the limit"},
         {"tiny.png", "too small"},
         {"loop", "symbolic link loop"},
@@ -129,8 +129,8 @@ TEST_F(IngestZoo, EveryBadFileIsReportedAndTheGoodOnesAreStored) {
   auto expected = make_zoo(zoo);
   const std::set<std::string> good = {"hồ sơ mới/Quyết định số 1.png", "good.jpg"};
   // A file named on the command line that is gone by the time it is read.
-  RunResult r = sohoa({"ingest", zoo.string(), (zoo / "vanished.png").string(), "--unit",
-                       "tay-hoa", "--jobs", "2", "--json"});
+  RunResult r = sohoa({"ingest", zoo.string(), (zoo / "vanished.png").string(), "--unit", "tay-hoa",
+                       "--jobs", "2", "--json"});
   ASSERT_EQ(r.exit_code, 3) << r.out << r.err;
 
   std::map<std::string, json> by_name;
@@ -166,8 +166,8 @@ TEST_F(IngestZoo, EveryBadFileIsReportedAndTheGoodOnesAreStored) {
   }
 
   // The good ones are searchable under their path with spaces and accents.
-  RunResult show = sohoa({"show", std::to_string(by_name[*good.begin()]["id"].get<int>()),
-                          "--json"});
+  RunResult show =
+      sohoa({"show", std::to_string(by_name[*good.begin()]["id"].get<int>()), "--json"});
   ASSERT_EQ(show.exit_code, 0) << show.err;
   EXPECT_EQ(json::parse(show.out)["source"], (zoo / *good.begin()).string());
 

@@ -156,8 +156,8 @@ TEST_F(StationMerge, ReplacesAFailedRecordHereButKeepsWhatIsStoredHere) {
 }
 
 TEST_F(StationMerge, MissingStationFileIsAUsageError) {
-  RunResult r = run({sohoa::testing::sohoa_bin(), "merge", (dir_ / "nope.db").string(), "--db",
-                     district_});
+  RunResult r =
+      run({sohoa::testing::sohoa_bin(), "merge", (dir_ / "nope.db").string(), "--db", district_});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("nope.db"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "nope.db"));

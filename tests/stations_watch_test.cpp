@@ -1,6 +1,7 @@
 // Hot folder: a scan written slowly in pieces is read only once whole; a bad
 // file goes to failed/ with its reason; SIGTERM stops the watch with exit 0.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -8,7 +9,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -87,8 +87,8 @@ TEST(StationsWatch, SlowlyWrittenScanIsReadWholeAndBadFilesGoToFailed) {
                 .exit_code,
             0);
   RunResult gen = run({sohoa::testing::samples_bin(), "--out", (dir / "gen").string(), "--count",
-                       "1", "--seed", "31", "--profile", "clean", "--format", "png", "--pages",
-                       "1", "--prefix", "scan", "--units", units_csv().string()});
+                       "1", "--seed", "31", "--profile", "clean", "--format", "png", "--pages", "1",
+                       "--prefix", "scan", "--units", units_csv().string()});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   std::string scan = read_file(dir / "gen" / "scan-0001.png");
   fs::path hot = dir / "hot";
@@ -128,8 +128,8 @@ TEST(StationsWatch, SlowlyWrittenScanIsReadWholeAndBadFilesGoToFailed) {
 
 TEST(StationsWatch, RefusesSplitModesThatAreNotImplemented) {
   TempDir dir;
-  RunResult r = run({sohoa::testing::sohoa_bin(), "watch", dir.path().string(), "--unit",
-                     "tay-hoa", "--split", "auto", "--db", (dir / "x.db").string()});
+  RunResult r = run({sohoa::testing::sohoa_bin(), "watch", dir.path().string(), "--unit", "tay-hoa",
+                     "--split", "auto", "--db", (dir / "x.db").string()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("--split none"), std::string::npos) << r.err;
 }
