@@ -229,6 +229,7 @@ TEST_F(IngestCrash, TwoIngestsOnOneDatabaseAtOnceBothSucceed) {
   EXPECT_EQ(query_text(db_, "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(query_text(db_, "SELECT count(*) FROM documents"), std::to_string(files));
   // Each file was stored by exactly one of the two; the other saw a duplicate.
+  EXPECT_EQ(stored.size(), files);
   for (const auto& [source, times] : stored) EXPECT_EQ(times, 1) << source;
 }
 
