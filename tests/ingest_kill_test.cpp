@@ -202,7 +202,7 @@ TEST_F(IngestCrash, KilledTwiceThenRerunStoresEveryFileExactlyOnce) {
                        "OR status = 'review'"),
             std::to_string(files));
   EXPECT_EQ(query_text(db_, "SELECT count(*) FROM pages"), "10");
-  EXPECT_EQ(query_text(db_, "SELECT count(*) FROM search_folded"), std::to_string(files));
+  EXPECT_EQ(query_text(db_, "SELECT count(*) FROM search_folded_docsize"), std::to_string(files));
   // Every original archived under its hash, whole.
   size_t archived = 0;
   for (const auto& e : fs::recursive_directory_iterator(db_ + ".files")) {
