@@ -78,7 +78,7 @@ void check_unit_known(const pipeline::WatchOptions& options) {
 
 // One line per file, as it is filed away; a service's journal keeps them.
 void print_outcome(const pipeline::FileOutcome& o) {
-  if (o.status == "failed") report_error(o.source + ": " + o.error);
+  if (!o.error.empty()) report_error(o.source + ": " + o.error);
   std::string id = o.id ? std::to_string(*o.id) : "-";
   std::cout << (o.status == "review" ? "ok" : o.status) << "\t" << id << "\t" << o.pages
             << (o.pages == 1 ? " page\t" : " pages\t") << o.source << std::endl;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 
 namespace sohoa::pipeline {
@@ -61,14 +62,19 @@ void write_error_note(const fs::path& moved, const std::string& error) {
 }
 
 // Moves the file of `outcome` out of the hot folder; a file that vanished
-// is simply not moved.
-void file_away(const fs::path& dir, const FileOutcome& outcome) {
+// is simply not moved. False when it is still there (no permission to move).
+bool file_away(const fs::path& dir, const FileOutcome& outcome) {
   fs::path source = outcome.source;
   std::error_code ec;
-  if (!fs::exists(source, ec)) return;
+  if (!fs::exists(source, ec)) return true;
   bool failed = outcome.status == "failed";
-  fs::path moved = move_into(source, dir / (failed ? kFailed : kDone));
-  if (failed) write_error_note(moved, outcome.error);
+  try {
+    fs::path moved = move_into(source, dir / (failed ? kFailed : kDone));
+    if (failed) write_error_note(moved, outcome.error);
+    return true;
+  } catch (const fs::filesystem_error&) {
+    return false;
+  }
 }
 
 // A station runs for days: each batch is dated the day it is read.
@@ -141,10 +147,14 @@ void watch(const WatchOptions& options, const std::function<void(const FileOutco
   Inotify inotify(options.dir);
   SettleTracker tracker(std::chrono::milliseconds(static_cast<long>(options.settle_s * 1000)));
   auto stopping = [&] { return options.stop != nullptr && options.stop->load(); };
+  // Files read but not movable stay in the folder; they are not read again
+  // and again.
+  std::set<fs::path> stuck;
   while (!stopping()) {
     auto now = SettleTracker::Clock::now();
     tracker.observe(hot_folder_files(options.dir), now);
     std::vector<fs::path> ready = tracker.settled(now);
+    std::erase_if(ready, [&](const fs::path& p) { return stuck.count(p) > 0; });
     if (ready.empty()) {
       inotify.wait(kTickMs);
       continue;
@@ -154,9 +164,13 @@ void watch(const WatchOptions& options, const std::function<void(const FileOutco
     batch.stop = options.stop;
     if (batch.digitized_at.empty()) batch.digitized_at = today_iso();
     ingest(batch, [&](const FileOutcome& outcome) {
-      file_away(options.dir, outcome);
+      FileOutcome filed = outcome;
+      if (!file_away(options.dir, outcome)) {
+        stuck.insert(outcome.source);
+        if (filed.error.empty()) filed.error = "read, but cannot be moved out of the hot folder";
+      }
       tracker.forget(outcome.source);
-      on_outcome(outcome);
+      on_outcome(filed);
     });
   }
 }
