@@ -39,28 +39,38 @@ fresh_db() {  # NAME -> path of a new database with the units imported
   echo "$db"
 }
 
-# Runs one ingest under /usr/bin/time -v; prints "SECONDS MAX_RSS_KB".
+# Runs one ingest under /usr/bin/time -v; prints "SECONDS MAX_RSS_KB CPU_SECONDS".
 timed_ingest() {  # DIR JOBS DB
   local log="$WORK/time.log"
   /usr/bin/time -v "$SOHOA" ingest "$1" --unit tay-hoa --jobs "$2" --quiet --db "$3" \
     2>"$log" || { [ $? -eq 3 ] || { cat "$log" >&2; exit 1; }; }
-  local wall rss
+  local wall rss cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log")
   # h:mm:ss or m:ss.cc to seconds
-  echo "$(echo "$wall" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }') $rss"
+  echo "$(echo "$wall" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }') $rss $cpu"
 }
 
 pages_per_minute() { awk -v p="$1" -v s="$2" 'BEGIN { printf "%.1f", p * 60 / s }'; }
+# CPU the run got, in cores (1.0 = one core busy all the time). On a machine
+# busy with other work, wall-clock speed-up is capped by this.
+cores_used() { awk -v c="$1" -v s="$2" 'BEGIN { printf "%.2f", c / s }'; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 generate "$WORK/tp" "$THROUGHPUT_PAGES"
-read -r s1 rss1 < <(timed_ingest "$WORK/tp" 1 "$(fresh_db jobs1)")
-read -r s2 rss2 < <(timed_ingest "$WORK/tp" 2 "$(fresh_db jobs2)")
-echo "throughput --jobs 1: $THROUGHPUT_PAGES pages in ${s1} s = $(pages_per_minute "$THROUGHPUT_PAGES" "$s1") pages/min, peak RSS $((rss1 / 1024)) MB"
-echo "throughput --jobs 2: $THROUGHPUT_PAGES pages in ${s2} s = $(pages_per_minute "$THROUGHPUT_PAGES" "$s2") pages/min, peak RSS $((rss2 / 1024)) MB"
+read -r s1 rss1 cpu1 < <(timed_ingest "$WORK/tp" 1 "$(fresh_db jobs1)")
+read -r s2 rss2 cpu2 < <(timed_ingest "$WORK/tp" 2 "$(fresh_db jobs2)")
+for j in 1 2; do
+  s=$([ $j = 1 ] && echo "$s1" || echo "$s2")
+  rss=$([ $j = 1 ] && echo "$rss1" || echo "$rss2")
+  cpu=$([ $j = 1 ] && echo "$cpu1" || echo "$cpu2")
+  echo "throughput --jobs $j: $THROUGHPUT_PAGES pages in ${s} s = $(pages_per_minute "$THROUGHPUT_PAGES" "$s") pages/min," \
+    "CPU ${cpu} s ($(awk -v c="$cpu" -v p="$THROUGHPUT_PAGES" 'BEGIN { printf "%.2f", c / p }') s/page)," \
+    "$(cores_used "$cpu" "$s") cores used, peak RSS $((rss / 1024)) MB"
+done
 echo "speed-up --jobs 2 / --jobs 1: $(awk -v a="$s1" -v b="$s2" 'BEGIN { printf "%.2f", a / b }')x (target >= 1.8x)"
 rm -rf "$WORK/tp"
 
@@ -68,8 +78,8 @@ QUARTER=$((MEMORY_PAGES / 4 > 0 ? MEMORY_PAGES / 4 : 1))
 generate "$WORK/mem" "$MEMORY_PAGES"
 mkdir -p "$WORK/mem-quarter"
 find "$WORK/mem" -type f | sort | head -n "$QUARTER" | xargs -I{} cp {} "$WORK/mem-quarter/"
-read -r sq rssq < <(timed_ingest "$WORK/mem-quarter" 2 "$(fresh_db memq)")
-read -r sm rssm < <(timed_ingest "$WORK/mem" 2 "$(fresh_db mem)")
+read -r sq rssq _ < <(timed_ingest "$WORK/mem-quarter" 2 "$(fresh_db memq)")
+read -r sm rssm _ < <(timed_ingest "$WORK/mem" 2 "$(fresh_db mem)")
 echo "memory --jobs 2: $QUARTER pages peak RSS $((rssq / 1024)) MB (${sq} s)"
 echo "memory --jobs 2: $MEMORY_PAGES pages peak RSS $((rssm / 1024)) MB (${sm} s," \
   "$(pages_per_minute "$MEMORY_PAGES" "$sm") pages/min) (target < 600 MB)"
