@@ -14,13 +14,17 @@ mkdir -p "$out"
 start=$(date +%s.%N)
 "$sohoa" progress --db "$db" --format html --out "$out/progress.html"
 end=$(date +%s.%N)
-echo "progress --format html: $(echo "$end - $start" | bc) s, $(wc -c < "$out/progress.html") bytes"
+echo "progress --format html: $(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}') s, $(wc -c < "$out/progress.html") bytes"
 
 if grep -Eq '<(script|link|img)|url\(' "$out/progress.html"; then
   echo "progress.html fetches something: not self-contained" >&2
   exit 1
 fi
 
+if ! command -v chromium >/dev/null; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 profile=$(mktemp -d)
 # --no-network style flags: the page must render with nothing fetched.
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "cli/command.h"
-#include "cli/dates.h"
+#include "pipeline/csv_input.h"
 #include "pipeline/ingest.h"
 #include "pipeline/progress_line.h"
 
@@ -73,12 +73,13 @@ pipeline::IngestOptions ingest_options(const IngestArgs& args) {
   options.db_path = args.db;
   options.unit = args.unit;
   options.station = args.station.empty() ? env_or("SOHOA_STATION", host_name()) : args.station;
-  options.digitized_at = today_iso();
+  options.digitized_at = pipeline::today_iso();
   if (!args.digitized_at.empty()) {
-    options.digitized_at = parse_date(args.digitized_at);
-    if (options.digitized_at.empty()) {
+    auto date = pipeline::parse_date(args.digitized_at);
+    if (!date) {
       throw UsageError("--digitized-at: '" + args.digitized_at + "' is not a date (YYYY-MM-DD)");
     }
+    options.digitized_at = *date;
   }
   unsigned cores = std::thread::hardware_concurrency();
   options.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(cores == 0 ? 1 : cores);

@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "cli/command.h"
-#include "cli/dates.h"
 #include "pipeline/watch.h"
 
 namespace sohoa::cli {

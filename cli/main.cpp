@@ -1,6 +1,5 @@
 // sohoa: scanned administrative results in, searchable records and progress
 // reports out. See ../shared/SPEC.md for the contract.
-#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -80,10 +79,5 @@ int main(int argc, char** argv) {
     setenv("OMP_THREAD_LIMIT", "1", 1);
     execv("/proc/self/exe", argv);
   }
-  // Every page allocates several full-page images; glibc would map and unmap
-  // each one, and the page faults cost a fifth of restoration time. Keep
-  // freed memory for reuse instead.
-  mallopt(M_MMAP_THRESHOLD, 128 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   return sohoa::cli::run(argc, argv);
 }
