@@ -42,5 +42,7 @@ void add_units_command(CLI::App& root, Action& action);
 void add_ingest_command(CLI::App& root, Action& action);
 void add_show_command(CLI::App& root, Action& action);
 void add_search_command(CLI::App& root, Action& action);
+void add_register_command(CLI::App& root, Action& action);
+void add_progress_command(CLI::App& root, Action& action);
 
 }  // namespace sohoa::cli

@@ -38,6 +38,8 @@ int run(int argc, char** argv) {
   add_ingest_command(app, action);
   add_show_command(app, action);
   add_search_command(app, action);
+  add_register_command(app, action);
+  add_progress_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <vips/vips8>
 
+#include "pipeline/pdf_image.h"
+
 namespace sohoa::pipeline {
 namespace {
 
@@ -109,6 +111,32 @@ vips::VImage to_grey8(vips::VImage image) {
   return image;
 }
 
+// The page's embedded scan image, decoded, or nothing when the page must be
+// rendered.
+std::optional<vips::VImage> embedded_pdf_image(const std::filesystem::path& path, int page,
+                                               const LoadOptions& options, int& dpi) {
+  std::optional<PdfPageImage> embedded = scanned_page_image(path, page);
+  if (!embedded) return std::nullopt;
+  if (static_cast<int64_t>(embedded->width) * embedded->height > options.max_pixels) {
+    throw LoadError("image of " + std::to_string(embedded->width) + "x" +
+                    std::to_string(embedded->height) + " pixels is over the limit of " +
+                    std::to_string(options.max_pixels / 1'000'000) + " megapixels");
+  }
+  dpi = static_cast<int>(std::lround(embedded->dpi));
+  if (embedded->is_jpeg) {
+    vips::VImage image = vips::VImage::new_from_buffer(
+        embedded->encoded, "", vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_ERROR));
+    // Decode now: the bytes go out of scope with `embedded`.
+    return image.copy_memory();
+  }
+  vips::VImage image = vips::VImage::new_from_memory(
+      embedded->encoded.data(), embedded->encoded.size(), embedded->width, embedded->height,
+      embedded->bands, VIPS_FORMAT_UCHAR);
+  image = image.copy(vips::VImage::option()->set(
+      "interpretation", embedded->bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB));
+  return image.copy_memory();
+}
+
 cv::Mat to_mat(const vips::VImage& grey) {
   size_t size = 0;
   void* pixels = grey.write_to_memory(&size);
@@ -135,6 +163,16 @@ ScanFile::ScanFile(std::filesystem::path path, LoadOptions options)
   if (!std::filesystem::is_regular_file(path_, ec)) throw LoadError("no such file");
   if (std::filesystem::file_size(path_, ec) == 0) throw LoadError("empty file");
   format_ = format_of(path_);
+  if (format_ == "pdf") {
+    // qpdf reads the structure without rendering, and names encryption.
+    try {
+      page_count_ = pdf_page_count(path_);
+    } catch (const std::exception& e) {
+      throw LoadError(e.what());
+    }
+    if (page_count_ == 0) throw LoadError("PDF has no pages");
+    return;
+  }
   try {
     vips::VImage first = open_page(path_, format_, 0, options_);
     if (is_multipage(format_) && first.get_typeof("n-pages") != 0) {
@@ -151,12 +189,15 @@ Page ScanFile::load_page(int number) const {
     throw LoadError("page " + std::to_string(number) + " does not exist");
   }
   try {
-    vips::VImage image = open_page(path_, format_, number - 1, options_);
-    check_pixel_limit(image, options_);
     Page page;
     page.number = number;
+    int embedded_dpi = 0;
+    std::optional<vips::VImage> embedded;
+    if (format_ == "pdf") embedded = embedded_pdf_image(path_, number - 1, options_, embedded_dpi);
+    vips::VImage image = embedded ? *embedded : open_page(path_, format_, number - 1, options_);
+    check_pixel_limit(image, options_);
     page.dpi = plausible_dpi(image.xres(), options_.assumed_dpi);
-    if (format_ == "pdf") page.dpi = options_.pdf_dpi;
+    if (format_ == "pdf") page.dpi = embedded ? embedded_dpi : options_.pdf_dpi;
     page.image = to_mat(to_grey8(image));
     page.scan_width = page.image.cols;
     page.scan_height = page.image.rows;
@@ -164,6 +205,9 @@ Page ScanFile::load_page(int number) const {
     return page;
   } catch (const vips::VError& e) {
     throw LoadError("page " + std::to_string(number) + ": " + vips_message(e));
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const LoadError*>(&e) != nullptr) throw;
+    throw LoadError("page " + std::to_string(number) + ": " + e.what());
   }
 }
 

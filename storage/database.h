@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -38,6 +39,11 @@ class Database {
   virtual void upsert_units(const std::vector<Unit>& units) = 0;
   virtual std::vector<Unit> units() = 0;  // ordered by code
   virtual std::optional<Unit> unit(const std::string& code) = 0;
+  // The units that took `code` over, directly or through later merges,
+  // nearest first (not `code` itself).
+  virtual std::vector<std::string> successors_of(const std::string& code) = 0;
+  // The units `code` took over, directly or through earlier merges, by code.
+  virtual std::vector<std::string> predecessors_of(const std::string& code) = 0;
 
   // --- documents ---
   struct Existing {
@@ -82,8 +88,30 @@ class Database {
     std::string status;
     std::vector<std::string> reasons;  // why a person should look
   };
-  // Documents whose status is `review` or `failed`, with their reasons.
+  // Documents whose status is `review` or `failed`, with their reasons, and,
+  // once a register has been imported, `ok` documents matching no register
+  // row (reason "no register match"); by id.
   virtual std::vector<ReviewItem> review_queue() = 0;
+
+  // --- register and progress ---
+  struct RegisterCounts {
+    int64_t inserted = 0;
+    int64_t updated = 0;
+  };
+  // Inserts or updates (by unit, doc_number, issued_date) every row `next`
+  // yields, in one transaction, and matches them to documents. Rows must be
+  // valid (their unit known). `next` fills its argument and returns false at
+  // the end, so millions of rows need not be held in memory.
+  virtual RegisterCounts upsert_register_rows(const std::function<bool(RegisterRow&)>& next) = 0;
+  RegisterCounts upsert_register_rows(const std::vector<RegisterRow>& rows);
+  virtual int64_t register_size() = 0;
+
+  // What progress counts, for every register row whose unit is in `units`
+  // (all rows when empty).
+  virtual RegisterFacts register_facts(const std::vector<std::string>& units) = 0;
+  // ok/review documents matching no register row, digitized on or before
+  // `as_of` (ISO; empty = any), by id.
+  virtual std::vector<UnmatchedDocument> unmatched_documents(const std::string& as_of) = 0;
 
   // --- search ---
   // Throws InputError for malformed query syntax (e.g. an unbalanced quote).

@@ -100,4 +100,42 @@ struct SearchHit {
   std::string snippet;
 };
 
+// One row of the register of results issued (SPEC "Register"), dates ISO.
+// Keyed by (unit, doc_number, issued_date).
+struct RegisterRow {
+  std::string unit;
+  std::string doc_number;
+  std::string issued_date;
+  std::string valid_until;  // empty = no expiry
+  std::string dossier_code;
+  std::string procedure_code;
+  std::string doc_type;
+  std::string title;
+};
+
+// What progress counts of one register row. Dates are YYYYMMDD numbers so
+// comparisons are cheap over millions of rows; 0 = none.
+struct RegisterFact {
+  int unit = 0;  // index into RegisterFacts::units
+  int issued = 0;
+  int valid_until = 0;  // 0: no expiry
+  int digitized = 0;    // earliest digitized_at of a matching ok/review document; 0: none
+};
+
+struct RegisterFacts {
+  std::vector<std::string> units;  // codes, as found in the register
+  std::vector<RegisterFact> rows;
+};
+
+// A stored ok/review document that matches no register row.
+struct UnmatchedDocument {
+  int64_t id = 0;
+  std::string source;
+  std::string doc_number;
+  std::string issued_date;
+  std::string issuer_unit;
+  std::string level;
+  std::string digitized_at;
+};
+
 }  // namespace sohoa::storage

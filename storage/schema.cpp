@@ -95,6 +95,22 @@ CREATE VIRTUAL TABLE search_folded USING fts5(meta, body, tokenize = 'sohoa_fold
 CREATE VIRTUAL TABLE search_exact USING fts5(meta, body, content = '',
   tokenize = 'unicode61 remove_diacritics 0');
 )sql",
+      // Register matching: which units a register row's unit became
+      // (itself included), whether a document matches any row, and a
+      // covering index for progress scans.
+      R"sql(
+CREATE TABLE unit_lineage (
+  unit TEXT NOT NULL,
+  descendant TEXT NOT NULL,
+  PRIMARY KEY (unit, descendant)
+) WITHOUT ROWID;
+ALTER TABLE documents ADD COLUMN matched INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX documents_unmatched ON documents(id)
+  WHERE matched = 0 AND status IN ('ok', 'review');
+DROP INDEX register_progress;
+CREATE INDEX register_progress
+  ON register_rows(unit, issued_date, valid_until, digitized_at);
+)sql",
   };
   return steps;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "storage/database.h"
 #include "storage/fold_tokenizer.h"
@@ -68,6 +69,36 @@ std::string field_value(const std::vector<Field>& fields, const std::string& nam
   return {};
 }
 
+// A document and a register row match on the same dossier code, or on the
+// same number key and issued date when the document's issuing unit is the
+// row's unit or one of its successors. Each selects (doc_id, row_id) and ends
+// in a WHERE clause that callers may extend.
+constexpr const char* kMatchByDossier =
+    "SELECT d.id, r.id FROM register_rows r JOIN documents d ON d.dossier_code = r.dossier_code "
+    "WHERE r.dossier_code <> ''";
+constexpr const char* kMatchByNumber =
+    "SELECT d.id, r.id FROM register_rows r JOIN documents d "
+    "ON d.number_key = r.number_key AND d.issued_date = r.issued_date "
+    "JOIN unit_lineage l ON l.unit = r.unit AND l.descendant = d.issuer_unit "
+    "WHERE r.number_key <> ''";
+// A register row is digitized from the earliest digitization of a matching
+// stored (ok or review) document.
+constexpr const char* kEarliestDigitized =
+    "SELECT min(d.digitized_at) FROM matches m JOIN documents d ON d.id = m.doc_id "
+    "WHERE m.row_id = register_rows.id AND d.status IN ('ok', 'review') AND d.digitized_at <> ''";
+
+// "YYYY-MM-DD" in a result column as the number YYYYMMDD; 0 when empty.
+int date_number(sqlite3_stmt* stmt, int column) {
+  const unsigned char* t = sqlite3_column_text(stmt, column);
+  if (t == nullptr || sqlite3_column_bytes(stmt, column) < 10) return 0;
+  auto digits = [&](int from, int count) {
+    int v = 0;
+    for (int i = from; i < from + count; ++i) v = v * 10 + (t[i] - '0');
+    return v;
+  };
+  return digits(0, 4) * 10000 + digits(5, 2) * 100 + digits(8, 2);
+}
+
 class SqliteDatabase final : public Database {
  public:
   explicit SqliteDatabase(const std::filesystem::path& path) : path_(path) {
@@ -83,56 +114,86 @@ class SqliteDatabase final : public Database {
       register_fold_tokenizer(db_);
       migrate();
     } catch (...) {
+      statements_.clear();
       sqlite3_close(db_);
       db_ = nullptr;
       throw;
     }
   }
 
-  ~SqliteDatabase() override { sqlite3_close(db_); }
+  ~SqliteDatabase() override {
+    statements_.clear();
+    sqlite3_close(db_);
+  }
 
   // --- units ---
   void upsert_units(const std::vector<Unit>& units) override {
     sql::Transaction tx(db_);
-    Stmt upsert(db_,
-                "INSERT INTO units(code, name, level, parent, valid_from, valid_to, successor) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(code) DO UPDATE SET "
-                "name = excluded.name, level = excluded.level, parent = excluded.parent, "
-                "valid_from = excluded.valid_from, valid_to = excluded.valid_to, "
-                "successor = excluded.successor");
+    auto upsert = cached(
+        "INSERT INTO units(code, name, level, parent, valid_from, valid_to, successor) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(code) DO UPDATE SET "
+        "name = excluded.name, level = excluded.level, parent = excluded.parent, "
+        "valid_from = excluded.valid_from, valid_to = excluded.valid_to, "
+        "successor = excluded.successor");
     for (const Unit& u : units) {
-      upsert.bind(1, u.code).bind(2, text::nfc(u.name)).bind(3, u.level).bind(4, u.parent);
-      upsert.bind(5, u.valid_from).bind(6, u.valid_to).bind(7, u.successor).run();
+      upsert->bind(1, u.code).bind(2, text::nfc(u.name)).bind(3, u.level).bind(4, u.parent);
+      upsert->bind(5, u.valid_from).bind(6, u.valid_to).bind(7, u.successor).run();
     }
+    rebuild_lineage();
+    sql::exec(db_,
+              "UPDATE register_rows SET level = "
+              "coalesce((SELECT level FROM units WHERE code = register_rows.unit), '')");
+    rebuild_matches();
     tx.commit();
   }
 
+  std::vector<std::string> successors_of(const std::string& code) override {
+    std::map<std::string, std::string> next = successor_links();
+    std::vector<std::string> out;
+    for (auto it = next.find(code); it != next.end(); it = next.find(it->second)) {
+      if (it->second == code || std::find(out.begin(), out.end(), it->second) != out.end()) {
+        break;  // a cycle in the registry: stop rather than loop
+      }
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
+  std::vector<std::string> predecessors_of(const std::string& code) override {
+    auto q =
+        cached("SELECT unit FROM unit_lineage WHERE descendant = ?1 AND unit <> ?1 ORDER BY unit");
+    q->bind(1, code);
+    std::vector<std::string> out;
+    while (q->step()) out.push_back(q->text(0));
+    return out;
+  }
+
   std::vector<Unit> units() override {
-    Stmt q(db_,
-           "SELECT code, name, level, parent, valid_from, valid_to, successor FROM units "
-           "ORDER BY code");
+    auto q = cached(
+        "SELECT code, name, level, parent, valid_from, valid_to, successor FROM units "
+        "ORDER BY code");
     std::vector<Unit> out;
-    while (q.step()) out.push_back(unit_from(q));
+    while (q->step()) out.push_back(unit_from(*q));
     return out;
   }
 
   std::optional<Unit> unit(const std::string& code) override {
-    Stmt q(db_,
-           "SELECT code, name, level, parent, valid_from, valid_to, successor FROM units "
-           "WHERE code = ?1");
-    q.bind(1, code);
-    if (!q.step()) return std::nullopt;
-    return unit_from(q);
+    auto q = cached(
+        "SELECT code, name, level, parent, valid_from, valid_to, successor FROM units "
+        "WHERE code = ?1");
+    q->bind(1, code);
+    if (!q->step()) return std::nullopt;
+    return unit_from(*q);
   }
 
   // --- documents ---
   std::optional<Existing> find_by_sha256(const std::string& sha256) override {
-    Stmt q(db_,
-           "SELECT id, status, (SELECT count(*) FROM pages WHERE doc_id = documents.id) "
-           "FROM documents WHERE sha256 = ?1");
-    q.bind(1, sha256);
-    if (!q.step()) return std::nullopt;
-    return Existing{q.integer(0), q.text(1), static_cast<int>(q.integer(2))};
+    auto q = cached(
+        "SELECT id, status, (SELECT count(*) FROM pages WHERE doc_id = documents.id) "
+        "FROM documents WHERE sha256 = ?1");
+    q->bind(1, sha256);
+    if (!q->step()) return std::nullopt;
+    return Existing{q->integer(0), q->text(1), static_cast<int>(q->integer(2))};
   }
 
   int64_t store_document(const NewDocument& doc) override {
@@ -158,23 +219,23 @@ class SqliteDatabase final : public Database {
   }
 
   std::optional<StoredDocument> document(int64_t id) override {
-    Stmt q(db_,
-           "SELECT id, sha256, source, station, unit, issuer_unit, level, digitized_at, status, "
-           "error, archive_sha256 FROM documents WHERE id = ?1");
-    q.bind(1, id);
-    if (!q.step()) return std::nullopt;
+    auto q = cached(
+        "SELECT id, sha256, source, station, unit, issuer_unit, level, digitized_at, status, "
+        "error, archive_sha256 FROM documents WHERE id = ?1");
+    q->bind(1, id);
+    if (!q->step()) return std::nullopt;
     StoredDocument d;
-    d.id = q.integer(0);
-    d.sha256 = q.text(1);
-    d.source = q.text(2);
-    d.station = q.text(3);
-    d.unit = q.text(4);
-    d.issuer_unit = q.text(5);
-    d.level = q.text(6);
-    d.digitized_at = q.text(7);
-    d.status = q.text(8);
-    d.error = q.text(9);
-    d.archive_sha256 = q.text(10);
+    d.id = q->integer(0);
+    d.sha256 = q->text(1);
+    d.source = q->text(2);
+    d.station = q->text(3);
+    d.unit = q->text(4);
+    d.issuer_unit = q->text(5);
+    d.level = q->text(6);
+    d.digitized_at = q->text(7);
+    d.status = q->text(8);
+    d.error = q->text(9);
+    d.archive_sha256 = q->text(10);
     d.fields = effective_fields(id);
     d.pages = read_pages(id);
     return d;
@@ -187,18 +248,18 @@ class SqliteDatabase final : public Database {
     bool hex =
         std::all_of(ref.begin(), ref.end(), [](char c) { return std::isxdigit(uint8_t(c)); });
     if (digits && ref.size() <= 18) {
-      Stmt q(db_, "SELECT id FROM documents WHERE id = ?1");
-      q.bind(1, static_cast<int64_t>(std::stoll(ref)));
-      if (q.step()) out.push_back(q.integer(0));
+      auto q = cached("SELECT id FROM documents WHERE id = ?1");
+      q->bind(1, static_cast<int64_t>(std::stoll(ref)));
+      if (q->step()) out.push_back(q->integer(0));
     }
     if (hex) {
       std::string lower = ref;
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      Stmt q(db_, "SELECT id FROM documents WHERE sha256 GLOB ?1 || '*' ORDER BY id");
-      q.bind(1, lower);
-      while (q.step()) {
-        if (std::find(out.begin(), out.end(), q.integer(0)) == out.end()) {
-          out.push_back(q.integer(0));
+      auto q = cached("SELECT id FROM documents WHERE sha256 GLOB ?1 || '*' ORDER BY id");
+      q->bind(1, lower);
+      while (q->step()) {
+        if (std::find(out.begin(), out.end(), q->integer(0)) == out.end()) {
+          out.push_back(q->integer(0));
         }
       }
     }
@@ -206,9 +267,9 @@ class SqliteDatabase final : public Database {
   }
 
   std::vector<int64_t> document_ids() override {
-    Stmt q(db_, "SELECT id FROM documents ORDER BY id");
+    auto q = cached("SELECT id FROM documents ORDER BY id");
     std::vector<int64_t> out;
-    while (q.step()) out.push_back(q.integer(0));
+    while (q->step()) out.push_back(q->integer(0));
     return out;
   }
 
@@ -217,10 +278,10 @@ class SqliteDatabase final : public Database {
                       const std::string& by) override {
     sql::Transaction tx(db_);
     require_document(id);
-    Stmt insert(db_,
-                "INSERT INTO corrections(doc_id, field, value, by, at) "
-                "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
-    insert.bind(1, id).bind(2, field).bind(3, text::nfc(value)).bind(4, by).run();
+    auto insert = cached(
+        "INSERT INTO corrections(doc_id, field, value, by, at) "
+        "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+    insert->bind(1, id).bind(2, field).bind(3, text::nfc(value)).bind(4, by).run();
     refresh_effective(id);
     tx.commit();
   }
@@ -231,26 +292,92 @@ class SqliteDatabase final : public Database {
     if (!valid_status(status)) throw InputError("invalid document status: " + status);
     sql::Transaction tx(db_);
     require_document(id);
-    Stmt(db_, "DELETE FROM fields WHERE doc_id = ?1").bind(1, id).run();
+    cached("DELETE FROM fields WHERE doc_id = ?1")->bind(1, id).run();
     write_fields(id, fields);
-    Stmt update(db_,
-                "UPDATE documents SET issuer_unit = ?2, level = ?3, status = ?4 WHERE id = ?1");
-    update.bind(1, id).bind(2, issuer_unit).bind(3, level).bind(4, status).run();
+    auto update =
+        cached("UPDATE documents SET issuer_unit = ?2, level = ?3, status = ?4 WHERE id = ?1");
+    update->bind(1, id).bind(2, issuer_unit).bind(3, level).bind(4, status).run();
     refresh_effective(id);
     tx.commit();
   }
 
   std::vector<ReviewItem> review_queue() override {
-    Stmt q(db_,
-           "SELECT id, source, status, error, review_reasons FROM documents "
-           "WHERE status IN ('review', 'failed') ORDER BY id");
+    bool have_register = register_size() > 0;
+    auto q = cached(
+        "SELECT id, source, status, error, review_reasons, matched FROM documents "
+        "WHERE status IN ('review', 'failed') OR (?1 AND status = 'ok' AND matched = 0) "
+        "ORDER BY id");
+    q->bind(1, have_register ? 1 : 0);
     std::vector<ReviewItem> out;
-    while (q.step()) {
-      ReviewItem item{q.integer(0), q.text(1), q.text(2), parse_json_list(q.text(4))};
+    while (q->step()) {
+      ReviewItem item{q->integer(0), q->text(1), q->text(2), parse_json_list(q->text(4))};
       if (item.status == "failed" && item.reasons.empty()) {
-        item.reasons.push_back(q.text(3).empty() ? "failed" : q.text(3));
+        item.reasons.push_back(q->text(3).empty() ? "failed" : q->text(3));
+      }
+      if (have_register && item.status != "failed" && q->integer(5) == 0) {
+        item.reasons.push_back("no register match");
       }
       out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+  // --- register and progress ---
+  RegisterCounts upsert_register_rows(const std::function<bool(RegisterRow&)>& next) override {
+    sql::Transaction tx(db_);
+    RegisterCounts counts;
+    RegisterRow row;
+    while (next(row)) {
+      auto [id, is_new] = upsert_register_row(row);
+      (is_new ? counts.inserted : counts.updated) += 1;
+      rematch_row(id, is_new);
+      row = RegisterRow{};
+    }
+    tx.commit();
+    return counts;
+  }
+
+  int64_t register_size() override {
+    auto q = cached("SELECT count(*) FROM register_rows");
+    q->step();
+    return q->integer(0);
+  }
+
+  RegisterFacts register_facts(const std::vector<std::string>& units) override {
+    RegisterFacts facts;
+    auto q = cached(
+        "SELECT unit, issued_date, valid_until, coalesce(digitized_at, '') FROM register_rows "
+        "INDEXED BY register_progress ORDER BY unit");
+    std::string current;
+    bool first = true;
+    bool wanted = false;
+    while (q->step()) {
+      sqlite3_stmt* raw = q->raw();
+      std::string_view unit(reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)),
+                            static_cast<size_t>(sqlite3_column_bytes(raw, 0)));
+      if (first || unit != current) {
+        first = false;
+        current = unit;
+        wanted = units.empty() || std::find(units.begin(), units.end(), current) != units.end();
+        if (wanted) facts.units.push_back(current);
+      }
+      if (!wanted) continue;
+      int index = static_cast<int>(facts.units.size()) - 1;
+      facts.rows.push_back({index, date_number(raw, 1), date_number(raw, 2), date_number(raw, 3)});
+    }
+    return facts;
+  }
+
+  std::vector<UnmatchedDocument> unmatched_documents(const std::string& as_of) override {
+    auto q = cached(
+        "SELECT id, source, doc_number, issued_date, issuer_unit, level, digitized_at "
+        "FROM documents WHERE matched = 0 AND status IN ('ok', 'review') "
+        "AND (?1 = '' OR digitized_at <= ?1) ORDER BY id");
+    q->bind(1, as_of);
+    std::vector<UnmatchedDocument> out;
+    while (q->step()) {
+      out.push_back(
+          {q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5), q->text(6)});
     }
     return out;
   }
@@ -271,14 +398,14 @@ class SqliteDatabase final : public Database {
         " AS exact FROM search_folded JOIN documents d ON d.id = search_folded.rowid "
         "WHERE search_folded MATCH ?1 AND " +
         filter_sql() + " ORDER BY exact DESC, rank, d.id LIMIT ?7";
-    Stmt q(db_, sql);
-    q.bind(1, fts.match);
-    bind_filters(q, query);
-    if (accented) q.bind(8, fts.positive);
+    auto q = cached(sql);
+    q->bind(1, fts.match);
+    bind_filters(*q, query);
+    if (accented) q->bind(8, fts.positive);
     std::vector<SearchHit> hits;
-    while (q.step()) {
+    while (q->step()) {
       hits.push_back(
-          {q.integer(0), -q.real(1), q.text(3), q.text(4), q.text(5), q.text(6), q.text(2)});
+          {q->integer(0), -q->real(1), q->text(3), q->text(4), q->text(5), q->text(6), q->text(2)});
     }
     return hits;
   }
@@ -292,10 +419,10 @@ class SqliteDatabase final : public Database {
 
   void migrate() {
     sql::Transaction tx(db_);
-    Stmt version(db_, "PRAGMA user_version");
-    version.step();
-    auto applied = static_cast<size_t>(version.integer(0));
-    version.reset();
+    auto version = cached("PRAGMA user_version");
+    version->step();
+    auto applied = static_cast<size_t>(version->integer(0));
+    version->reset();
     const auto& steps = migrations();
     if (applied > steps.size()) {
       throw StorageError(path_.string() + ": database schema version " + std::to_string(applied) +
@@ -314,77 +441,77 @@ class SqliteDatabase final : public Database {
   }
 
   void require_document(int64_t id) {
-    Stmt q(db_, "SELECT 1 FROM documents WHERE id = ?1");
-    q.bind(1, id);
-    if (!q.step()) throw InputError("no document with id " + std::to_string(id));
+    auto q = cached("SELECT 1 FROM documents WHERE id = ?1");
+    q->bind(1, id);
+    if (!q->step()) throw InputError("no document with id " + std::to_string(id));
   }
 
   // Returns the new id when `id` is 0, else overwrites that row in place
   // (REPLACE would delete it and cascade to its corrections).
   int64_t write_document_row(const NewDocument& doc, int64_t id) {
-    Stmt q(db_, id != 0
-                    ? "UPDATE documents SET sha256 = ?2, source = ?3, station = ?4, unit = ?5, "
-                      "issuer_unit = ?6, level = ?7, digitized_at = ?8, status = ?9, error = ?10, "
-                      "review_reasons = ?11, archive_sha256 = ?12 WHERE id = ?1"
-                    : "INSERT INTO documents(sha256, source, station, unit, issuer_unit, level, "
-                      "digitized_at, status, error, review_reasons, archive_sha256) "
-                      "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-    if (id != 0) q.bind(1, id);
-    q.bind(2, doc.sha256).bind(3, doc.source).bind(4, doc.station).bind(5, doc.unit);
-    q.bind(6, doc.issuer_unit).bind(7, doc.level).bind(8, doc.digitized_at).bind(9, doc.status);
-    q.bind(10, doc.error).bind(11, json_list(doc.review_reasons));
-    q.bind(12, doc.archive_sha256.empty() ? doc.sha256 : doc.archive_sha256);
-    q.run();
+    auto q = cached(
+        id != 0 ? "UPDATE documents SET sha256 = ?2, source = ?3, station = ?4, unit = ?5, "
+                  "issuer_unit = ?6, level = ?7, digitized_at = ?8, status = ?9, error = ?10, "
+                  "review_reasons = ?11, archive_sha256 = ?12 WHERE id = ?1"
+                : "INSERT INTO documents(sha256, source, station, unit, issuer_unit, level, "
+                  "digitized_at, status, error, review_reasons, archive_sha256) "
+                  "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    if (id != 0) q->bind(1, id);
+    q->bind(2, doc.sha256).bind(3, doc.source).bind(4, doc.station).bind(5, doc.unit);
+    q->bind(6, doc.issuer_unit).bind(7, doc.level).bind(8, doc.digitized_at).bind(9, doc.status);
+    q->bind(10, doc.error).bind(11, json_list(doc.review_reasons));
+    q->bind(12, doc.archive_sha256.empty() ? doc.sha256 : doc.archive_sha256);
+    q->run();
     return id != 0 ? id : sqlite3_last_insert_rowid(db_);
   }
 
   // Removes what a re-stored document writes again; corrections stay.
   void clear_document_content(int64_t id) {
     remove_search_rows(id);
-    Stmt(db_, "DELETE FROM pages WHERE doc_id = ?1").bind(1, id).run();
-    Stmt(db_, "DELETE FROM fields WHERE doc_id = ?1").bind(1, id).run();
-    Stmt(db_, "DELETE FROM matches WHERE doc_id = ?1").bind(1, id).run();
+    cached("DELETE FROM pages WHERE doc_id = ?1")->bind(1, id).run();
+    cached("DELETE FROM fields WHERE doc_id = ?1")->bind(1, id).run();
+    cached("DELETE FROM matches WHERE doc_id = ?1")->bind(1, id).run();
   }
 
   void write_pages(int64_t id, const std::vector<PageRecord>& pages) {
-    Stmt q(db_,
-           "INSERT INTO pages(doc_id, page, width, height, dpi, rotation, skew_deg, "
-           "ocr_confidence, text, codes, layout) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-           "?10, ?11)");
+    auto q = cached(
+        "INSERT INTO pages(doc_id, page, width, height, dpi, rotation, skew_deg, "
+        "ocr_confidence, text, codes, layout) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11)");
     for (const PageRecord& p : pages) {
-      q.bind(1, id).bind(2, p.page).bind(3, p.width).bind(4, p.height).bind(5, p.dpi);
-      q.bind(6, p.rotation).bind(7, p.skew_deg).bind(8, p.ocr_confidence);
-      q.bind(9, text::nfc(p.text)).bind(10, json_list(p.codes)).bind(11, p.layout_json).run();
+      q->bind(1, id).bind(2, p.page).bind(3, p.width).bind(4, p.height).bind(5, p.dpi);
+      q->bind(6, p.rotation).bind(7, p.skew_deg).bind(8, p.ocr_confidence);
+      q->bind(9, text::nfc(p.text)).bind(10, json_list(p.codes)).bind(11, p.layout_json).run();
     }
   }
 
   void write_fields(int64_t id, const std::vector<Field>& fields) {
-    Stmt q(db_,
-           "INSERT OR REPLACE INTO fields(doc_id, name, value, confidence) "
-           "VALUES (?1, ?2, ?3, ?4)");
+    auto q = cached(
+        "INSERT OR REPLACE INTO fields(doc_id, name, value, confidence) "
+        "VALUES (?1, ?2, ?3, ?4)");
     for (const Field& f : fields) {
-      q.bind(1, id).bind(2, f.name).bind(3, text::nfc(f.value)).bind(4, f.confidence).run();
+      q->bind(1, id).bind(2, f.name).bind(3, text::nfc(f.value)).bind(4, f.confidence).run();
     }
   }
 
   std::vector<PageRecord> read_pages(int64_t id) {
-    Stmt q(db_,
-           "SELECT page, width, height, dpi, rotation, skew_deg, ocr_confidence, text, codes, "
-           "layout FROM pages WHERE doc_id = ?1 ORDER BY page");
-    q.bind(1, id);
+    auto q = cached(
+        "SELECT page, width, height, dpi, rotation, skew_deg, ocr_confidence, text, codes, "
+        "layout FROM pages WHERE doc_id = ?1 ORDER BY page");
+    q->bind(1, id);
     std::vector<PageRecord> out;
-    while (q.step()) {
+    while (q->step()) {
       PageRecord p;
-      p.page = static_cast<int>(q.integer(0));
-      p.width = static_cast<int>(q.integer(1));
-      p.height = static_cast<int>(q.integer(2));
-      p.dpi = static_cast<int>(q.integer(3));
-      p.rotation = static_cast<int>(q.integer(4));
-      p.skew_deg = q.real(5);
-      p.ocr_confidence = q.real(6);
-      p.text = q.text(7);
-      p.codes = parse_json_list(q.text(8));
-      p.layout_json = q.text(9);
+      p.page = static_cast<int>(q->integer(0));
+      p.width = static_cast<int>(q->integer(1));
+      p.height = static_cast<int>(q->integer(2));
+      p.dpi = static_cast<int>(q->integer(3));
+      p.rotation = static_cast<int>(q->integer(4));
+      p.skew_deg = q->real(5);
+      p.ocr_confidence = q->real(6);
+      p.text = q->text(7);
+      p.codes = parse_json_list(q->text(8));
+      p.layout_json = q->text(9);
       out.push_back(std::move(p));
     }
     return out;
@@ -393,15 +520,15 @@ class SqliteDatabase final : public Database {
   // Extracted values overlaid with each field's latest correction.
   std::vector<Field> effective_fields(int64_t id) {
     std::map<std::string, Field> by_name;
-    Stmt extracted(db_, "SELECT name, value, confidence FROM fields WHERE doc_id = ?1");
-    extracted.bind(1, id);
-    while (extracted.step()) {
-      by_name[extracted.text(0)] = {extracted.text(0), extracted.text(1), extracted.real(2)};
+    auto extracted = cached("SELECT name, value, confidence FROM fields WHERE doc_id = ?1");
+    extracted->bind(1, id);
+    while (extracted->step()) {
+      by_name[extracted->text(0)] = {extracted->text(0), extracted->text(1), extracted->real(2)};
     }
-    Stmt corrected(db_, "SELECT field, value FROM corrections WHERE doc_id = ?1 ORDER BY id");
-    corrected.bind(1, id);
-    while (corrected.step())
-      by_name[corrected.text(0)] = {corrected.text(0), corrected.text(1), 1.0};
+    auto corrected = cached("SELECT field, value FROM corrections WHERE doc_id = ?1 ORDER BY id");
+    corrected->bind(1, id);
+    while (corrected->step())
+      by_name[corrected->text(0)] = {corrected->text(0), corrected->text(1), 1.0};
     std::vector<Field> out;
     for (auto& [name, field] : by_name) out.push_back(std::move(field));
     order_fields(out);
@@ -414,25 +541,145 @@ class SqliteDatabase final : public Database {
     std::vector<Field> fields = effective_fields(id);
     std::string number = field_value(fields, "doc_number");
     std::string type = field_value(fields, "doc_type");
-    Stmt update(db_,
-                "UPDATE documents SET doc_number = ?2, number_key = ?3, issued_date = ?4, "
-                "doc_type = ?5, doc_type_key = ?6, dossier_code = ?7 WHERE id = ?1");
-    update.bind(1, id).bind(2, number).bind(3, number_key(number));
-    update.bind(4, field_value(fields, "issued_date")).bind(5, type).bind(6, text::fold(type));
-    update.bind(7, field_value(fields, "dossier_code")).run();
+    auto update = cached(
+        "UPDATE documents SET doc_number = ?2, number_key = ?3, issued_date = ?4, "
+        "doc_type = ?5, doc_type_key = ?6, dossier_code = ?7 WHERE id = ?1");
+    update->bind(1, id).bind(2, number).bind(3, number_key(number));
+    update->bind(4, field_value(fields, "issued_date")).bind(5, type).bind(6, text::fold(type));
+    update->bind(7, field_value(fields, "dossier_code")).run();
     write_search_rows(id, fields);
+    rematch_document(id);
+  }
+
+  // --- matching documents to register rows (SPEC "Progress") ---
+  // The units a register row's unit is or became: itself and its successors.
+  void rebuild_lineage() {
+    sql::exec(db_, "DELETE FROM unit_lineage");
+    auto insert = cached("INSERT OR IGNORE INTO unit_lineage(unit, descendant) VALUES (?1, ?2)");
+    for (const Unit& u : units()) {
+      insert->bind(1, u.code).bind(2, u.code).run();
+      for (const std::string& s : successors_of(u.code)) insert->bind(1, u.code).bind(2, s).run();
+    }
+  }
+
+  std::map<std::string, std::string> successor_links() {
+    auto q = cached("SELECT code, successor FROM units WHERE successor <> ''");
+    std::map<std::string, std::string> next;
+    while (q->step()) next[q->text(0)] = q->text(1);
+    return next;
+  }
+
+  void rebuild_matches() {
+    sql::exec(db_, "DELETE FROM matches");
+    sql::exec(db_, std::string("INSERT OR IGNORE INTO matches(doc_id, row_id) ") + kMatchByDossier +
+                       "; INSERT OR IGNORE INTO matches(doc_id, row_id) " + kMatchByNumber);
+    sql::exec(db_,
+              std::string("UPDATE register_rows SET digitized_at = (") + kEarliestDigitized + ")");
+    sql::exec(db_,
+              "UPDATE documents SET matched = "
+              "EXISTS (SELECT 1 FROM matches m WHERE m.doc_id = documents.id)");
+  }
+
+  std::vector<int64_t> linked(const char* sql, int64_t id) {
+    auto q = cached(sql);
+    q->bind(1, id);
+    std::vector<int64_t> out;
+    while (q->step()) out.push_back(q->integer(0));
+    return out;
+  }
+
+  void rematch_document(int64_t id) {
+    const char* rows_of_doc = "SELECT row_id FROM matches WHERE doc_id = ?1";
+    std::vector<int64_t> rows = linked(rows_of_doc, id);
+    cached("DELETE FROM matches WHERE doc_id = ?1")->bind(1, id).run();
+    for (const char* select : {kMatchByDossier, kMatchByNumber}) {
+      cached(std::string("INSERT OR IGNORE INTO matches(doc_id, row_id) ") + select +
+             " AND d.id = ?1")
+          ->bind(1, id)
+          .run();
+    }
+    for (int64_t row : linked(rows_of_doc, id)) rows.push_back(row);
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    for (int64_t row : rows) refresh_row_digitized(row);
+    refresh_document_matched(id);
+  }
+
+  void rematch_row(int64_t id, bool is_new) {
+    const char* docs_of_row = "SELECT doc_id FROM matches WHERE row_id = ?1";
+    std::vector<int64_t> docs;
+    if (!is_new) {
+      docs = linked(docs_of_row, id);
+      cached("DELETE FROM matches WHERE row_id = ?1")->bind(1, id).run();
+    }
+    int added = 0;
+    for (const char* select : {kMatchByDossier, kMatchByNumber}) {
+      cached(std::string("INSERT OR IGNORE INTO matches(doc_id, row_id) ") + select +
+             " AND r.id = ?1")
+          ->bind(1, id)
+          .run();
+      added += sqlite3_changes(db_);
+    }
+    if (is_new && added == 0) return;  // the common case of a bulk import: nothing to update
+    for (int64_t doc : linked(docs_of_row, id)) docs.push_back(doc);
+    refresh_row_digitized(id);
+    for (int64_t doc : docs) refresh_document_matched(doc);
+  }
+
+  void refresh_row_digitized(int64_t row) {
+    cached(std::string("UPDATE register_rows SET digitized_at = (") + kEarliestDigitized +
+           ") WHERE id = ?1")
+        ->bind(1, row)
+        .run();
+  }
+
+  void refresh_document_matched(int64_t doc) {
+    cached(
+        "UPDATE documents SET matched = EXISTS (SELECT 1 FROM matches WHERE doc_id = ?1) "
+        "WHERE id = ?1")
+        ->bind(1, doc)
+        .run();
+  }
+
+  // Returns the row's id and whether it is new.
+  std::pair<int64_t, bool> upsert_register_row(const RegisterRow& row) {
+    std::string number = text::nfc(row.doc_number);
+    int64_t id = 0;
+    {
+      auto find = cached(
+          "SELECT id FROM register_rows WHERE unit = ?1 AND doc_number = ?2 AND issued_date = ?3");
+      find->bind(1, row.unit).bind(2, number).bind(3, row.issued_date);
+      if (find->step()) id = find->integer(0);
+    }
+    auto write =
+        cached(id != 0 ? "UPDATE register_rows SET valid_until = ?5, dossier_code = ?6, "
+                         "procedure_code = ?7, doc_type = ?8, title = ?9 WHERE id = ?10"
+                       : "INSERT INTO register_rows(unit, doc_number, issued_date, valid_until, "
+                         "dossier_code, procedure_code, doc_type, title, number_key, level) VALUES "
+                         "(?1, ?2, ?3, ?5, ?6, ?7, ?8, ?9, ?4, "
+                         "coalesce((SELECT level FROM units WHERE code = ?1), ''))");
+    write->bind(1, row.unit).bind(2, number).bind(3, row.issued_date).bind(4, number_key(number));
+    write->bind(5, row.valid_until).bind(6, row.dossier_code).bind(7, row.procedure_code);
+    write->bind(8, text::nfc(row.doc_type)).bind(9, text::nfc(row.title));
+    if (id != 0) write->bind(10, id);
+    write->run();
+    return {id != 0 ? id : sqlite3_last_insert_rowid(db_), id == 0};
   }
 
   void remove_search_rows(int64_t id) {
-    Stmt old(db_, "SELECT meta, body FROM search_folded WHERE rowid = ?1");
-    old.bind(1, id);
-    if (!old.step()) return;
+    std::string meta, body;
+    {
+      auto old = cached("SELECT meta, body FROM search_folded WHERE rowid = ?1");
+      old->bind(1, id);
+      if (!old->step()) return;
+      meta = old->text(0);
+      body = old->text(1);
+    }
     // A contentless table forgets its text: deleting needs the indexed values.
-    Stmt forget(db_,
-                "INSERT INTO search_exact(search_exact, rowid, meta, body) "
-                "VALUES ('delete', ?1, ?2, ?3)");
-    forget.bind(1, id).bind(2, old.text(0)).bind(3, old.text(1)).run();
-    Stmt(db_, "DELETE FROM search_folded WHERE rowid = ?1").bind(1, id).run();
+    auto forget = cached(
+        "INSERT INTO search_exact(search_exact, rowid, meta, body) VALUES ('delete', ?1, ?2, ?3)");
+    forget->bind(1, id).bind(2, meta).bind(3, body).run();
+    cached("DELETE FROM search_folded WHERE rowid = ?1")->bind(1, id).run();
   }
 
   void write_search_rows(int64_t id, const std::vector<Field>& fields) {
@@ -444,16 +691,16 @@ class SqliteDatabase final : public Database {
       meta += f.value;
     }
     std::string body;
-    Stmt pages(db_, "SELECT text FROM pages WHERE doc_id = ?1 ORDER BY page");
-    pages.bind(1, id);
-    while (pages.step()) {
+    auto pages = cached("SELECT text FROM pages WHERE doc_id = ?1 ORDER BY page");
+    pages->bind(1, id);
+    while (pages->step()) {
       if (!body.empty()) body += '\f';
-      body += pages.text(0);
+      body += pages->text(0);
     }
     for (const char* table : {"search_folded", "search_exact"}) {
-      Stmt insert(db_,
-                  std::string("INSERT INTO ") + table + "(rowid, meta, body) VALUES (?1, ?2, ?3)");
-      insert.bind(1, id).bind(2, meta).bind(3, body).run();
+      auto insert =
+          cached(std::string("INSERT INTO ") + table + "(rowid, meta, body) VALUES (?1, ?2, ?3)");
+      insert->bind(1, id).bind(2, meta).bind(3, body).run();
     }
   }
 
@@ -473,24 +720,46 @@ class SqliteDatabase final : public Database {
 
   // An empty query lists the filtered documents, newest issued first.
   std::vector<SearchHit> browse(const SearchQuery& query) {
-    Stmt q(db_,
-           "SELECT d.id, d.doc_number, d.issued_date, d.doc_type, d.issuer_unit, "
-           "coalesce((SELECT value FROM fields WHERE doc_id = d.id AND name = 'subject'), '') "
-           "FROM documents d WHERE " +
-               filter_sql() + " ORDER BY d.issued_date DESC, d.id DESC LIMIT ?7");
-    bind_filters(q, query);
+    auto q = cached(
+        "SELECT d.id, d.doc_number, d.issued_date, d.doc_type, d.issuer_unit, "
+        "coalesce((SELECT value FROM fields WHERE doc_id = d.id AND name = 'subject'), '') "
+        "FROM documents d WHERE " +
+        filter_sql() + " ORDER BY d.issued_date DESC, d.id DESC LIMIT ?7");
+    bind_filters(*q, query);
     std::vector<SearchHit> hits;
-    while (q.step()) {
-      hits.push_back({q.integer(0), 0.0, q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
+    while (q->step()) {
+      hits.push_back(
+          {q->integer(0), 0.0, q->text(1), q->text(2), q->text(3), q->text(4), q->text(5)});
     }
     return hits;
   }
 
+  // Prepared once per connection: ingest and register import run the same
+  // few statements millions of times.
+  sql::Lease cached(const std::string& text) {
+    auto it = statements_.find(text);
+    if (it == statements_.end()) {
+      it = statements_.emplace(text, std::make_unique<Stmt>(db_, text)).first;
+    }
+    it->second->reset();
+    return sql::Lease(*it->second);
+  }
+
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_;
 };
 
 }  // namespace
+
+Database::RegisterCounts Database::upsert_register_rows(const std::vector<RegisterRow>& rows) {
+  size_t next = 0;
+  return upsert_register_rows([&](RegisterRow& row) {
+    if (next >= rows.size()) return false;
+    row = rows[next++];
+    return true;
+  });
+}
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& path) {
   return std::make_unique<SqliteDatabase>(path);

@@ -43,6 +43,21 @@ class Stmt {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// A prepared statement kept for reuse, handed out reset and reset again
+// when the lease ends, so no half-stepped read outlives its use.
+class Lease {
+ public:
+  explicit Lease(Stmt& stmt) : stmt_(&stmt) {}
+  ~Lease() { stmt_->reset(); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  Stmt* operator->() const { return stmt_; }
+  Stmt& operator*() const { return *stmt_; }
+
+ private:
+  Stmt* stmt_;
+};
+
 // Runs one or more statements that return no rows.
 void exec(sqlite3* db, std::string_view sql);
 

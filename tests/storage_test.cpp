@@ -96,12 +96,12 @@ class StorageTest : public ::testing::Test {
 };
 
 TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
-  EXPECT_EQ(user_version(path), 1);
+  EXPECT_EQ(user_version(path), 2);
   db->upsert_units(
       {{"hoa-dong", "Xã Hòa Đồng", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-thinh"}});
   db.reset();
   auto again = Database::open(path);
-  EXPECT_EQ(user_version(path), 1);
+  EXPECT_EQ(user_version(path), 2);
   auto unit = again->unit("hoa-dong");
   ASSERT_TRUE(unit);
   EXPECT_EQ(unit->name, "Xã Hòa Đồng");

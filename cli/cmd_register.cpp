@@ -1,0 +1,52 @@
+// sohoa register import: the register of results issued, the denominator
+// of progress.
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "pipeline/register_import.h"
+
+namespace sohoa::cli {
+namespace {
+
+struct RegisterArgs {
+  std::filesystem::path db;
+  std::filesystem::path file;
+};
+
+int run_register_import(const RegisterArgs& args) {
+  if (!std::filesystem::is_regular_file(args.file)) {
+    throw UsageError(args.file.string() + ": no such file");
+  }
+  auto db = storage::Database::open(args.db);
+  pipeline::RegisterImport result = pipeline::import_register(*db, args.file);
+  for (const auto& r : result.rejected) {
+    report_error(args.file.string() + ":" + std::to_string(r.line) + ": " + r.reason);
+  }
+  std::cout << "imported " << result.inserted + result.updated << " rows (" << result.inserted
+            << " new, " << result.updated << " updated), rejected " << result.rejected.size()
+            << "\n";
+  return result.rejected.empty() ? kOk : kPartial;
+}
+
+}  // namespace
+
+void add_register_command(CLI::App& root, Action& action) {
+  auto args = std::make_shared<RegisterArgs>();
+  CLI::App* cmd = root.add_subcommand("register", "The register of results issued");
+  cmd->require_subcommand(1);
+  CLI::App* import = cmd->add_subcommand(
+      "import",
+      "Import a register CSV (UTF-8, ',' or ';', columns by name: unit, doc_number,\n"
+      "issued_date required; valid_until, dossier_code, procedure_code, doc_type, title).\n"
+      "Rows are keyed by (unit, doc_number, issued_date): importing again updates them.\n"
+      "Rejected rows are listed with their line; exit 3 when there are any.");
+  add_db_option(*import, args->db);
+  import->add_option("FILE", args->file, "Register CSV")->required();
+  import->callback([args, &action] { action = [args] { return run_register_import(*args);
+};
+}  // namespace sohoa::cli
+);
+}
+
+}  // namespace sohoa::cli

@@ -1,0 +1,94 @@
+// What a generated administrative document says: its printed parts and the
+// ground truth a reader of the scan should recover.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "samples/generator/date.h"
+#include "samples/generator/random.h"
+#include "samples/generator/units.h"
+
+namespace sohoa::samples {
+
+enum class Style { kRegular, kBold, kItalic, kBoldItalic };
+enum class Align { kLeft, kCentre };
+
+struct Paragraph {
+  std::string text;
+  Style style = Style::kRegular;
+  Align align = Align::kLeft;
+  int size_pt = 13;
+  bool indent = true;  // first line indented, as body paragraphs are
+};
+
+// Values exactly as SPEC's `show --json` defines them.
+struct Metadata {
+  std::string doc_type;
+  std::string doc_number;
+  Date issued_date;
+  std::string place;
+  std::string authority;
+  std::optional<std::string> subject;
+  std::string signer;
+  std::string signer_role;
+  std::vector<std::string> citizen_ids;
+  std::optional<std::string> dossier_code;  // printed "Mã hồ sơ:", when it is
+};
+
+// One row of the one-stop-shop register (SPEC "Register").
+struct RegisterRow {
+  std::string unit;
+  std::string doc_number;
+  Date issued_date;
+  Date valid_until;  // invalid = no expiry
+  std::string dossier_code;
+  std::string procedure_code;
+  std::string doc_type;
+  std::string title;
+};
+
+struct Document {
+  const Unit* unit = nullptr;
+  Metadata metadata;
+  RegisterRow register_row;
+
+  // Header, left column: an optional parent line, the issuing body (bold), a
+  // short rule, then "Số: ...".
+  std::optional<std::string> parent_line;
+  std::vector<std::string> authority_lines;
+  std::string number_line;
+  // Header, right column: national name, motto, rule, italic place and date.
+  std::string date_line;
+  std::vector<std::string> title_lines;
+  std::optional<Paragraph> subject;
+  std::vector<Paragraph> body;
+  // Footer: "Nơi nhận:" list on the left, signer block on the right.
+  std::vector<std::string> recipients;
+  std::vector<std::string> signer_roles;  // e.g. {"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"}
+  std::string signer_name;
+
+  int wanted_pages = 1;
+  bool numbered_pages = false;  // continuation pages carry their number at the top
+  // More body text to add, paragraph by paragraph, until wanted_pages is reached.
+  std::vector<Paragraph> filler;
+};
+
+struct ComposeOptions {
+  Date first_date{2021, 1, 4};
+  Date last_date{2026, 10, 30};
+  double multipage_share = 0.2;
+  std::optional<int> pages;  // every document has this many pages
+};
+
+// Every document type the generator writes, in capitals as printed.
+const std::vector<std::string>& document_types();
+
+// Composes one document issued by a unit valid at its date. `used_numbers`
+// keeps (unit, doc_number, date) keys unique across a run.
+Document compose_document(Random rng, const std::vector<Unit>& units, const ComposeOptions& options,
+                          std::set<std::string>& used_numbers);
+
+}  // namespace sohoa::samples

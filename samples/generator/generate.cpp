@@ -1,0 +1,159 @@
+#include "samples/generator/generate.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "samples/generator/document.h"
+#include "samples/generator/layout.h"
+
+namespace sohoa::samples {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Sub-streams of a document's random source.
+enum Stream : std::uint64_t { kCompose = 1, kFont, kFormat, kDocumentScan, kPageScan = 100 };
+constexpr std::uint64_t kRegisterOnly = 1'000'000;
+
+json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+json metadata_json(const Metadata& m) {
+  return json{{"doc_type", m.doc_type},
+              {"doc_number", m.doc_number},
+              {"issued_date", m.issued_date.iso()},
+              {"place", m.place},
+              {"authority", m.authority},
+              {"subject", optional_string(m.subject)},
+              {"signer", m.signer},
+              {"signer_role", m.signer_role},
+              {"citizen_ids", m.citizen_ids},
+              {"dossier_code", optional_string(m.dossier_code)}};
+}
+
+std::string joined_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" : "") + lines[i];
+  return out;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += (c == '"') ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string register_line(const RegisterRow& r) {
+  return csv_field(r.unit) + "," + csv_field(r.doc_number) + "," + r.issued_date.iso() + "," +
+         (r.valid_until.valid() ? r.valid_until.iso() : "") + "," + csv_field(r.dossier_code) +
+         "," + csv_field(r.procedure_code) + "," + csv_field(r.doc_type) + "," +
+         csv_field(r.title) + "\n";
+}
+
+Format choose_format(Random& rng, const std::optional<Format>& wanted, std::size_t pages) {
+  if (wanted) {
+    if (pages == 1 || holds_several_pages(*wanted)) return *wanted;
+    // A document is one file: several pages go where several pages fit,
+    // JPEG scans into a PDF of JPEGs, the rest into a multi-page TIFF.
+    return *wanted == Format::kJpg ? Format::kPdf : Format::kTif;
+  }
+  if (pages == 1) return static_cast<Format>(rng.between(0, 5));
+  return rng.pick(std::vector<Format>{Format::kTif, Format::kG4, Format::kPdf});
+}
+
+std::string format_key(Format f) { return format_names()[static_cast<std::size_t>(f)]; }
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error(path.string() + ": cannot write");
+}
+
+}  // namespace
+
+GenerateSummary generate(const GenerateOptions& options) {
+  auto units = load_units(options.units_path);
+  std::filesystem::create_directories(options.out_dir);
+  Random run(options.seed);
+  ComposeOptions compose;
+  compose.pages = options.pages;
+  std::set<std::string> used_numbers;
+  GenerateSummary summary;
+  std::string register_csv =
+      "unit,doc_number,issued_date,valid_until,dossier_code,procedure_code,doc_type,title\n";
+
+  for (int index = 1; index <= options.count; ++index) {
+    Random doc_rng = run.fork(static_cast<std::uint64_t>(index));
+    Document doc = compose_document(doc_rng.fork(kCompose), units, compose, used_numbers);
+    Random font_rng = doc_rng.fork(kFont);
+    auto pages = render_document(doc, font_rng.pick(font_families()));
+
+    Random format_rng = doc_rng.fork(kFormat);
+    Format format = choose_format(format_rng, options.format, pages.size());
+    ScanRequest request;
+    request.profile = options.profile;
+    request.forced = options.degrade;
+    request.skew_deg = options.skew_deg;
+    request.rotation = options.rotation;
+    request.colour_allowed = keeps_colour(format);
+    request.bilevel = format == Format::kG4;
+    request.jpeg = stores_jpeg(format);
+    Random doc_scan_rng = doc_rng.fork(kDocumentScan);
+    DocumentScan doc_scan = plan_document_scan(doc_scan_rng, request);
+
+    char name_buf[64];
+    std::snprintf(name_buf, sizeof name_buf, "%s-%04d", options.prefix.c_str(), index);
+    std::string name = name_buf;
+    std::string file = name + "." + extension(format);
+
+    json truth_pages = json::array();
+    std::vector<vips::VImage> scans;
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+      Random page_rng = doc_rng.fork(kPageScan + p);
+      PageScan page_scan = plan_page_scan(page_rng, request);
+      scans.push_back(scan_page(pages[p].image, doc_scan, page_scan, page_rng));
+      truth_pages.push_back(json{{"text", joined_lines(pages[p].lines)},
+                                 {"rotation", page_scan.rotation},
+                                 {"skew_deg", page_scan.skew_deg},
+                                 {"dpi", doc_scan.dpi},
+                                 {"degradations", recorded_degradations(doc_scan, page_scan)}});
+    }
+    auto out_dir = std::filesystem::path(options.out_dir);
+    write_document((out_dir / file).string(), format, scans, doc_scan.dpi,
+                   doc_scan.jpeg_q60 ? 60 : 85);
+
+    json truth{{"file", file},
+               {"unit", doc.unit->code},
+               {"level", doc.unit->level},
+               {"metadata", metadata_json(doc.metadata)},
+               {"pages", truth_pages}};
+    write_text(out_dir / (name + ".truth.json"), truth.dump(2) + "\n");
+
+    register_csv += register_line(doc.register_row);
+    ++summary.register_rows;
+    ++summary.documents;
+    summary.pages += static_cast<int>(pages.size());
+    ++summary.files_by_format[format == Format::kG4 ? "g4" : format_key(format)];
+  }
+
+  if (options.register_path) {
+    int extra = options.extra_register_rows >= 0 ? options.extra_register_rows
+                                                 : std::max(3, options.count / 2);
+    for (int k = 1; k <= extra; ++k) {
+      Document unscanned =
+          compose_document(run.fork(kRegisterOnly + static_cast<std::uint64_t>(k)).fork(kCompose),
+                           units, compose, used_numbers);
+      register_csv += register_line(unscanned.register_row);
+      ++summary.register_rows;
+    }
+    auto parent = std::filesystem::path(*options.register_path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    write_text(*options.register_path, register_csv);
+  }
+  return summary;
+}
+
+}  // namespace sohoa::samples

@@ -1,0 +1,376 @@
+#include "samples/generator/layout.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <stdexcept>
+
+#include "text/vntext.h"
+
+namespace sohoa::samples {
+namespace {
+
+using vips::VImage;
+
+// Margins of Decree 30 (left 30 mm, right 15-20 mm, top and bottom 20 mm).
+constexpr int kLeft = 354;
+constexpr int kRight = 2280;
+constexpr int kTop = 210;
+constexpr int kBottom = 3508 - 236;
+constexpr int kLeftColumnCentre = 740;
+constexpr int kRightColumnCentre = 1740;
+constexpr int kBodyCentre = (kLeft + kRight) / 2;
+constexpr int kIndent = 118;  // 1 cm first-line indent
+constexpr int kParagraphGap = 12;
+
+int line_step(int size_pt) { return size_pt * kRenderDpi / 72 * 3 / 2; }
+
+std::string escape_markup(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string markup(const std::string& text, Style style) {
+  std::string t = escape_markup(text);
+  switch (style) {
+    case Style::kBold:
+      return "<b>" + t + "</b>";
+    case Style::kItalic:
+      return "<i>" + t + "</i>";
+    case Style::kBoldItalic:
+      return "<b><i>" + t + "</i></b>";
+    case Style::kRegular:
+      break;
+  }
+  return t;
+}
+
+// A rendered line: its ink, and where the ink sits relative to the line's
+// layout origin (so lines share a baseline whatever their letters).
+struct Ink {
+  VImage mask;
+  int dx = 0;
+  int dy = 0;
+  int right() const { return dx + mask.width(); }
+};
+
+class Typesetter {
+ public:
+  explicit Typesetter(std::string family) : family_(std::move(family)) {}
+
+  const Ink& render(const std::string& text, Style style, int size_pt) {
+    std::string font = family_ + " " + std::to_string(size_pt);
+    VImage mask = VImage::text(markup(text, style).c_str(),
+                               VImage::option()->set("font", font.c_str())->set("dpi", kRenderDpi));
+    store_.push_back({mask, mask.xoffset(), mask.yoffset()});
+    return store_.back();
+  }
+
+  // Width per code point of ordinary text, to guess where to break lines.
+  double char_width(Style style, int size_pt) {
+    auto key = std::make_pair(static_cast<int>(style), size_pt);
+    auto it = widths_.find(key);
+    if (it != widths_.end()) return it->second;
+    const std::string sample =
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015";
+    double w = static_cast<double>(render(sample, style, size_pt).right()) /
+               static_cast<double>(text::length(sample));
+    store_.pop_back();
+    return widths_[key] = w;
+  }
+
+ private:
+  std::string family_;
+  std::deque<Ink> store_;  // stable addresses
+  std::map<std::pair<int, int>, double> widths_;
+};
+
+struct PlacedLine {
+  const Ink* ink;
+  int x, y;  // layout origin
+  std::string text;
+};
+
+struct Rule {
+  int x, y, width, thickness;
+};
+
+struct PagePlan {
+  std::vector<PlacedLine> lines;
+  std::vector<Rule> rules;
+};
+
+// A paragraph broken into rendered lines that each fit the width.
+struct SetParagraph {
+  std::vector<std::pair<const Ink*, std::string>> lines;
+  Align align;
+  bool indent;
+  int step;
+};
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) words.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+std::string join_words(const std::vector<std::string>& words, std::size_t from, std::size_t to) {
+  std::string out;
+  for (std::size_t i = from; i < to; ++i) out += (i > from ? " " : "") + words[i];
+  return out;
+}
+
+// Greedy line breaking: guess from the average glyph width, then render and
+// give words back until the line really fits.
+SetParagraph set_paragraph(Typesetter& ts, const Paragraph& p, int width) {
+  SetParagraph out{{}, p.align, p.indent && p.align == Align::kLeft, line_step(p.size_pt)};
+  auto words = split_words(p.text);
+  double cw = ts.char_width(p.style, p.size_pt);
+  std::size_t first = 0;
+  while (first < words.size()) {
+    int avail = width - (out.lines.empty() && out.indent ? kIndent : 0);
+    std::size_t last = first + 1;
+    std::size_t chars = text::length(words[first]);
+    while (last < words.size()) {
+      std::size_t more = chars + 1 + text::length(words[last]);
+      if (static_cast<double>(more) * cw > avail * 0.97) break;
+      chars = more;
+      ++last;
+    }
+    for (;;) {
+      std::string line = join_words(words, first, last);
+      const Ink& ink = ts.render(line, p.style, p.size_pt);
+      if (ink.right() <= avail || last == first + 1) {
+        out.lines.push_back({&ink, line});
+        break;
+      }
+      --last;
+    }
+    first = last;
+  }
+  return out;
+}
+
+class PageBuilder {
+ public:
+  PageBuilder(Typesetter& ts, bool numbered) : ts_(ts), numbered_(numbered) {
+    pages_.emplace_back();
+  }
+
+  int y = kTop;
+  std::vector<PagePlan>& pages() { return pages_; }
+
+  void place(const Ink& ink, const std::string& text, int x) {
+    pages_.back().lines.push_back({&ink, x, y, text});
+  }
+  void place_centred(const Ink& ink, const std::string& text, int centre) {
+    place(ink, text, centre - ink.mask.width() / 2 - ink.dx);
+  }
+  const Ink& line_centred(const std::string& text, Style style, int size, int centre) {
+    const Ink& ink = ts_.render(text, style, size);
+    place_centred(ink, text, centre);
+    y += line_step(size);
+    return ink;
+  }
+  void rule(int centre, int width) {
+    pages_.back().rules.push_back({centre - width / 2, y + 2, width, 4});
+    y += 10;
+  }
+
+  void ensure_room(int height) {
+    if (y + height <= kBottom) return;
+    pages_.emplace_back();
+    y = kTop;
+    if (numbered_) {
+      std::string number = std::to_string(pages_.size());
+      const Ink& ink = ts_.render(number, Style::kRegular, 13);
+      int saved = y;
+      y = kTop - 80;
+      place_centred(ink, number, kBodyCentre);
+      y = saved + line_step(13);
+    }
+  }
+
+  void paragraph(const SetParagraph& p) {
+    for (std::size_t i = 0; i < p.lines.size(); ++i) {
+      ensure_room(p.step);
+      const auto& [ink, text] = p.lines[i];
+      if (p.align == Align::kCentre)
+        place_centred(*ink, text, kBodyCentre);
+      else
+        place(*ink, text, kLeft + (i == 0 && p.indent ? kIndent : 0));
+      y += p.step;
+    }
+    y += kParagraphGap;
+  }
+
+ private:
+  Typesetter& ts_;
+  bool numbered_;
+  std::vector<PagePlan> pages_;
+};
+
+void lay_header(PageBuilder& b, Typesetter& ts, const Document& doc) {
+  const int small = 12;
+  // Left column: parent body, issuing body, rule, number.
+  b.y = kTop;
+  if (doc.parent_line) b.line_centred(*doc.parent_line, Style::kRegular, small, kLeftColumnCentre);
+  const Ink* widest = nullptr;
+  for (const auto& line : doc.authority_lines) {
+    const Ink& ink = b.line_centred(line, Style::kBold, small, kLeftColumnCentre);
+    if (widest == nullptr || ink.mask.width() > widest->mask.width()) widest = &ink;
+  }
+  b.rule(kLeftColumnCentre, widest->mask.width() * 2 / 5);
+  int left_end = b.y + 24;
+
+  // Right column: national name, motto, rule, place and date.
+  b.y = kTop;
+  b.line_centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Style::kBold, small, kRightColumnCentre);
+  const Ink& motto =
+      b.line_centred("Độc lập - Tự do - Hạnh phúc", Style::kBold, 13, kRightColumnCentre);
+  b.rule(kRightColumnCentre, motto.mask.width());
+  int right_end = b.y + 24;
+
+  // "Số:" and the date share a line, under the taller column.
+  b.y = std::max(left_end, right_end);
+  const Ink& number = ts.render(doc.number_line, Style::kRegular, 13);
+  b.place_centred(number, doc.number_line, kLeftColumnCentre);
+  const Ink& date = ts.render(doc.date_line, Style::kItalic, 13);
+  b.place_centred(date, doc.date_line, kRightColumnCentre);
+  b.y += line_step(13) * 2;
+}
+
+// Reading order puts the number line with the left column, before the right column.
+std::vector<std::string> header_reading_order(const Document& doc) {
+  std::vector<std::string> lines;
+  if (doc.parent_line) lines.push_back(*doc.parent_line);
+  for (const auto& l : doc.authority_lines) lines.push_back(l);
+  lines.push_back(doc.number_line);
+  lines.push_back("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+  lines.push_back("Độc lập - Tự do - Hạnh phúc");
+  lines.push_back(doc.date_line);
+  return lines;
+}
+
+struct FooterLines {
+  std::vector<std::pair<const Ink*, std::string>> left, right;
+  int signature_gap = 0;
+  int height = 0;
+};
+
+FooterLines set_footer(Typesetter& ts, const Document& doc) {
+  FooterLines f;
+  f.left.push_back({&ts.render("Nơi nhận:", Style::kBoldItalic, 12), "Nơi nhận:"});
+  for (const auto& r : doc.recipients) f.left.push_back({&ts.render(r, Style::kRegular, 11), r});
+  for (const auto& r : doc.signer_roles) f.right.push_back({&ts.render(r, Style::kBold, 13), r});
+  f.right.push_back({&ts.render(doc.signer_name, Style::kBold, 13), doc.signer_name});
+  f.signature_gap = line_step(13) * 3;
+  int right_height = static_cast<int>(f.right.size()) * line_step(13) + f.signature_gap;
+  int left_height = line_step(12) + static_cast<int>(doc.recipients.size()) * line_step(11);
+  f.height = std::max(right_height, left_height);
+  return f;
+}
+
+void lay_footer(PageBuilder& b, const FooterLines& f) {
+  b.y += line_step(13) / 2;
+  b.ensure_room(f.height);
+  int top = b.y;
+  for (std::size_t i = 0; i < f.left.size(); ++i) {
+    b.place(*f.left[i].first, f.left[i].second, kLeft - 120);
+    b.y += line_step(i == 0 ? 12 : 11);
+  }
+  b.y = top;
+  for (std::size_t i = 0; i < f.right.size(); ++i) {
+    if (i + 1 == f.right.size()) b.y += f.signature_gap;
+    b.place_centred(*f.right[i].first, f.right[i].second, kRightColumnCentre);
+    b.y += line_step(13);
+  }
+}
+
+std::vector<PagePlan> plan_pages(Typesetter& ts, const Document& doc,
+                                 const std::vector<SetParagraph>& body, const FooterLines& footer,
+                                 const std::vector<SetParagraph>& heading) {
+  PageBuilder b(ts, doc.numbered_pages);
+  lay_header(b, ts, doc);
+  for (const auto& p : heading) b.paragraph(p);
+  b.y += line_step(13) / 2;
+  for (const auto& p : body) b.paragraph(p);
+  lay_footer(b, footer);
+  return std::move(b.pages());
+}
+
+std::vector<std::string> page_text(const PagePlan& plan, const Document& doc, bool first) {
+  std::vector<std::string> lines;
+  std::size_t skip = 0;
+  if (first) {
+    lines = header_reading_order(doc);
+    skip = lines.size();
+  }
+  // Placement order is reading order for everything after the header, except
+  // that the footer's two columns are placed left first, then right.
+  for (std::size_t i = skip; i < plan.lines.size(); ++i) lines.push_back(plan.lines[i].text);
+  return lines;
+}
+
+VImage compose(const PagePlan& plan) {
+  VImage ink = VImage::black(kPageWidth, kPageHeight).cast(VIPS_FORMAT_UCHAR).copy_memory();
+  for (const auto& line : plan.lines) {
+    ink.draw_image(line.ink->mask, line.x + line.ink->dx, line.y + line.ink->dy,
+                   VImage::option()->set("mode", VIPS_COMBINE_MODE_ADD));
+  }
+  for (const auto& r : plan.rules)
+    ink.draw_rect({255}, r.x, r.y, r.width, r.thickness, VImage::option()->set("fill", true));
+  return ink.invert();
+}
+
+}  // namespace
+
+const std::vector<std::string>& font_families() {
+  static const std::vector<std::string> families = {"DejaVu Serif", "FreeSerif", "TeX Gyre Termes"};
+  return families;
+}
+
+std::vector<RenderedPage> render_document(const Document& doc, const std::string& font_family) {
+  Typesetter ts(font_family);
+  const int width = kRight - kLeft;
+  std::vector<SetParagraph> heading;
+  for (const auto& t : doc.title_lines)
+    heading.push_back(set_paragraph(ts, {t, Style::kBold, Align::kCentre, 14, false}, width));
+  if (doc.subject) heading.push_back(set_paragraph(ts, *doc.subject, width * 4 / 5));
+
+  std::vector<SetParagraph> body;
+  for (const auto& p : doc.body) body.push_back(set_paragraph(ts, p, width));
+  FooterLines footer = set_footer(ts, doc);
+
+  auto plans = plan_pages(ts, doc, body, footer, heading);
+  // Longer documents: more text before the closing paragraph until the
+  // wanted page count is reached.
+  for (std::size_t next = 0;
+       static_cast<int>(plans.size()) < doc.wanted_pages && next < doc.filler.size(); ++next) {
+    body.insert(body.end() - 1, set_paragraph(ts, doc.filler[next], width));
+    plans = plan_pages(ts, doc, body, footer, heading);
+  }
+
+  std::vector<RenderedPage> pages;
+  for (std::size_t i = 0; i < plans.size(); ++i)
+    pages.push_back({compose(plans[i]), page_text(plans[i], doc, i == 0)});
+  return pages;
+}
+
+}  // namespace sohoa::samples
