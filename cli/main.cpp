@@ -40,6 +40,7 @@ int run(int argc, char** argv) {
   add_search_command(app, action);
   add_register_command(app, action);
   add_progress_command(app, action);
+  add_export_command(app, action);
 
   try {
     app.parse(argc, argv);
