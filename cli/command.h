@@ -44,6 +44,8 @@ void add_show_command(CLI::App& root, Action& action);
 void add_search_command(CLI::App& root, Action& action);
 void add_register_command(CLI::App& root, Action& action);
 void add_progress_command(CLI::App& root, Action& action);
+void add_review_command(CLI::App& root, Action& action);
+void add_reextract_command(CLI::App& root, Action& action);
 void add_export_command(CLI::App& root, Action& action);
 
 }  // namespace sohoa::cli

@@ -40,6 +40,8 @@ int run(int argc, char** argv) {
   add_search_command(app, action);
   add_register_command(app, action);
   add_progress_command(app, action);
+  add_review_command(app, action);
+  add_reextract_command(app, action);
   add_export_command(app, action);
 
   try {

@@ -2,13 +2,19 @@
 
 #include <cmath>
 
+#include "pipeline/clean.h"
+#include "pipeline/deskew.h"
 #include "pipeline/layout_json.h"
+#include "pipeline/orient.h"
 #include "pipeline/recognize.h"
 
 namespace sohoa::pipeline {
 
 PageChain PageChain::standard() {
   std::vector<std::unique_ptr<PageStage>> stages;
+  stages.push_back(std::make_unique<OrientStage>());
+  stages.push_back(std::make_unique<DeskewStage>());
+  stages.push_back(std::make_unique<CleanStage>());
   stages.push_back(std::make_unique<RecognizeStage>());
   return PageChain(std::move(stages));
 }

@@ -1,0 +1,140 @@
+// Shared by the extraction benchmarks: generated scans with their ground
+// truth (sohoa-samples' NAME.truth.json), read once through the real page
+// chain (restoration + Tesseract) and cached as OCR layouts beside them
+// (NAME.layout.json), so that re-running after an extractor change costs no
+// OCR, just as `sohoa reextract` does. Header-only: each bench/*_bench.cpp
+// is its own program.
+#pragma once
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ocr/page_text.h"
+#include "pipeline/chain.h"
+#include "pipeline/layout_json.h"
+#include "pipeline/load.h"
+#include "storage/records.h"
+
+namespace sohoa::bench {
+
+namespace fs = std::filesystem;
+
+struct Sample {
+  std::string name;      // "doc-0001"
+  nlohmann::json truth;  // the generator's NAME.truth.json
+  std::vector<ocr::PageText> pages;
+};
+
+inline std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline bool has_truth_files(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return false;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().string().ends_with(".truth.json")) return true;
+  }
+  return false;
+}
+
+// Runs sohoa-samples (beside this program) into `dir` unless it already
+// holds truth files.
+inline bool ensure_samples(const fs::path& dir, int count, int seed, const std::string& profile,
+                           const fs::path& program_dir, const fs::path& units_csv) {
+  if (has_truth_files(dir)) return true;
+  fs::path generator = program_dir / "sohoa-samples";
+  if (!fs::exists(generator)) {
+    std::cerr << "no " << generator << ": build the sohoa-samples target first\n";
+    return false;
+  }
+  std::string cmd = "'" + generator.string() + "' --out '" + dir.string() + "' --count " +
+                    std::to_string(count) + " --seed " + std::to_string(seed) + " --profile " +
+                    profile + " --units '" + units_csv.string() + "' >&2";
+  int rc = std::system(cmd.c_str());
+  if (rc != 0) std::cerr << "sohoa-samples exited with " << rc << "\n";
+  return has_truth_files(dir);
+}
+
+inline std::vector<ocr::PageText> read_scan(const fs::path& file, pipeline::PageChain& chain) {
+  pipeline::ScanFile scan(file);
+  std::vector<ocr::PageText> pages;
+  for (int n = 1; n <= scan.page_count(); ++n) pages.push_back(chain.run(scan.load_page(n)).text);
+  return pages;
+}
+
+inline std::vector<ocr::PageText> cached_layout(const fs::path& cache) {
+  std::vector<ocr::PageText> pages;
+  for (const auto& page : nlohmann::json::parse(slurp(cache))) {
+    pages.push_back(pipeline::layout_from_json(page.get<std::string>()));
+  }
+  return pages;
+}
+
+inline void write_layout(const fs::path& cache, const std::vector<ocr::PageText>& pages) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& p : pages) list.push_back(pipeline::layout_to_json(p));
+  std::ofstream(cache) << list.dump();
+}
+
+// Every sample in `dir` with its pages' OCR layout, read now or from cache.
+inline std::vector<Sample> load_samples(const fs::path& dir) {
+  std::vector<fs::path> truths;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().string().ends_with(".truth.json")) truths.push_back(e.path());
+  }
+  std::sort(truths.begin(), truths.end());
+  std::vector<Sample> samples;
+  std::unique_ptr<pipeline::PageChain> chain;
+  for (const auto& t : truths) {
+    Sample s;
+    std::string file = t.filename().string();
+    s.name = file.substr(0, file.size() - std::string(".truth.json").size());
+    s.truth = nlohmann::json::parse(slurp(t));
+    fs::path cache = dir / (s.name + ".layout.json");
+    if (fs::exists(cache)) {
+      s.pages = cached_layout(cache);
+    } else {
+      if (!chain) chain = std::make_unique<pipeline::PageChain>(pipeline::PageChain::standard());
+      std::cerr << "OCR " << s.name << "\n";
+      try {
+        s.pages = read_scan(dir / s.truth.at("file").get<std::string>(), *chain);
+      } catch (const std::exception& e) {
+        std::cerr << s.name << ": " << e.what() << "\n";
+      }
+      write_layout(cache, s.pages);
+    }
+    samples.push_back(std::move(s));
+  }
+  return samples;
+}
+
+inline std::vector<storage::Unit> read_units_csv(const fs::path& csv) {
+  std::istringstream in(slurp(csv));
+  std::string line;
+  std::getline(in, line);
+  std::vector<storage::Unit> units;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::vector<std::string> f;
+    std::string cell;
+    std::istringstream row(line);
+    while (std::getline(row, cell, ',')) f.push_back(cell);
+    while (f.size() < 7) f.emplace_back();
+    units.push_back({f[0], f[1], f[2], f[3], f[4], f[5], f[6]});
+  }
+  return units;
+}
+
+}  // namespace sohoa::bench

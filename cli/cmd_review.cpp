@@ -1,0 +1,130 @@
+// sohoa review (--queue [--json] | DOC --set FIELD=VALUE... [--by NAME]):
+// what needs a person's look, and a person's corrections.
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "pipeline/extract_review.h"
+
+namespace sohoa::cli {
+namespace {
+
+struct ReviewArgs {
+  std::filesystem::path db;
+  bool queue = false;
+  bool json = false;
+  std::string doc;
+  std::vector<std::string> sets;
+  std::string by;
+};
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+int print_queue(storage::Database& db, bool as_json) {
+  for (const auto& item : db.review_queue()) {
+    if (as_json) {
+      nlohmann::json line = {{"id", item.id},
+                             {"source", item.source},
+                             {"status", item.status},
+                             {"reasons", item.reasons}};
+      std::cout << line.dump() << "\n";
+    } else {
+      std::cout << item.id << "\t" << item.status << "\t" << item.source << "\t"
+                << join(item.reasons, "; ") << "\n";
+    }
+  }
+  return kOk;
+}
+
+struct Setting {
+  std::string field;
+  std::string value;
+};
+
+// All --set values are checked before any is stored: a bad one changes nothing.
+std::vector<Setting> parse_settings(const std::vector<std::string>& sets) {
+  std::vector<Setting> out;
+  for (const auto& s : sets) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UsageError("--set '" + s + "': expected FIELD=VALUE");
+    }
+    std::string field = s.substr(0, eq);
+    try {
+      out.push_back({field, pipeline::normalize_correction(field, s.substr(eq + 1))});
+    } catch (const std::invalid_argument& e) {
+      throw UsageError("--set " + std::string(e.what()));
+    }
+  }
+  return out;
+}
+
+std::string default_reviewer() {
+  for (const char* var : {"SOHOA_USER", "USER", "LOGNAME"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') return v;
+  }
+  return "unknown";
+}
+
+// Corrections may settle what sent the document to review (or, for an
+// authority or date, change its issuing unit): decide again.
+std::string refresh_status(storage::Database& db, int64_t id) {
+  auto doc = db.document(id);
+  if (!doc) throw UsageError("no document " + std::to_string(id));
+  try {
+    pipeline::MetadataExtractor extractor(db.units());
+    pipeline::Assessment a = pipeline::reassess(extractor, *doc);
+    db.replace_extraction(id, a.fields, a.issuer_unit, a.level, a.status);
+    return a.status + (a.reasons.empty() ? "" : " (" + join(a.reasons, "; ") + ")");
+  } catch (const pipeline::NotReextractable&) {
+    return doc->status;  // nothing to re-read: the status stays as it was
+  }
+}
+
+int correct(storage::Database& db, const ReviewArgs& args) {
+  int64_t id = resolve_document(db, args.doc);
+  std::vector<Setting> settings = parse_settings(args.sets);
+  std::string by = args.by.empty() ? default_reviewer() : args.by;
+  for (const auto& s : settings) {
+    db.add_correction(id, s.field, s.value, by);
+    std::cout << id << ": " << s.field << " = " << s.value << " (by " << by << ")\n";
+  }
+  std::cout << id << ": status " << refresh_status(db, id) << "\n";
+  return kOk;
+}
+
+int run_review(const ReviewArgs& args) {
+  if (args.queue == !args.doc.empty())
+    throw UsageError("review: give either --queue or DOC --set FIELD=VALUE");
+  if (!args.doc.empty() && args.sets.empty())
+    throw UsageError("review DOC: give at least one --set FIELD=VALUE");
+  if (args.queue && !args.sets.empty()) throw UsageError("review --queue takes no --set");
+  auto db = storage::Database::open(args.db);
+  return args.queue ? print_queue(*db, args.json) : correct(*db, args);
+}
+
+}  // namespace
+
+void add_review_command(CLI::App& root, Action& action) {
+  auto args = std::make_shared<ReviewArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "review", "List documents needing a person's look, or correct a document's metadata");
+  add_db_option(*cmd, args->db);
+  cmd->add_flag("--queue", args->queue, "List documents in review or failed, with their reasons");
+  cmd->add_flag("--json", args->json, "With --queue: one JSON object per line");
+  cmd->add_option("DOC", args->doc, "Document id, or a unique prefix of its SHA-256");
+  cmd->add_option("--set", args->sets,
+                  "FIELD=VALUE, repeatable (fields: doc_type doc_number issued_date place "
+                  "authority subject signer signer_role citizen_ids dossier_code)");
+  cmd->add_option("--by", args->by, "Who corrects (default: $SOHOA_USER, else $USER)");
+  cmd->callback([args, &action] { action = [args] { return run_review(*args); }; });
+}
+
+}  // namespace sohoa::cli

@@ -1,0 +1,192 @@
+#include "ocr/cleanup.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+#include "ocr/restore_ink.h"
+
+namespace sohoa::ocr {
+namespace {
+
+constexpr int kCoarseFactor = 8;  // coarse grid for borders and light: 8 px at 300 dpi ≈ 0.7 mm
+
+cv::Mat coarse_copy(const cv::Mat& grey) { return shrink(grey, kCoarseFactor); }
+
+// Marks labelled in `labels` whose bounding box touches the image's edge.
+std::vector<char> touching_edge(const cv::Mat& stats, cv::Size size, int min_area) {
+  std::vector<char> touches(stats.rows, 0);
+  for (int i = 1; i < stats.rows; ++i) {
+    const int* s = stats.ptr<int>(i);
+    bool edge = s[cv::CC_STAT_LEFT] == 0 || s[cv::CC_STAT_TOP] == 0 ||
+                s[cv::CC_STAT_LEFT] + s[cv::CC_STAT_WIDTH] >= size.width ||
+                s[cv::CC_STAT_TOP] + s[cv::CC_STAT_HEIGHT] >= size.height;
+    touches[i] = edge && s[cv::CC_STAT_AREA] >= min_area;
+  }
+  return touches;
+}
+
+int dark_percentile(const cv::Mat& grey, double share) {
+  int hist[256] = {};
+  for (int r = 0; r < grey.rows; r += 2) {
+    const uchar* row = grey.ptr<uchar>(r);
+    for (int c = 0; c < grey.cols; c += 2) ++hist[row[c]];
+  }
+  long total = 0;
+  for (int v : hist) total += v;
+  long target = static_cast<long>(total * share), seen = 0;
+  for (int v = 0; v < 256; ++v) {
+    seen += hist[v];
+    if (seen > target) return v;
+  }
+  return 0;
+}
+
+}  // namespace
+
+cv::Mat scale_to_dpi(const cv::Mat& grey, int dpi, int target_dpi) {
+  if (dpi <= 0 || dpi >= target_dpi) return grey;
+  cv::Mat out;
+  double factor = static_cast<double>(target_dpi) / dpi;
+  cv::Size size(static_cast<int>(std::lround(grey.cols * factor)),
+                static_cast<int>(std::lround(grey.rows * factor)));
+  cv::resize(grey, out, size, 0, 0, cv::INTER_CUBIC);
+  return out;
+}
+
+namespace {
+
+// Coarse cells of large dark areas connected to the image's edge, with one
+// cell of margin for the border's soft edge. Text never makes a coarse cell
+// that dark, so it is not taken.
+cv::Mat border_cells(const cv::Mat& coarse, int paper) {
+  cv::Mat dark;
+  cv::threshold(coarse, dark, paper * 0.45, 255, cv::THRESH_BINARY_INV);
+  cv::Mat labels, stats, centroids;
+  int count = cv::connectedComponentsWithStats(dark, labels, stats, centroids, 4, CV_32S);
+  cv::Mat cells = cv::Mat::zeros(coarse.size(), CV_8UC1);
+  if (count <= 1) return cells;
+  std::vector<char> border = touching_edge(stats, coarse.size(), 4);
+  for (int r = 0; r < labels.rows; ++r) {
+    const int* label = labels.ptr<int>(r);
+    uchar* cell = cells.ptr<uchar>(r);
+    for (int c = 0; c < labels.cols; ++c) cell[c] = border[label[c]] ? 255 : 0;
+  }
+  cv::dilate(cells, cells, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+  return cells;
+}
+
+// Paints the full-size pixels under the marked coarse cells; the last row and
+// column of cells also cover the remainder of the image.
+void paint_cells(cv::Mat& grey, const cv::Mat& cells, int level) {
+  for (int r = 0; r < cells.rows; ++r) {
+    const uchar* cell = cells.ptr<uchar>(r);
+    for (int c = 0; c < cells.cols; ++c) {
+      if (!cell[c]) continue;
+      int x = c * kCoarseFactor, y = r * kCoarseFactor;
+      int w = c + 1 == cells.cols ? grey.cols - x : kCoarseFactor;
+      int h = r + 1 == cells.rows ? grey.rows - y : kCoarseFactor;
+      grey(cv::Rect(x, y, w, h)).setTo(level);
+    }
+  }
+}
+
+cv::Mat flatten_with(const cv::Mat& grey, cv::Mat coarse) {
+  // The brightest cell around each cell is paper, since text lines are
+  // narrower than the window; the blur hides the window's blockiness.
+  cv::dilate(coarse, coarse, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
+  cv::GaussianBlur(coarse, coarse, cv::Size(5, 5), 0);
+  cv::Mat paper;
+  cv::resize(coarse, paper, grey.size(), 0, 0, cv::INTER_LINEAR);
+  cv::Mat flat;
+  cv::divide(grey, paper, flat, 255);
+  int ink = dark_percentile(flat, 0.01);
+  if (ink > 0 && ink < 200) {
+    double gain = 255.0 / (255 - ink);
+    flat.convertTo(flat, CV_8UC1, gain, -ink * gain);
+  }
+  return flat;
+}
+
+}  // namespace
+
+cv::Mat remove_dark_borders(const cv::Mat& grey) {
+  int paper = paper_level(grey);
+  cv::Mat cells = border_cells(coarse_copy(grey), paper);
+  if (cv::countNonZero(cells) == 0) return grey;
+  cv::Mat out = grey.clone();
+  paint_cells(out, cells, paper);
+  return out;
+}
+
+cv::Mat flatten_background(const cv::Mat& grey) { return flatten_with(grey, coarse_copy(grey)); }
+
+cv::Mat remove_speckles(const cv::Mat& grey, int dpi) {
+  cv::Mat out;
+  cv::medianBlur(grey, out, 3);
+  cv::Mat ink;
+  cv::threshold(out, ink, 160, 255, cv::THRESH_BINARY_INV);
+  // Marks are found on a half-size mask (a cell is ink when any of its four
+  // pixels is), four times less work than at full size.
+  cv::Mat half;
+  cv::resize(ink, half, cv::Size(ink.cols / 2, ink.rows / 2), 0, 0, cv::INTER_AREA);
+  cv::threshold(half, half, 0, 255, cv::THRESH_BINARY);
+  cv::Mat labels, stats, centroids;
+  int count = cv::connectedComponentsWithStats(half, labels, stats, centroids, 8, CV_32S);
+  const double unit = std::max(dpi, 1) / 300.0;
+  // A diacritic dot of 10 pt type at 300 dpi spans about 4 px; specks that
+  // small, away from letters, are noise. Sizes in half-size cells.
+  const int speck_cells = std::max(1, static_cast<int>(std::lround(2 * unit)));
+  const int reach = std::max(1, static_cast<int>(std::lround(4 * unit)));
+  std::vector<char> is_speck(count, 0);
+  std::vector<int> specks;
+  for (int i = 1; i < count; ++i) {
+    const int* s = stats.ptr<int>(i);
+    if (s[cv::CC_STAT_WIDTH] <= speck_cells + 1 && s[cv::CC_STAT_HEIGHT] <= speck_cells + 1) {
+      is_speck[i] = 1;
+      specks.push_back(i);
+    }
+  }
+  if (specks.empty()) return out;
+  cv::Mat marks(half.size(), CV_8UC1);
+  for (int r = 0; r < labels.rows; ++r) {
+    const int* label = labels.ptr<int>(r);
+    uchar* mark = marks.ptr<uchar>(r);
+    for (int c = 0; c < labels.cols; ++c)
+      mark[c] = (label[c] != 0 && !is_speck[label[c]]) ? 255 : 0;
+  }
+  cv::dilate(marks, marks,
+             cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * reach + 1, 2 * reach + 1)));
+  const cv::Rect whole(0, 0, out.cols, out.rows);
+  for (int i : specks) {
+    const int* s = stats.ptr<int>(i);
+    cv::Rect box(s[cv::CC_STAT_LEFT], s[cv::CC_STAT_TOP], s[cv::CC_STAT_WIDTH],
+                 s[cv::CC_STAT_HEIGHT]);
+    if (cv::countNonZero(marks(box)) > 0) continue;
+    // Nothing else is within reach, so the speck's whole box (and a pixel of
+    // its grey rim) can be painted white.
+    cv::Rect full(box.x * 2 - 1, box.y * 2 - 1, box.width * 2 + 2, box.height * 2 + 2);
+    out(full & whole).setTo(255);
+  }
+  return out;
+}
+
+cv::Mat clean_page(const cv::Mat& grey, int& dpi) {
+  cv::Mat page = scale_to_dpi(grey, dpi);
+  if (dpi < 300) dpi = 300;
+  cv::Mat coarse = coarse_copy(page);
+  cv::Mat borders = border_cells(coarse, paper_level(page));
+  page = flatten_with(page, coarse);
+  // After flattening the paper is white, and so are the borders once painted.
+  paint_cells(page, borders, 255);
+  return remove_speckles(page, dpi);
+}
+
+cv::Mat binarize(const cv::Mat& grey) {
+  cv::Mat out;
+  cv::threshold(grey, out, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  return out;
+}
+
+}  // namespace sohoa::ocr

@@ -1,0 +1,34 @@
+// Clean-up of an upright, deskewed page before OCR.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+namespace sohoa::ocr {
+
+// `grey` scaled (bicubic) from `dpi` to `target_dpi` when it is below it;
+// unchanged otherwise. Tesseract's models are trained on text of about 300 dpi.
+cv::Mat scale_to_dpi(const cv::Mat& grey, int dpi, int target_dpi = 300);
+
+// Dark scanner borders (the lid, the platen edge, shadows of the sheet's edge:
+// large dark areas connected to the image's edge) painted with the paper's
+// grey. Text never touches them at the coarse scale used, so it stays.
+cv::Mat remove_dark_borders(const cv::Mat& grey);
+
+// Uneven light and grey paper flattened: each pixel divided by the local paper
+// brightness, so paper becomes white (255), then the ink stretched so its
+// darkest percent reaches black.
+cv::Mat flatten_background(const cv::Mat& grey);
+
+// Speckle removed from a page with white paper: a 3×3 median, then dark specks
+// smaller than a diacritic's dot that lie away from any larger mark are
+// whitened. Marks near a letter (the dots of "ệ", "ộ", "ị") are kept.
+cv::Mat remove_speckles(const cv::Mat& grey, int dpi);
+
+// The whole clean-up, in order: scale to 300 dpi, borders, light, speckle.
+// `dpi` is updated when the page is scaled.
+cv::Mat clean_page(const cv::Mat& grey, int& dpi);
+
+// Otsu binarization (ink 0, paper 255), for reading a cleaned page binarized.
+cv::Mat binarize(const cv::Mat& grey);
+
+}  // namespace sohoa::ocr
