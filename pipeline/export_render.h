@@ -32,8 +32,4 @@ class PageReplay {
   std::vector<std::unique_ptr<PageStage>> stages_;
 };
 
-// Turns a page scanned `rotation` degrees counter-clockwise upright
-// (a lossless quarter turn clockwise, as often as needed).
-cv::Mat turn_upright_by(const cv::Mat& image, int rotation);
-
 }  // namespace sohoa::pipeline

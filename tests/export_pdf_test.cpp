@@ -10,7 +10,6 @@
 
 #include "pipeline/export_alto.h"
 #include "pipeline/export_document.h"
-#include "pipeline/export_render.h"
 #include "tests/export_test_util.h"
 #include "tests/support/test_support.h"
 
@@ -269,18 +268,6 @@ TEST(ExportNames, StackPartsStartAtTheirFirstPage) {
   EXPECT_EQ(sohoa::pipeline::first_file_page(doc), 1);
   doc.sha256 = "abcdef#4-6";
   EXPECT_EQ(sohoa::pipeline::first_file_page(doc), 4);
-}
-
-TEST(ExportRender, QuarterTurnsFollowTheSpecRotation) {
-  // A page scanned turned 90° counter-clockwise: its top row is now its left column.
-  cv::Mat upright = (cv::Mat_<uint8_t>(2, 3) << 1, 2, 3, 4, 5, 6);
-  cv::Mat scanned;
-  cv::rotate(upright, scanned, cv::ROTATE_90_COUNTERCLOCKWISE);
-  EXPECT_EQ(cv::countNonZero(sohoa::pipeline::turn_upright_by(scanned, 90) != upright), 0);
-  cv::rotate(upright, scanned, cv::ROTATE_180);
-  EXPECT_EQ(cv::countNonZero(sohoa::pipeline::turn_upright_by(scanned, 180) != upright), 0);
-  cv::rotate(upright, scanned, cv::ROTATE_90_CLOCKWISE);
-  EXPECT_EQ(cv::countNonZero(sohoa::pipeline::turn_upright_by(scanned, 270) != upright), 0);
 }
 
 TEST(ExportCer, LevenshteinOverCodePoints) {
