@@ -185,8 +185,9 @@ PdfExport DocumentExporter::pdf(const storage::StoredDocument& doc) const {
   for (size_t i = 0; i < doc.pages.size(); ++i) {
     const storage::PageRecord& record = doc.pages[i];
     ocr::PageText layout = page_layout(doc, record);
-    Page page = replay.restore(scan, first + static_cast<int>(i), record);
-    result.images.push_back(out.add_page(page.image, page.dpi, layout, page_budget));
+    PageReplay::Result restored = replay.restore(scan, first + static_cast<int>(i), record);
+    result.images.push_back(out.add_page(restored.page.image, restored.page.dpi, layout,
+                                         page_budget, restored.scanned_bilevel));
   }
   result.bytes = out.bytes();
   return result;

@@ -83,8 +83,8 @@ EncodedImage compress(PIX* pix, int type, int quality) {
   return out;
 }
 
-EncodedImage encode_page_image(const cv::Mat& grey, int dpi, size_t max_bytes) {
-  if (is_bilevel(grey)) return compress(bilevel_pix(grey, dpi).get(), L_G4_ENCODE, 0);
+EncodedImage encode_page_image(const cv::Mat& grey, int dpi, size_t max_bytes, bool bilevel) {
+  if (bilevel || is_bilevel(grey)) return compress(bilevel_pix(grey, dpi).get(), L_G4_ENCODE, 0);
   PixPtr pix = grey_pix(grey, dpi);
   EncodedImage best;
   for (int quality : {75, 60, 45, 30}) {
@@ -394,11 +394,11 @@ SearchablePdf::~SearchablePdf() = default;
 int SearchablePdf::page_count() const { return impl_->pages; }
 
 PdfImageStats SearchablePdf::add_page(const cv::Mat& grey, int dpi, const ocr::PageText& layout,
-                                      size_t max_image_bytes) {
+                                      size_t max_image_bytes, bool scanned_bilevel) {
   if (grey.empty() || grey.type() != CV_8UC1) throw std::runtime_error("page image is not grey");
   if (dpi <= 0) dpi = 300;
   QPDF& pdf = impl_->pdf;
-  EncodedImage image = encode_page_image(grey, dpi, max_image_bytes);
+  EncodedImage image = encode_page_image(grey, dpi, max_image_bytes, scanned_bilevel);
 
   // Sizes in hundredths of a point, so the media box and the image agree.
   const int width_x100 = static_cast<int>(std::lround(grey.cols * 7200.0 / dpi));

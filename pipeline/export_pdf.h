@@ -45,8 +45,11 @@ class SearchablePdf {
   // of layout.width × layout.height; they are scaled onto `grey` when its
   // size differs. A grey page is JPEG-encoded at the best quality that keeps
   // it within `max_image_bytes` (0 = no limit), down to a floor of 30.
+  // `scanned_bilevel` says the page was scanned black and white: restoration
+  // (deskew, clean) greys its edges, but it goes back to one bit (G4) rather
+  // than growing tenfold as JPEG.
   PdfImageStats add_page(const cv::Mat& grey, int dpi, const ocr::PageText& layout,
-                         size_t max_image_bytes = 0);
+                         size_t max_image_bytes = 0, bool scanned_bilevel = false);
 
   int page_count() const;
 

@@ -16,13 +16,15 @@ PageReplay::PageReplay() {
 
 PageReplay::~PageReplay() = default;
 
-Page PageReplay::restore(const ScanFile& scan, int file_page, const storage::PageRecord& record) {
+PageReplay::Result PageReplay::restore(const ScanFile& scan, int file_page,
+                                       const storage::PageRecord& record) {
   Page page = scan.load_page(file_page);
+  const bool bilevel = is_bilevel(page.image);
   page.rotation = record.rotation;
   page.skew_deg = record.skew_deg;
   if (record.rotation != 0) page.image = ocr::turn_upright(page.image, record.rotation);
   for (auto& stage : stages_) page = stage->run(std::move(page));
-  return page;
+  return Result{std::move(page), bilevel};
 }
 
 }  // namespace sohoa::pipeline

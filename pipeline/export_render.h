@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "pipeline/export_pdf.h"
 #include "pipeline/load.h"
 #include "pipeline/page.h"
 #include "storage/records.h"
@@ -24,9 +25,14 @@ class PageReplay {
   PageReplay(const PageReplay&) = delete;
   PageReplay& operator=(const PageReplay&) = delete;
 
+  struct Result {
+    Page page;                     // as OCR read it
+    bool scanned_bilevel = false;  // the page as loaded was black and white only
+  };
+
   // Page `file_page` (1-based) of `scan`, restored as ingest restored the
   // page `record` describes. Throws LoadError.
-  Page restore(const ScanFile& scan, int file_page, const storage::PageRecord& record);
+  Result restore(const ScanFile& scan, int file_page, const storage::PageRecord& record);
 
  private:
   std::vector<std::unique_ptr<PageStage>> stages_;

@@ -172,6 +172,18 @@ TEST_F(ExportPdf, BilevelPageIsG4AndGreyPageIsJpeg) {
   EXPECT_NE(images.out.find("2480  3508  gray    1   8  jpeg"), std::string::npos) << images.out;
 }
 
+TEST_F(ExportPdf, ABilevelScanGreyedByDeskewingGoesBackToG4) {
+  cv::Mat greyed;
+  cv::GaussianBlur(page_.image, greyed, cv::Size(5, 5), 1.5);
+  cv::rectangle(greyed, cv::Rect(0, 0, 2480, 200), cv::Scalar(128), cv::FILLED);
+  ASSERT_FALSE(sohoa::pipeline::is_bilevel(greyed));
+  sohoa::pipeline::SearchablePdf pdf(test_info());
+  sohoa::pipeline::PdfImageStats stats = pdf.add_page(greyed, 300, page_.layout, 0, true);
+  EXPECT_TRUE(stats.bilevel);
+  EXPECT_EQ(stats.jpeg_quality, 0);
+  EXPECT_LT(stats.bytes, 100u * 1024u);
+}
+
 TEST_F(ExportPdf, GreyPageQualityDropsToStayWithinTheBudget) {
   cv::Mat noise(1000, 800, CV_8UC1);
   cv::randu(noise, 0, 256);

@@ -50,7 +50,7 @@ TEST(ExportRender, ReplayGivesTheImageOcrReadOnTurnedAndSkewedPages) {
       skewed += record.skew_deg != 0;
       ++pages;
 
-      sohoa::pipeline::Page again = replay.restore(scan, n, record);
+      sohoa::pipeline::Page again = replay.restore(scan, n, record).page;
       ASSERT_EQ(again.image.size(), seen.image.size()) << entry.path() << " page " << n;
       EXPECT_EQ(cv::countNonZero(again.image != seen.image), 0) << entry.path() << " page " << n;
       EXPECT_EQ(again.dpi, seen.dpi);
