@@ -31,6 +31,7 @@ struct EncodedImage {
   std::string data;
   PdfImageStats stats;
   bool black_is_1 = false;
+  bool png_predictor = false;  // Flate only
 };
 
 using PixPtr = std::unique_ptr<PIX, void (*)(PIX*)>;
@@ -76,9 +77,11 @@ EncodedImage compress(PIX* pix, int type, int quality) {
   EncodedImage out;
   out.data.assign(reinterpret_cast<const char*>(cid->datacomp), cid->nbytescomp);
   out.black_is_1 = cid->minisblack != 0;
+  out.png_predictor = cid->predictor != 0;
   l_CIDataDestroy(&cid);
   out.stats.bilevel = type == L_G4_ENCODE;
   out.stats.jpeg_quality = type == L_JPEG_ENCODE ? quality : 0;
+  out.stats.lossless = type == L_FLATE_ENCODE;
   out.stats.bytes = out.data.size();
   return out;
 }
@@ -86,12 +89,17 @@ EncodedImage compress(PIX* pix, int type, int quality) {
 EncodedImage encode_page_image(const cv::Mat& grey, int dpi, size_t max_bytes, bool bilevel) {
   if (bilevel || is_bilevel(grey)) return compress(bilevel_pix(grey, dpi).get(), L_G4_ENCODE, 0);
   PixPtr pix = grey_pix(grey, dpi);
-  EncodedImage best;
-  for (int quality : {75, 60, 45, 30}) {
+  EncodedImage best = compress(pix.get(), L_JPEG_ENCODE, 75);
+  if (max_bytes == 0 || best.data.size() <= max_bytes) return best;
+  // A clean page saved losslessly (PNG) can be smaller than a good JPEG of
+  // it; lossless Flate is then both better and within the original's size.
+  EncodedImage flate = compress(pix.get(), L_FLATE_ENCODE, 0);
+  if (flate.data.size() <= max_bytes) return flate;
+  for (int quality : {60, 45, 30}) {
     best = compress(pix.get(), L_JPEG_ENCODE, quality);
-    if (max_bytes == 0 || best.data.size() <= max_bytes) break;
+    if (best.data.size() <= max_bytes) return best;
   }
-  return best;
+  return flate.data.size() < best.data.size() ? flate : best;
 }
 
 QOH image_xobject(QPDF& pdf, const EncodedImage& image, int width, int height) {
@@ -111,6 +119,16 @@ QOH image_xobject(QPDF& pdf, const EncodedImage& image, int width, int height) {
     parms.replaceKey("/Rows", QOH::newInteger(height));
     if (image.black_is_1) parms.replaceKey("/BlackIs1", QOH::newBool(true));
     stream.replaceStreamData(image.data, QOH::newName("/CCITTFaxDecode"), parms);
+  } else if (image.stats.lossless) {
+    QOH parms = QOH::newNull();
+    if (image.png_predictor) {
+      parms = QOH::newDictionary();
+      parms.replaceKey("/Predictor", QOH::newInteger(14));
+      parms.replaceKey("/Colors", QOH::newInteger(1));
+      parms.replaceKey("/BitsPerComponent", QOH::newInteger(8));
+      parms.replaceKey("/Columns", QOH::newInteger(width));
+    }
+    stream.replaceStreamData(image.data, QOH::newName("/FlateDecode"), parms);
   } else {
     stream.replaceStreamData(image.data, QOH::newName("/DCTDecode"), QOH::newNull());
   }

@@ -24,9 +24,10 @@ struct PdfInfo {
 
 // How one page image went into the file.
 struct PdfImageStats {
-  bool bilevel = false;  // CCITT G4 when true, else JPEG
-  int jpeg_quality = 0;  // 0 for G4
-  size_t bytes = 0;      // compressed image bytes in the file
+  bool bilevel = false;   // CCITT G4 when true, else JPEG
+  bool lossless = false;  // Flate: a clean grey page no JPEG could keep small enough
+  int jpeg_quality = 0;   // 0 for G4 and Flate
+  size_t bytes = 0;       // compressed image bytes in the file
 };
 
 // True when the grey image is (nearly) pure black and white, as a 1-bit scan
@@ -43,8 +44,9 @@ class SearchablePdf {
   // Appends a page showing `grey` (CV_8UC1) at `dpi`, with the words of
   // `layout` as invisible text. `layout` boxes are in the pixels of an image
   // of layout.width × layout.height; they are scaled onto `grey` when its
-  // size differs. A grey page is JPEG-encoded at the best quality that keeps
-  // it within `max_image_bytes` (0 = no limit), down to a floor of 30.
+  // size differs. A grey page is JPEG at quality 75, or, when that exceeds
+  // `max_image_bytes` (0 = no limit), lossless Flate if that fits, else JPEG
+  // at the best quality that fits, down to 30.
   // `scanned_bilevel` says the page was scanned black and white: restoration
   // (deskew, clean) greys its edges, but it goes back to one bit (G4) rather
   // than growing tenfold as JPEG.

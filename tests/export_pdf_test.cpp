@@ -195,6 +195,23 @@ TEST_F(ExportPdf, GreyPageQualityDropsToStayWithinTheBudget) {
   EXPECT_LE(stats.bytes, free_size * 3 / 4);
 }
 
+TEST_F(ExportPdf, CleanGreyPageOverBudgetGoesLosslessWhenThatIsSmaller) {
+  cv::Mat grey;
+  page_.image.convertTo(grey, CV_8UC1, 0.8, 30);
+  cv::GaussianBlur(grey, grey, cv::Size(5, 5), 1.5);
+  sohoa::pipeline::SearchablePdf free_pdf(test_info());
+  size_t jpeg_size = free_pdf.add_page(grey, 300, page_.layout).bytes;
+  sohoa::pipeline::SearchablePdf pdf(test_info());
+  sohoa::pipeline::PdfImageStats stats = pdf.add_page(grey, 300, page_.layout, jpeg_size - 1);
+  EXPECT_TRUE(stats.lossless);
+  EXPECT_LT(stats.bytes, jpeg_size);
+  write_file(dir_ / "flate.pdf", pdf.bytes());
+  RunResult check = run({tool("qpdf"), "--check", (dir_ / "flate.pdf").string()});
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  RunResult images = run({tool("pdfimages"), "-list", (dir_ / "flate.pdf").string()});
+  EXPECT_NE(images.out.find("gray    1   8  image"), std::string::npos) << images.out;
+}
+
 TEST_F(ExportPdf, SameDocumentGivesTheSameBytes) {
   EXPECT_EQ(one_page_pdf(page_), read_file(pdf_path_));
 }
