@@ -77,14 +77,14 @@ std::string extension_of(const storage::StoredDocument& doc, Format format) {
 }
 
 // One file per readable document, named UNIT_YEAR_NUMBER; a name met twice
-// gets the document id appended. Failed documents are reported and skipped.
+// gets the document id appended. Prints "ID<TAB>FILE" per file written;
+// documents that cannot be exported are reported on stderr and skipped.
 int export_all(storage::Database& db, const pipeline::DocumentExporter& exporter, Format format,
                const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (!fs::is_directory(dir)) throw UsageError(dir.string() + ": cannot create this folder");
   std::set<std::string> used;
-  int written = 0;
   int skipped = 0;
   for (int64_t id : db.document_ids()) {
     auto doc = db.document(id);
@@ -102,14 +102,15 @@ int export_all(storage::Database& db, const pipeline::DocumentExporter& exporter
     try {
       export_one(exporter, *doc, format, out);
       std::cout << id << "\t" << out.string() << "\n";
-      ++written;
     } catch (const UsageError& e) {
+      report_error(e.what());
+      ++skipped;
+    } catch (const storage::StorageError& e) {
+      // One damaged original does not stop the batch; it is reported.
       report_error(e.what());
       ++skipped;
     }
   }
-  std::cerr << "sohoa: exported " << written << " documents to " << dir.string()
-            << (skipped > 0 ? ", " + std::to_string(skipped) + " skipped" : "") << "\n";
   return skipped > 0 ? kPartial : kOk;
 }
 
