@@ -48,5 +48,6 @@ void add_review_command(CLI::App& root, Action& action);
 void add_reextract_command(CLI::App& root, Action& action);
 void add_watch_command(CLI::App& root, Action& action);
 void add_merge_command(CLI::App& root, Action& action);
+void add_export_command(CLI::App& root, Action& action);
 
 }  // namespace sohoa::cli

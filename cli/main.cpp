@@ -44,6 +44,7 @@ int run(int argc, char** argv) {
   add_reextract_command(app, action);
   add_watch_command(app, action);
   add_merge_command(app, action);
+  add_export_command(app, action);
 
   try {
     app.parse(argc, argv);
