@@ -8,6 +8,7 @@
 #include <vips/vips8>
 
 #include "samples/generator/generate.h"
+#include "samples/generator/stack.h"
 
 namespace {
 
@@ -86,6 +87,17 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({0, 90, 180, 270}));
   app.add_option("--pages", pages, "Every document has this many pages")->check(CLI::Range(1, 3));
   app.add_option("--prefix", o.prefix, "File name prefix: PREFIX-0001.png")->capture_default_str();
+  StackOptions stack;
+  app.add_option("--stacks", stack.stacks,
+                 "Write this many stacks instead of documents: several documents scanned as one "
+                 "multi-page file (tif, or pdf), true cuts in the truth file")
+      ->check(CLI::Range(0, 10000));
+  app.add_option("--stack-docs", stack.documents, "Documents per stack (default 5..30 at random)")
+      ->check(CLI::Range(1, 100));
+  app.add_option("--separators", stack.separators,
+                 "Separator sheets between a stack's documents: yes|no|mixed")
+      ->check(CLI::IsMember({"yes", "no", "mixed"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   if (VIPS_INIT(argv[0])) {
@@ -113,7 +125,7 @@ int main(int argc, char** argv) {
 
   auto start = std::chrono::steady_clock::now();
   try {
-    GenerateSummary s = generate(o);
+    GenerateSummary s = stack.stacks > 0 ? generate_stacks(o, stack) : generate(o);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%s\n", summary_line(o, s, seconds).c_str());

@@ -1,0 +1,113 @@
+#include "pipeline/codes.h"
+
+#define ZX_USE_UTF8 1
+#include <ZXing/ReadBarcode.h>
+
+#include <algorithm>
+#include <cctype>
+#include <opencv2/imgproc.hpp>
+#include <regex>
+
+namespace sohoa::pipeline {
+namespace {
+
+// Formats printed on Vietnamese administrative results and separator
+// sheets. The retail and postal formats (EAN, UPC, ITF, Codabar, DataBar) are
+// left out: they are not used on documents, and their readers can take a
+// run of text strokes for bars.
+ZXing::DecodeHints hints() {
+  ZXing::DecodeHints h;
+  h.setFormats(ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::DataMatrix |
+               ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::PDF417 |
+               ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::Code39 |
+               ZXing::BarcodeFormat::Code93);
+  h.setTryHarder(true);
+  h.setTryRotate(true);     // pages at 90/180/270 and barcodes printed upright
+  h.setTryDownscale(true);  // large modules read faster at a smaller size
+  h.setMaxNumberOfSymbols(8);
+  return h;
+}
+
+std::vector<std::string> read_at(const cv::Mat& grey, const ZXing::DecodeHints& h) {
+  cv::Mat image = grey.isContinuous() ? grey : grey.clone();
+  ZXing::ImageView view(image.data, image.cols, image.rows, ZXing::ImageFormat::Lum,
+                        static_cast<int>(image.step));
+  std::vector<std::string> out;
+  for (const ZXing::Result& r : ZXing::ReadBarcodes(view, h)) {
+    if (!r.isValid()) continue;
+    std::string text = r.text();
+    if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) {
+      out.push_back(std::move(text));
+    }
+  }
+  return out;
+}
+
+std::string trimmed_upper(const std::string& s) {
+  size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  std::string out = s.substr(a, b - a);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> read_codes(const cv::Mat& grey) {
+  if (grey.empty()) return {};
+  CV_Assert(grey.type() == CV_8UC1);
+  static const ZXing::DecodeHints h = hints();
+  // Pages are read at about 150 dpi first (a quarter of the pixels): enough
+  // for the QR codes and barcodes printed on documents; finer barcodes are
+  // looked for at full size only when the reduced page shows none.
+  const int long_side = std::max(grey.cols, grey.rows);
+  if (long_side > 2000) {
+    double f = 1800.0 / long_side;
+    cv::Mat small;
+    cv::resize(grey, small, cv::Size(), f, f, cv::INTER_AREA);
+    std::vector<std::string> found = read_at(small, h);
+    if (!found.empty()) return found;
+  }
+  return read_at(grey, h);
+}
+
+Page CodesStage::run(Page page) {
+  page.codes = read_codes(page.image);
+  return page;
+}
+
+bool is_separator_code(const std::string& content) {
+  std::string s = trimmed_upper(content);
+  return s == "SOHOA-SEPARATOR" || s == "PATCHT";
+}
+
+bool has_separator_code(const std::vector<std::string>& codes) {
+  return std::any_of(codes.begin(), codes.end(), is_separator_code);
+}
+
+std::string dossier_code_in(const std::vector<std::string>& codes) {
+  static const std::regex re(
+      R"((^|[^A-Za-z0-9])([A-Z][0-9]{2}(\.[0-9]+)+-[0-9]{6}-[0-9]{4,})(?![0-9]))");
+  for (const std::string& code : codes) {
+    std::smatch m;
+    if (std::regex_search(code, m, re)) return m[2].str();
+  }
+  return {};
+}
+
+bool dossier_code_from_codes(std::vector<storage::Field>& fields,
+                             const std::vector<std::string>& codes) {
+  for (const auto& f : fields) {
+    if (f.name == "dossier_code" && !f.value.empty()) return false;
+  }
+  std::string code = dossier_code_in(codes);
+  if (code.empty()) return false;
+  fields.erase(std::remove_if(fields.begin(), fields.end(),
+                              [](const storage::Field& f) { return f.name == "dossier_code"; }),
+               fields.end());
+  fields.push_back({"dossier_code", code, 1.0});
+  return true;
+}
+
+}  // namespace sohoa::pipeline
