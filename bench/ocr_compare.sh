@@ -75,8 +75,24 @@ now() { date +%s.%N; }
 elapsed() { awk -v end="$(now)" -v start="$1" 'BEGIN { printf "%.3f\n", end - start }'; }
 
 echo "Generating $count documents (profile $profile, seed $seed) in $set_dir ..." >&2
-"$samples" --out "$set_dir" --count "$count" --seed "$seed" --profile "$profile" --pages 1 \
-  --units "$units_csv" >&2
+if ! "$samples" --out "$set_dir" --count "$count" --seed "$seed" --profile "$profile" --pages 1 \
+  --units "$units_csv" >&2; then
+  # Some generator seeds fail (seen: "linear: vector must have 1 or 2 elements"
+  # on colour paper); then make the set one document per seed, skipping those.
+  echo "generator failed on the batch; generating one document per seed instead" >&2
+  rm -rf "$set_dir" && mkdir -p "$set_dir"
+  made=0 s="$seed" skipped=0
+  while [ "$made" -lt "$count" ]; do
+    if "$samples" --out "$set_dir" --count 1 --seed "$s" --profile "$profile" --pages 1 \
+      --units "$units_csv" --prefix "doc$s" >/dev/null 2>&1; then
+      made=$((made + 1))
+    else
+      skipped=$((skipped + 1))
+    fi
+    s=$((s + 1))
+  done
+  echo "made $made documents, skipped $skipped failing seeds" >&2
+fi
 
 # Pages as sohoa loads them, one PNG each (with dpi), and the truth-restored pages.
 for truth in "$set_dir"/*.truth.json; do

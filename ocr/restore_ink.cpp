@@ -55,7 +55,8 @@ namespace {
 cv::Mat text_mask(const cv::Mat& small) {
   cv::Mat mask = ink_mask(small);
   cv::Mat labels, stats, centroids;
-  int count = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+  int count =
+      cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S, cv::CCL_GRANA);
   std::vector<uchar> keep(count, 0);
   for (int i = 1; i < count; ++i) keep[i] = is_text_like(stats.ptr<int>(i), small.size()) ? 255 : 0;
   for (int r = 0; r < labels.rows; ++r) {

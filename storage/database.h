@@ -30,7 +30,8 @@ class InputError : public std::runtime_error {
 class Database {
  public:
   // Opens (creating if needed) the SQLite file at `path` in WAL mode and runs
-  // pending migrations. Throws StorageError.
+  // pending migrations. Throws StorageError. One Database per thread: it
+  // keeps prepared statements; several may share a file (and processes too).
   static std::unique_ptr<Database> open(const std::filesystem::path& path);
   virtual ~Database() = default;
 

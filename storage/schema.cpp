@@ -115,4 +115,16 @@ CREATE INDEX register_progress
   return steps;
 }
 
+const std::vector<std::pair<std::string_view, std::string_view>>& register_indexes() {
+  static const std::vector<std::pair<std::string_view, std::string_view>> indexes = {
+      {"register_number", "CREATE INDEX register_number ON register_rows(number_key, issued_date)"},
+      {"register_dossier",
+       "CREATE INDEX register_dossier ON register_rows(dossier_code) WHERE dossier_code <> ''"},
+      {"register_progress",
+       "CREATE INDEX register_progress "
+       "ON register_rows(unit, issued_date, valid_until, digitized_at)"},
+  };
+  return indexes;
+}
+
 }  // namespace sohoa::storage

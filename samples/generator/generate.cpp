@@ -53,8 +53,9 @@ std::string register_line(const RegisterRow& r) {
          csv_field(r.title) + "\n";
 }
 
-Format choose_format(Random& rng, const std::optional<Format>& wanted, std::size_t pages) {
-  if (wanted) {
+Format choose_format(Random& rng, const std::vector<Format>& cycle, int index, std::size_t pages) {
+  if (!cycle.empty()) {
+    const Format* wanted = &cycle[static_cast<std::size_t>(index - 1) % cycle.size()];
     if (pages == 1 || holds_several_pages(*wanted)) return *wanted;
     // A document is one file: several pages go where several pages fit,
     // JPEG scans into a PDF of JPEGs, the rest into a multi-page TIFF.
@@ -92,7 +93,7 @@ GenerateSummary generate(const GenerateOptions& options) {
     auto pages = render_document(doc, font_rng.pick(font_families()));
 
     Random format_rng = doc_rng.fork(kFormat);
-    Format format = choose_format(format_rng, options.format, pages.size());
+    Format format = choose_format(format_rng, options.formats, index, pages.size());
     ScanRequest request;
     request.profile = options.profile;
     request.forced = options.degrade;
@@ -110,10 +111,12 @@ GenerateSummary generate(const GenerateOptions& options) {
     std::string file = name + "." + extension(format);
 
     json truth_pages = json::array();
+    bool noisy = false;
     std::vector<vips::VImage> scans;
     for (std::size_t p = 0; p < pages.size(); ++p) {
       Random page_rng = doc_rng.fork(kPageScan + p);
       PageScan page_scan = plan_page_scan(page_rng, request);
+      noisy = noisy || page_scan.noise_sigma > 0.0;
       scans.push_back(scan_page(pages[p].image, doc_scan, page_scan, page_rng));
       truth_pages.push_back(json{{"text", joined_lines(pages[p].lines)},
                                  {"rotation", page_scan.rotation},
@@ -123,7 +126,7 @@ GenerateSummary generate(const GenerateOptions& options) {
     }
     auto out_dir = std::filesystem::path(options.out_dir);
     write_document((out_dir / file).string(), format, scans, doc_scan.dpi,
-                   doc_scan.jpeg_q60 ? 60 : 85);
+                   doc_scan.jpeg_q60 ? 60 : 85, noisy);
 
     json truth{{"file", file},
                {"unit", doc.unit->code},

@@ -17,7 +17,8 @@ struct GenerateOptions {
   int count = 10;
   std::uint64_t seed = 1;
   Profile profile = Profile::kDegraded;
-  std::optional<Format> format;  // none = mixed
+  // Formats used in turn, document by document; empty = a random one each.
+  std::vector<Format> formats;
   std::string units_path;
   std::optional<std::string> register_path;
   int extra_register_rows = -1;  // -1: half the count, at least 3

@@ -60,14 +60,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
   app.add_option("--profile", profile,
-                 "clean: no degradation; degraded: mild skew, noise, blur, paper...; hard: skew "
-                 "up to 45 deg, rotations, strong noise")
-      ->check(CLI::IsMember({"clean", "degraded", "hard"}))
+                 "clean: no degradation; mild: 200 dpi, small skews; degraded: skew up to 5 deg, "
+                 "noise, blur, paper, borders...; hard: skew up to 15 deg (some 45), rotations, "
+                 "strong noise")
+      ->check(CLI::IsMember({"clean", "mild", "degraded", "hard"}))
       ->capture_default_str();
   app.add_option("--format", format,
-                 "png|jpg|webp|tif|g4|pdf|mixed. Documents of several pages go to a multi-page "
-                 "file: pdf for jpg, tif for png and webp")
-      ->check(CLI::IsMember({"png", "jpg", "webp", "tif", "g4", "pdf", "mixed"}))
+                 "png|jpg|webp|tif|g4|pdf|mixed, or a comma-separated list used in turn "
+                 "(png,g4,pdf). mixed: a random format per document. Documents of several pages "
+                 "go to a multi-page file: pdf for jpg, tif for png and webp")
       ->capture_default_str();
   app.add_option("--units", o.units_path, "Units CSV (SPEC format); default samples/units.csv");
   app.add_option(
@@ -98,16 +99,33 @@ int main(int argc, char** argv) {
                  "Separator sheets between a stack's documents: yes|no|mixed")
       ->check(CLI::IsMember({"yes", "no", "mixed"}))
       ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help is a success; any other parse error is bad usage (exit 1).
+    return app.exit(e) == 0 ? 0 : 1;
+  }
 
   if (VIPS_INIT(argv[0])) {
     std::fprintf(stderr, "sohoa-samples: cannot start libvips\n");
     return 2;
   }
   o.profile = profile == "clean"  ? Profile::kClean
+              : profile == "mild" ? Profile::kMild
               : profile == "hard" ? Profile::kHard
                                   : Profile::kDegraded;
-  if (format != "mixed") o.format = parse_format(format);
+  if (format != "mixed") {
+    try {
+      for (const auto& name : split_list(format)) o.formats.push_back(parse_format(name));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sohoa-samples: --format: %s\n", e.what());
+      return 1;
+    }
+    if (o.formats.empty()) {
+      std::fprintf(stderr, "sohoa-samples: --format: no format given\n");
+      return 1;
+    }
+  }
   if (o.units_path.empty()) o.units_path = default_units();
   if (!degrade.empty()) {
     o.degrade = split_list(degrade);

@@ -18,9 +18,10 @@ bool stores_jpeg(Format format);
 
 // Writes all pages of one document to `path`. Pages must share dpi and bands;
 // pages of different sizes are centred on the largest size (a scanner's fixed
-// bed). jpeg_quality applies to jpg and pdf.
+// bed). jpeg_quality applies to jpg and pdf; `noisy` pages get a faster
+// lossless compression (deflate takes about a second on a noisy page).
 void write_document(const std::string& path, Format format, const std::vector<vips::VImage>& pages,
-                    int dpi, int jpeg_quality);
+                    int dpi, int jpeg_quality, bool noisy);
 
 // A PDF whose pages are each one embedded JPEG (DCTDecode) at `dpi`.
 std::string scanned_pdf(const std::vector<std::string>& jpegs, const std::vector<int>& widths,

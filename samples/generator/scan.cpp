@@ -180,7 +180,7 @@ DocumentScan plan_document_scan(Random& rng, const ScanRequest& request) {
     d.jpeg_q60 = has(f, "jpeg_q60") && request.jpeg;
     d.yellow = has(f, "yellow_paper") && request.colour_allowed;
     d.grey_paper = !d.yellow && (has(f, "grey_paper") || has(f, "yellow_paper"));
-  } else if (request.profile != Profile::kClean) {
+  } else if (request.profile == Profile::kDegraded || request.profile == Profile::kHard) {
     bool hard = request.profile == Profile::kHard;
     d.low_dpi = rng.chance(hard ? 0.3 : 0.15);
     d.jpeg_q60 = request.jpeg && rng.chance(hard ? 0.5 : 0.25);
@@ -189,6 +189,8 @@ DocumentScan plan_document_scan(Random& rng, const ScanRequest& request) {
       d.grey_paper = !d.yellow;
     }
   }
+  // Office scanners set to 200 dpi: the small files of the quick start.
+  if (request.profile == Profile::kMild && !request.forced) d.low_dpi = true;
   if (d.grey_paper) d.paper = rng.between(205, 238);
   if (d.yellow) d.paper = rng.between(235, 250);
   d.dpi = d.low_dpi ? 200 : 300;
@@ -207,6 +209,8 @@ PageScan plan_page_scan(Random& rng, const ScanRequest& request) {
     if (has(f, "blur")) p.blur_sigma = 1.0;
     p.uneven_light = has(f, "uneven_light");
     p.dark_border = has(f, "dark_border");
+  } else if (request.profile == Profile::kMild) {
+    if (rng.chance(0.4)) p.skew_deg = round2(signed_angle(rng, 0.5, 2.5));
   } else if (request.profile != Profile::kClean) {
     if (rng.chance(hard ? 0.9 : 0.6)) p.skew_deg = profile_skew(rng, request.profile);
     if (rng.chance(hard ? 0.35 : 0.12)) p.rotation = random_rotation(rng);
@@ -256,7 +260,7 @@ VImage scan_page(const VImage& clean, const DocumentScan& doc, const PageScan& p
   }
   if (doc.yellow) {
     // Yellowish paper: less blue, a little less green; ink stays dark.
-    image = (image.bandjoin({image, image}) * std::vector<double>{1.0, 0.95, 0.80})
+    image = (VImage::bandjoin({image, image, image}) * std::vector<double>{1.0, 0.95, 0.80})
                 .cast(VIPS_FORMAT_UCHAR)
                 .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
   } else {

@@ -11,7 +11,10 @@
 
 namespace sohoa::samples {
 
-enum class Profile { kClean, kDegraded, kHard };
+// clean: none; mild: 200 dpi and small skews (small files for the quick start);
+// degraded: what a careful office scan shows; hard: large skews, rotations,
+// strong noise.
+enum class Profile { kClean, kMild, kDegraded, kHard };
 
 // Names recorded in the truth's "degradations" (and accepted by --degrade).
 const std::vector<std::string>& degradation_names();
