@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/split.h"
+#include "pipeline/stack.h"
 
 namespace {
 
@@ -129,6 +130,22 @@ TEST(Split, ModesByName) {
   EXPECT_EQ(sohoa::pipeline::parse_split_mode("separator"), SplitMode::kSeparator);
   EXPECT_EQ(sohoa::pipeline::parse_split_mode("none"), SplitMode::kNone);
   EXPECT_THROW(sohoa::pipeline::parse_split_mode("pages"), std::invalid_argument);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(StackIdentity, PartRangesAndCompleteness) {
+  using sohoa::pipeline::part_range;
+  using sohoa::pipeline::StoredPart;
+  EXPECT_EQ(part_range("ab12#3-5"), (std::pair<int, int>{3, 5}));
+  EXPECT_FALSE(part_range("ab12").has_value());
+  std::vector<StoredPart> parts = {{1, "h#1-2", 1, 2}, {2, "h#4-6", 4, 6}};
+  EXPECT_FALSE(sohoa::pipeline::stack_complete(parts, 8));
+  parts.push_back({3, "h#8-8", 8, 8});
+  EXPECT_TRUE(sohoa::pipeline::stack_complete(parts, 8));
+  EXPECT_FALSE(sohoa::pipeline::stack_complete({}, 8));
 }
 
 }  // namespace

@@ -43,8 +43,8 @@ GenerateSummary generate_stacks(const GenerateOptions& options, const StackOptio
     Random stack_rng = run.fork(static_cast<std::uint64_t>(index));
     Random plan = stack_rng.fork(kPlan);
     int count = stack.documents ? *stack.documents : plan.between(5, 30);
-    bool separators =
-        stack.separators == "yes" || (stack.separators == "mixed" && plan.chance(0.5));
+    // mixed: odd stacks with separator sheets, even ones without.
+    bool separators = stack.separators == "yes" || (stack.separators == "mixed" && index % 2 == 1);
 
     ScanRequest request;
     request.profile = options.profile;

@@ -12,7 +12,7 @@ namespace sohoa::samples {
 struct StackOptions {
   int stacks = 0;                    // stack files to write
   std::optional<int> documents;      // documents per stack; default 5..30 at random
-  std::string separators = "mixed";  // yes | no | mixed (about half the stacks)
+  std::string separators = "mixed";  // yes | no | mixed (odd-numbered stacks)
 };
 
 // Writes PREFIX-NNNN.tif (or .pdf for --format pdf/jpg) stacks with
