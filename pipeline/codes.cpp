@@ -14,32 +14,49 @@ namespace {
 // Formats printed on Vietnamese administrative results and separator
 // sheets. The retail and postal formats (EAN, UPC, ITF, Codabar, DataBar) are
 // left out: they are not used on documents, and their readers can take a
-// run of text strokes for bars.
-ZXing::DecodeHints hints() {
+// run of text strokes for bars. Matrix and linear codes are read in two
+// passes: zxing-cpp 1.4 asserts when it merges several linear results of
+// one page, so at most one linear code is read per page.
+ZXing::DecodeHints hints(ZXing::BarcodeFormats formats, int max_symbols) {
   ZXing::DecodeHints h;
-  h.setFormats(ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::DataMatrix |
-               ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::PDF417 |
-               ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::Code39 |
-               ZXing::BarcodeFormat::Code93);
+  h.setFormats(formats);
   h.setTryHarder(true);
   h.setTryRotate(true);     // pages at 90/180/270 and barcodes printed upright
   h.setTryDownscale(true);  // large modules read faster at a smaller size
-  h.setMaxNumberOfSymbols(8);
+  h.setMaxNumberOfSymbols(static_cast<uint8_t>(max_symbols));
   return h;
 }
 
-std::vector<std::string> read_at(const cv::Mat& grey, const ZXing::DecodeHints& h) {
+const ZXing::DecodeHints& matrix_hints() {
+  static const ZXing::DecodeHints h =
+      hints(ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::DataMatrix |
+                ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::PDF417,
+            8);
+  return h;
+}
+
+const ZXing::DecodeHints& linear_hints() {
+  static const ZXing::DecodeHints h = hints(
+      ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::Code39 | ZXing::BarcodeFormat::Code93,
+      1);
+  return h;
+}
+
+void keep(const ZXing::Result& r, std::vector<std::string>& out) {
+  if (!r.isValid()) return;
+  std::string text = r.text();
+  if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) {
+    out.push_back(std::move(text));
+  }
+}
+
+std::vector<std::string> read_at(const cv::Mat& grey) {
   cv::Mat image = grey.isContinuous() ? grey : grey.clone();
   ZXing::ImageView view(image.data, image.cols, image.rows, ZXing::ImageFormat::Lum,
                         static_cast<int>(image.step));
   std::vector<std::string> out;
-  for (const ZXing::Result& r : ZXing::ReadBarcodes(view, h)) {
-    if (!r.isValid()) continue;
-    std::string text = r.text();
-    if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) {
-      out.push_back(std::move(text));
-    }
-  }
+  for (const ZXing::Result& r : ZXing::ReadBarcodes(view, matrix_hints())) keep(r, out);
+  keep(ZXing::ReadBarcode(view, linear_hints()), out);
   return out;
 }
 
@@ -57,7 +74,6 @@ std::string trimmed_upper(const std::string& s) {
 std::vector<std::string> read_codes(const cv::Mat& grey) {
   if (grey.empty()) return {};
   CV_Assert(grey.type() == CV_8UC1);
-  static const ZXing::DecodeHints h = hints();
   // Pages are read at about 150 dpi first (a quarter of the pixels): enough
   // for the QR codes and barcodes printed on documents; finer barcodes are
   // looked for at full size only when the reduced page shows none.
@@ -66,10 +82,10 @@ std::vector<std::string> read_codes(const cv::Mat& grey) {
     double f = 1800.0 / long_side;
     cv::Mat small;
     cv::resize(grey, small, cv::Size(), f, f, cv::INTER_AREA);
-    std::vector<std::string> found = read_at(small, h);
+    std::vector<std::string> found = read_at(small);
     if (!found.empty()) return found;
   }
-  return read_at(grey, h);
+  return read_at(grey);
 }
 
 Page CodesStage::run(Page page) {

@@ -46,7 +46,7 @@ cv::Mat noisy(const cv::Mat& m, unsigned seed) {
   out.convertTo(out, CV_8U);
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> x(0, out.cols - 1), y(0, out.rows - 1);
-  for (int i = 0; i < out.total() / 200; ++i) out.at<uchar>(y(rng), x(rng)) = (i % 2) ? 0 : 255;
+  for (size_t i = 0; i < out.total() / 200; ++i) out.at<uchar>(y(rng), x(rng)) = (i % 2) ? 0 : 255;
   return out;
 }
 

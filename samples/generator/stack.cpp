@@ -1,5 +1,6 @@
 #include "samples/generator/stack.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -19,8 +20,10 @@ enum Stream : std::uint64_t { kPlan = 1, kScan, kSeparator, kDocument = 1000 };
 
 vips::VImage separator_page() {
   cv::Mat sheet = pipeline::render_separator_sheet(300);
-  return vips::VImage::new_from_memory_copy(sheet.data, sheet.total(), sheet.cols, sheet.rows, 1,
-                                            VIPS_FORMAT_UCHAR);
+  VipsImage* image = vips_image_new_from_memory_copy(sheet.data, sheet.total(), sheet.cols,
+                                                     sheet.rows, 1, VIPS_FORMAT_UCHAR);
+  if (image == nullptr) throw std::runtime_error("cannot make the separator sheet image");
+  return vips::VImage(image, vips::STEAL);
 }
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
@@ -36,8 +39,10 @@ GenerateSummary generate_stacks(const GenerateOptions& options, const StackOptio
   std::set<std::string> used_numbers;
   GenerateSummary summary;
   const vips::VImage sheet = separator_page();
-  Format format = options.format && *options.format == Format::kPdf ? Format::kPdf : Format::kTif;
-  if (options.format && *options.format == Format::kJpg) format = Format::kPdf;
+  // A sheet feeder writes a multi-page TIFF, or a PDF when asked for pdf/jpg.
+  bool pdf = std::any_of(options.formats.begin(), options.formats.end(),
+                         [](Format f) { return f == Format::kPdf || f == Format::kJpg; });
+  Format format = pdf ? Format::kPdf : Format::kTif;
 
   for (int index = 1; index <= stack.stacks; ++index) {
     Random stack_rng = run.fork(static_cast<std::uint64_t>(index));
@@ -100,7 +105,7 @@ GenerateSummary generate_stacks(const GenerateOptions& options, const StackOptio
     std::string file = name + "." + extension(format);
     auto out_dir = std::filesystem::path(options.out_dir);
     write_document((out_dir / file).string(), format, scans, session.dpi,
-                   session.jpeg_q60 ? 60 : 85);
+                   session.jpeg_q60 ? 60 : 85, true);
     json truth{{"file", file},       {"pages", scans.size()}, {"dpi", session.dpi},
                {"separators", seps}, {"cuts", cuts},          {"documents", documents}};
     std::ofstream out(out_dir / (name + ".truth.json"), std::ios::binary);
