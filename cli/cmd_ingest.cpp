@@ -5,11 +5,13 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "cli/command.h"
 #include "cli/dates.h"
 #include "pipeline/ingest.h"
+#include "pipeline/progress_line.h"
 
 namespace sohoa::cli {
 namespace {
@@ -91,11 +93,22 @@ void check_unit_known(const pipeline::IngestOptions& options) {
   }
 }
 
+// A progress line only for a person watching: on a terminal, not --quiet.
+bool shows_progress(const IngestArgs& args) { return !args.quiet && isatty(STDERR_FILENO) == 1; }
+
 int run_ingest(const IngestArgs& args) {
   pipeline::IngestOptions options = ingest_options(args);
   check_unit_known(options);
-  pipeline::IngestSummary summary =
-      pipeline::ingest(options, [&](const pipeline::FileOutcome& o) { print_outcome(o, args); });
+  std::optional<pipeline::ProgressLine> progress;
+  if (shows_progress(args)) {
+    progress.emplace(std::cerr);
+    options.on_progress = [&](const pipeline::IngestProgress& p) { progress->update(p); };
+  }
+  pipeline::IngestSummary summary = pipeline::ingest(options, [&](const pipeline::FileOutcome& o) {
+    if (progress) progress->clear();
+    print_outcome(o, args);
+  });
+  if (progress) progress->clear();
   if (!args.json && !args.quiet) {
     std::cout << "ingested: " << summary.ok << " stored, " << summary.duplicate << " duplicate, "
               << summary.failed << " failed, " << summary.pages << " pages" << std::endl;
@@ -123,7 +136,8 @@ void add_ingest_command(CLI::App& root, Action& action) {
   cmd->add_option("--unit", args->unit,
                   "Code of the scanning station's unit (default $SOHOA_UNIT); must be in the units "
                   "registry");
-  cmd->add_option("--jobs", args->jobs, "Worker threads (default: number of cores)")
+  cmd->add_option("--jobs", args->jobs,
+                  "Pages read at once, one OCR engine each (default: number of cores)")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--digitized-at", args->digitized_at,
                   "Digitization date to record, YYYY-MM-DD (default: today)");
@@ -134,7 +148,8 @@ void add_ingest_command(CLI::App& root, Action& action) {
       ->capture_default_str();
   cmd->add_flag("--json", args->json,
                 "One JSON line per input file: source, status, id, pages, error");
-  cmd->add_flag("--quiet,-q", args->quiet, "Print nothing but errors");
+  cmd->add_flag("--quiet,-q", args->quiet,
+                "Print nothing but errors (no progress line, no summary)");
   cmd->callback([args, &action] { action = [args] { return run_ingest(*args); }; });
 }
 

@@ -47,5 +47,7 @@ void add_register_command(CLI::App& root, Action& action);
 void add_progress_command(CLI::App& root, Action& action);
 void add_review_command(CLI::App& root, Action& action);
 void add_reextract_command(CLI::App& root, Action& action);
+void add_watch_command(CLI::App& root, Action& action);
+void add_merge_command(CLI::App& root, Action& action);
 
 }  // namespace sohoa::cli

@@ -43,6 +43,8 @@ int run(int argc, char** argv) {
   add_progress_command(app, action);
   add_review_command(app, action);
   add_reextract_command(app, action);
+  add_watch_command(app, action);
+  add_merge_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
+#include <memory>
 #include <thread>
 #include <variant>
 
@@ -18,6 +20,34 @@ namespace {
 bool is_hidden(const fs::path& p) {
   std::string name = p.filename().string();
   return !name.empty() && name[0] == '.';
+}
+
+// A link to a folder that contains it would make the walk endless.
+bool is_folder_link_loop(const fs::path& link) {
+  std::error_code ec;
+  fs::path target = fs::canonical(link, ec);
+  if (ec) return false;
+  fs::path parent = fs::canonical(link.parent_path(), ec);
+  if (ec) return false;
+  auto [t, p] = std::mismatch(target.begin(), target.end(), parent.begin(), parent.end());
+  return t == target.end();
+}
+
+void collect_entry(const fs::directory_entry& entry, std::vector<fs::path>& out,
+                   const ProblemHandler& on_problem) {
+  const fs::path& p = entry.path();
+  std::error_code ec;
+  if (entry.is_symlink(ec) && is_folder_link_loop(p)) {
+    on_problem(p, "symbolic link loop, not followed");
+    return;
+  }
+  if (!is_scan_file(p)) return;
+  bool regular = entry.is_regular_file(ec);
+  if (ec) {
+    on_problem(p, "cannot read: " + ec.message());
+    return;
+  }
+  if (regular) out.push_back(p);
 }
 
 void collect_folder(const fs::path& folder, std::vector<fs::path>& out,
@@ -37,26 +67,49 @@ void collect_folder(const fs::path& folder, std::vector<fs::path>& out,
       ec.clear();
       continue;
     }
-    const fs::path& p = it->path();
-    if (is_hidden(p)) {
+    if (is_hidden(it->path())) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file(ec) && is_scan_file(p)) out.push_back(p);
+    collect_entry(*it, out, on_problem);
   }
 }
 
-struct Job {
-  fs::path path;
-  std::string sha256;
+// --- messages between the threads ---
+
+// One page for a worker to load and read. The file's header is shared by
+// all its pages; the pixels are decoded by the worker.
+struct PageJob {
+  size_t file = 0;
+  int page = 1;
+  std::shared_ptr<const ScanFile> scan;
 };
 
-// The writer receives either a finished outcome (nothing to store) or a
-// document to store.
-struct Stored {
-  storage::NewDocument doc;
+// To the writer: an outcome with nothing to store (duplicate, vanished file).
+struct FileSettled {
+  FileOutcome outcome;
 };
-using Result = std::variant<FileOutcome, Stored>;
+// To the writer: a file that cannot be read as a scan, to record as failed.
+struct FileUnreadable {
+  size_t file = 0;
+  fs::path path;
+  std::string sha256;
+  std::string error;
+};
+// To the writer, before any of its pages: a file whose pages are queued.
+struct FileOpened {
+  size_t file = 0;
+  fs::path path;
+  std::string sha256;
+  int pages = 0;
+};
+// To the writer: one page read (image dropped), or why it could not be.
+struct PageRead {
+  size_t file = 0;
+  Page page;
+  std::string error;
+};
+using Message = std::variant<FileSettled, FileUnreadable, FileOpened, PageRead>;
 
 FileOutcome outcome_of(const storage::NewDocument& doc, int64_t id) {
   FileOutcome o;
@@ -85,33 +138,290 @@ FileOutcome duplicate_of(const fs::path& path, const storage::Database::Existing
   return o;
 }
 
-// Hashes each file and skips those already stored; feeds the rest to the
-// workers. Runs on its own thread with its own database connection.
-void feed_jobs(const std::vector<fs::path>& files, const fs::path& db_path, BoundedQueue<Job>& jobs,
-               BoundedQueue<Result>& results) {
-  auto db = storage::Database::open(db_path);
-  for (const auto& file : files) {
+bool is_stored(const std::optional<storage::Database::Existing>& existing) {
+  return existing && existing->status != "failed";
+}
+
+std::string page_error(int page, const std::string& message) {
+  if (message.starts_with("page ")) return message;
+  return "page " + std::to_string(page) + ": " + message;
+}
+
+// Hashes each file, skips those already stored, reads the headers of the
+// rest and queues their pages. Runs on its own thread with its own database
+// connection. `in_flight` holds one token per file not yet stored, so
+// finished pages waiting for their siblings stay few.
+class Feeder {
+ public:
+  Feeder(const IngestOptions& options, BoundedQueue<PageJob>& pages,
+         BoundedQueue<Message>& messages, BoundedQueue<char>& in_flight)
+      : options_(options), pages_(pages), messages_(messages), in_flight_(in_flight) {}
+
+  void run(const std::vector<fs::path>& files) {
+    auto db = storage::Database::open(options_.db_path);
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (options_.stop != nullptr && options_.stop->load()) break;
+      if (!feed_file(i, files[i], *db)) break;
+    }
+  }
+
+ private:
+  // False once the writer has closed the queues (fatal error).
+  bool feed_file(size_t index, const fs::path& file, storage::Database& db) {
     std::string sha;
     try {
       sha = sha256_of_file(file);
     } catch (const std::exception& e) {
-      results.push(failed_unrecorded(file, std::string("cannot read file: ") + e.what()));
-      continue;
+      return messages_.push(
+          FileSettled{failed_unrecorded(file, std::string("cannot read file: ") + e.what())});
     }
     // Same bytes twice within one batch are both queued; the writer finds the
     // first one stored and reports the second as its duplicate.
-    auto existing = db->find_by_sha256(sha);
-    if (existing && existing->status != "failed") {
-      results.push(duplicate_of(file, *existing));
-      continue;
+    auto existing = db.find_by_sha256(sha);
+    if (is_stored(existing)) return messages_.push(FileSettled{duplicate_of(file, *existing)});
+    if (!in_flight_.push('f')) return false;
+    std::shared_ptr<const ScanFile> scan;
+    try {
+      scan = std::make_shared<const ScanFile>(file, options_.load);
+    } catch (const std::exception& e) {
+      return messages_.push(FileUnreadable{index, file, sha, e.what()});
     }
-    if (!jobs.push(Job{file, sha})) break;
+    if (!messages_.push(FileOpened{index, file, sha, scan->page_count()})) return false;
+    for (int n = 1; n <= scan->page_count(); ++n) {
+      if (!pages_.push(PageJob{index, n, scan})) return false;
+    }
+    return true;
+  }
+
+  const IngestOptions& options_;
+  BoundedQueue<PageJob>& pages_;
+  BoundedQueue<Message>& messages_;
+  BoundedQueue<char>& in_flight_;
+};
+
+PageRead read_page(const PageJob& job, PageChain* chain, const std::string& chain_error) {
+  PageRead read;
+  read.file = job.file;
+  read.page.number = job.page;
+  if (chain == nullptr) {
+    read.error = page_error(job.page, chain_error);
+    return read;
+  }
+  try {
+    read.page = chain->run(job.scan->load_page(job.page));
+    // The writer needs only what OCR learned; pixels would pile up.
+    read.page.image.release();
+  } catch (const std::exception& e) {
+    read.error = page_error(job.page, e.what());
+  }
+  return read;
+}
+
+// One worker: its own stage chain (and Tesseract), pages from any file.
+void work(BoundedQueue<PageJob>& pages, BoundedQueue<Message>& messages) {
+  std::unique_ptr<PageChain> chain;
+  std::string chain_error;
+  try {
+    chain = std::make_unique<PageChain>(PageChain::standard());
+  } catch (const std::exception& e) {
+    // A worker that cannot start (no OCR data) fails the pages it takes.
+    chain_error = e.what();
+  }
+  while (auto job = pages.pop()) {
+    if (!messages.push(read_page(*job, chain.get(), chain_error))) break;
   }
 }
 
-std::string level_of(const std::map<std::string, storage::Unit>& units, const std::string& code) {
-  auto it = units.find(code);
-  return it == units.end() ? std::string() : it->second.level;
+// A file whose pages are on their way to the writer.
+struct PendingDocument {
+  fs::path path;
+  std::string sha256;
+  std::vector<Page> pages;  // indexed by page number - 1
+  int received = 0;
+  std::string error;  // first page error, in page order
+  int error_page = 0;
+};
+
+bool is_busy(const std::exception& e) {
+  std::string what = e.what();
+  return what.find("locked") != std::string::npos || what.find("busy") != std::string::npos;
+}
+
+// The single writer: assembles documents from their pages, extracts their
+// metadata, archives and stores each in one transaction.
+class Writer {
+ public:
+  Writer(const IngestOptions& options, int files_total)
+      : options_(options),
+        db_(storage::Database::open(options.db_path)),
+        archive_(storage::Archive::beside(options.db_path)),
+        units_(db_->units()),
+        extractor_(units_),
+        started_(std::chrono::steady_clock::now()) {
+    progress_.files_total = files_total;
+    progress_.pages_expected = files_total;
+  }
+
+  // Returns the final outcome once a file is complete.
+  std::optional<FileOutcome> take(Message& message) {
+    if (auto* settled = std::get_if<FileSettled>(&message)) {
+      ++files_unopened_;
+      return settled->outcome;
+    }
+    if (auto* unreadable = std::get_if<FileUnreadable>(&message)) {
+      ++files_unopened_;
+      storage::NewDocument doc = document_shell(unreadable->path, unreadable->sha256);
+      mark_failed(doc, unreadable->error);
+      return store(doc);
+    }
+    if (auto* opened = std::get_if<FileOpened>(&message)) {
+      open(*opened);
+      return std::nullopt;
+    }
+    return add_page(std::get<PageRead>(message));
+  }
+
+  void count(const FileOutcome& outcome, IngestSummary& summary) {
+    if (outcome.status == "failed")
+      ++summary.failed;
+    else if (outcome.status == "duplicate")
+      ++summary.duplicate;
+    else
+      ++summary.ok;
+    summary.pages += outcome.status == "duplicate" ? 0 : outcome.pages;
+    ++progress_.files_done;
+  }
+
+  void report_progress() {
+    if (!options_.on_progress) return;
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
+    progress_.elapsed_s = elapsed.count();
+    // Files not yet looked at are guessed to be as long as those opened.
+    int unopened = progress_.files_total - files_opened_ - files_unopened_;
+    double per_file = files_opened_ > 0 ? double(pages_opened_) / files_opened_ : 1.0;
+    progress_.pages_expected = pages_opened_ + static_cast<int>(unopened * per_file + 0.5);
+    options_.on_progress(progress_);
+  }
+
+ private:
+  storage::NewDocument document_shell(const fs::path& path, const std::string& sha256) const {
+    storage::NewDocument doc;
+    doc.sha256 = sha256;
+    doc.archive_sha256 = sha256;
+    doc.source = path.string();
+    doc.station = options_.station;
+    doc.unit = options_.unit;
+    doc.issuer_unit = options_.unit;
+    doc.digitized_at = options_.digitized_at;
+    return doc;
+  }
+
+  static void mark_failed(storage::NewDocument& doc, const std::string& error) {
+    doc.pages.clear();
+    doc.fields.clear();
+    doc.review_reasons.clear();
+    doc.status = "failed";
+    doc.error = error;
+  }
+
+  void open(const FileOpened& opened) {
+    PendingDocument pending{opened.path, opened.sha256, {}, 0, {}, 0};
+    pending.pages.resize(static_cast<size_t>(opened.pages));
+    pending_.emplace(opened.file, std::move(pending));
+    ++files_opened_;
+    pages_opened_ += opened.pages;
+  }
+
+  std::optional<FileOutcome> add_page(PageRead& read) {
+    auto it = pending_.find(read.file);
+    if (it == pending_.end()) return std::nullopt;  // cannot happen: opened first
+    PendingDocument& pending = it->second;
+    int number = read.page.number;
+    if (!read.error.empty() && (pending.error_page == 0 || number < pending.error_page)) {
+      pending.error = read.error;
+      pending.error_page = number;
+    }
+    pending.pages[static_cast<size_t>(number - 1)] = std::move(read.page);
+    ++pending.received;
+    ++progress_.pages_done;
+    if (pending.received < static_cast<int>(pending.pages.size())) return std::nullopt;
+    storage::NewDocument doc = assemble(pending);
+    pending_.erase(it);
+    return store(doc);
+  }
+
+  storage::NewDocument assemble(const PendingDocument& pending) const {
+    storage::NewDocument doc = document_shell(pending.path, pending.sha256);
+    if (!pending.error.empty()) {
+      mark_failed(doc, pending.error);
+      return doc;
+    }
+    std::vector<ocr::PageText> texts;
+    for (const Page& page : pending.pages) {
+      texts.push_back(page.text);
+      doc.pages.push_back(page_record(page));
+    }
+    try {
+      Extraction extraction = extractor_.extract(texts, options_.unit);
+      doc.fields = std::move(extraction.fields);
+      if (!extraction.issuer_unit.empty()) doc.issuer_unit = extraction.issuer_unit;
+      doc.review_reasons = std::move(extraction.review_reasons);
+      doc.status = doc.review_reasons.empty() ? "ok" : "review";
+    } catch (const std::exception& e) {
+      mark_failed(doc, std::string("metadata extraction: ") + e.what());
+    }
+    return doc;
+  }
+
+  std::string level_of(const std::string& code) const {
+    for (const auto& u : units_) {
+      if (u.code == code) return u.level;
+    }
+    return {};
+  }
+
+  // Archives the original, then stores the document in one transaction. A
+  // kill in between leaves only an archived file, which the rerun finds.
+  // Another process storing the same file first makes this a duplicate; a
+  // write lock held past the busy timeout is waited out a few times.
+  FileOutcome store(storage::NewDocument& doc) {
+    doc.level = level_of(doc.issuer_unit);
+    for (int attempt = 1;; ++attempt) {
+      try {
+        auto existing = db_->find_by_sha256(doc.sha256);
+        if (is_stored(existing)) return duplicate_of(doc.source, *existing);
+        std::error_code ec;
+        if (fs::is_regular_file(doc.source, ec)) archive_.put(doc.source, doc.archive_sha256);
+        return outcome_of(doc, db_->store_document(doc));
+      } catch (const storage::StorageError& e) {
+        if (attempt >= kStoreAttempts || !is_busy(e)) {
+          auto existing = db_->find_by_sha256(doc.sha256);
+          if (is_stored(existing)) return duplicate_of(doc.source, *existing);
+          throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+      }
+    }
+  }
+
+  static constexpr int kStoreAttempts = 5;
+
+  const IngestOptions& options_;
+  std::unique_ptr<storage::Database> db_;
+  storage::Archive archive_;
+  std::vector<storage::Unit> units_;
+  MetadataExtractor extractor_;
+  std::map<size_t, PendingDocument> pending_;
+  int files_opened_ = 0;
+  int files_unopened_ = 0;  // settled without their pages being read
+  int pages_opened_ = 0;
+  IngestProgress progress_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+bool completes_a_file(const Message& message) {
+  return !std::holds_alternative<FileOpened>(message) &&
+         !std::holds_alternative<FileSettled>(message);
 }
 
 }  // namespace
@@ -137,85 +447,64 @@ std::vector<fs::path> find_input_files(const std::vector<fs::path>& inputs,
 
 IngestSummary ingest(const IngestOptions& options,
                      const std::function<void(const FileOutcome&)>& on_outcome) {
-  auto db = storage::Database::open(options.db_path);
-  storage::Archive archive = storage::Archive::beside(options.db_path);
-  std::map<std::string, storage::Unit> units;
-  std::vector<storage::Unit> unit_list = db->units();
-  for (const auto& u : unit_list) units[u.code] = u;
-  const MetadataExtractor extractor(unit_list);
-
   IngestSummary summary;
+  std::vector<FileOutcome> problems;
   std::vector<fs::path> files =
       find_input_files(options.inputs, [&](const fs::path& path, const std::string& problem) {
-        ++summary.failed;
-        on_outcome(failed_unrecorded(path, problem));
+        problems.push_back(failed_unrecorded(path, problem));
       });
+  Writer writer(options, static_cast<int>(files.size()));
+  for (const auto& problem : problems) {
+    ++summary.failed;
+    on_outcome(problem);
+  }
 
-  const int workers = std::max(1, options.jobs);
-  BoundedQueue<Job> jobs(static_cast<size_t>(workers));
-  BoundedQueue<Result> results(static_cast<size_t>(workers) * 2);
+  const size_t workers = static_cast<size_t>(std::max(1, options.jobs));
+  // Small queues: a page job is only a reference, and a finished page only
+  // its text, but each queued page is one more decoded image in a worker.
+  BoundedQueue<PageJob> pages(workers);
+  BoundedQueue<Message> messages(workers * 4);
+  BoundedQueue<char> in_flight(workers * 2 + 2);
+  std::atomic<size_t> producers{workers + 1};
+  auto producer_done = [&] {
+    if (--producers == 0) messages.close();
+  };
 
   std::exception_ptr feeder_error;
   std::thread feeder([&] {
     try {
-      feed_jobs(files, options.db_path, jobs, results);
+      Feeder(options, pages, messages, in_flight).run(files);
     } catch (...) {
       feeder_error = std::current_exception();
     }
-    jobs.close();
+    pages.close();
+    producer_done();
   });
-
   std::vector<std::thread> pool;
-  std::atomic<int> running{workers};
-  for (int w = 0; w < workers; ++w) {
+  for (size_t w = 0; w < workers; ++w) {
     pool.emplace_back([&] {
-      try {
-        PageChain chain = PageChain::standard();
-        while (auto job = jobs.pop()) {
-          DocumentContext ctx{job->sha256, job->path.string(), options.station, options.unit,
-                              options.digitized_at};
-          results.push(Stored{read_document(job->path, ctx, chain, extractor, options.load)});
-        }
-      } catch (const std::exception& e) {
-        // A worker that cannot start (no OCR data) fails what is left.
-        while (auto job = jobs.pop()) results.push(failed_unrecorded(job->path, e.what()));
-      }
-      if (--running == 0) results.close();
+      work(pages, messages);
+      producer_done();
     });
   }
 
   std::exception_ptr fatal;
-  while (auto result = results.pop()) {
+  while (auto message = messages.pop()) {
     if (fatal) continue;  // drain so the threads can finish
-    FileOutcome outcome;
-    if (auto* done = std::get_if<FileOutcome>(&*result)) {
-      outcome = *done;
-    } else {
-      storage::NewDocument& doc = std::get<Stored>(*result).doc;
-      try {
-        auto existing = db->find_by_sha256(doc.sha256);
-        if (existing && existing->status != "failed") {
-          outcome = duplicate_of(doc.source, *existing);
-        } else {
-          doc.level = level_of(units, doc.issuer_unit);
-          std::error_code ec;
-          if (fs::exists(doc.source, ec)) archive.put(doc.source, doc.archive_sha256);
-          outcome = outcome_of(doc, db->store_document(doc));
-        }
-      } catch (...) {
-        fatal = std::current_exception();
-        jobs.close();
-        continue;
+    try {
+      bool completing = completes_a_file(*message);
+      std::optional<FileOutcome> outcome = writer.take(*message);
+      if (outcome) {
+        if (completing) in_flight.pop();
+        writer.count(*outcome, summary);
+        on_outcome(*outcome);
       }
+      writer.report_progress();
+    } catch (...) {
+      fatal = std::current_exception();
+      pages.close();
+      in_flight.close();
     }
-    if (outcome.status == "failed")
-      ++summary.failed;
-    else if (outcome.status == "duplicate")
-      ++summary.duplicate;
-    else
-      ++summary.ok;
-    summary.pages += outcome.status == "duplicate" ? 0 : outcome.pages;
-    on_outcome(outcome);
   }
   feeder.join();
   for (auto& t : pool) t.join();

@@ -1,9 +1,10 @@
-// Orchestration of ingest: finds the input files, runs each through the
-// stages on worker threads (one stage chain and one Tesseract per worker), and
-// stores the results from one writer. Owns threads and progress; no image
-// logic here.
+// Orchestration of ingest: finds the input files and runs their pages through
+// the stages on worker threads (one stage chain and one Tesseract per worker,
+// pages of one file side by side), then assembles and stores each document
+// from one writer. Owns threads, queues and progress; no image logic here.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -15,14 +16,28 @@
 
 namespace sohoa::pipeline {
 
+// Counters for a progress display, as known when a page or file finishes.
+struct IngestProgress {
+  int files_total = 0;     // input files found
+  int files_done = 0;      // with a final outcome
+  int pages_done = 0;      // pages read in this run
+  int pages_expected = 0;  // pages of the files opened so far, plus an estimate for the rest
+  double elapsed_s = 0;
+};
+
 struct IngestOptions {
   std::vector<std::filesystem::path> inputs;  // files or folders (recursive)
   std::filesystem::path db_path;
   std::string unit;          // station's unit code (must exist in the registry)
   std::string station;       // station name, may be empty
   std::string digitized_at;  // ISO date
-  int jobs = 1;
+  int jobs = 1;              // page workers, one Tesseract each
   LoadOptions load;
+  // When set and it becomes true, no new file is started; files in hand
+  // are finished and stored (graceful stop).
+  const std::atomic<bool>* stop = nullptr;
+  // Called from the calling thread as pages and files finish.
+  std::function<void(const IngestProgress&)> on_progress;
 };
 
 // What happened to one input file (SPEC `ingest --json` line).
@@ -45,7 +60,7 @@ using ProblemHandler = std::function<void(const std::filesystem::path&, const st
 
 // Input files under `inputs`: files as given, folders searched recursively in
 // name order, hidden entries skipped, symlink loops not followed. Unreadable
-// folders are reported through `on_problem`.
+// folders and entries are reported through `on_problem`.
 std::vector<std::filesystem::path> find_input_files(
     const std::vector<std::filesystem::path>& inputs, const ProblemHandler& on_problem);
 

@@ -114,6 +114,17 @@ class Database {
   // `as_of` (ISO; empty = any), by id.
   virtual std::vector<UnmatchedDocument> unmatched_documents(const std::string& as_of) = 0;
 
+  // --- station merge ---
+  // A stored document as ingest handed it over: extracted (not corrected)
+  // fields, review reasons, pages. nullopt when there is no such id.
+  virtual std::optional<NewDocument> document_as_stored(int64_t id) = 0;
+  // The document's corrections, oldest first.
+  virtual std::vector<Correction> corrections(int64_t id) = 0;
+  // store_document, plus `corrections` kept with their who and when, all in
+  // one transaction.
+  virtual int64_t store_document_with_corrections(const NewDocument& doc,
+                                                  const std::vector<Correction>& corrections) = 0;
+
   // --- search ---
   // Throws InputError for malformed query syntax (e.g. an unbalanced quote).
   virtual std::vector<SearchHit> search(const SearchQuery& query) = 0;

@@ -65,6 +65,15 @@ struct NewDocument {
   std::vector<PageRecord> pages;
 };
 
+// A person's correction of one metadata field, kept with who and when
+// (`at`: UTC, ISO 8601 with milliseconds).
+struct Correction {
+  std::string field;
+  std::string value;
+  std::string by;
+  std::string at;
+};
+
 struct StoredDocument {
   int64_t id = 0;
   std::string sha256;

@@ -416,6 +416,69 @@ class SqliteDatabase final : public Database {
     return out;
   }
 
+  // --- station merge ---
+  std::optional<NewDocument> document_as_stored(int64_t id) override {
+    Stmt q(db_,
+           "SELECT sha256, source, station, unit, issuer_unit, level, digitized_at, status, "
+           "error, review_reasons, archive_sha256 FROM documents WHERE id = ?1");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    NewDocument d;
+    d.sha256 = q.text(0);
+    d.source = q.text(1);
+    d.station = q.text(2);
+    d.unit = q.text(3);
+    d.issuer_unit = q.text(4);
+    d.level = q.text(5);
+    d.digitized_at = q.text(6);
+    d.status = q.text(7);
+    d.error = q.text(8);
+    d.review_reasons = parse_json_list(q.text(9));
+    d.archive_sha256 = q.text(10);
+    Stmt fields(db_, "SELECT name, value, confidence FROM fields WHERE doc_id = ?1 ORDER BY name");
+    fields.bind(1, id);
+    while (fields.step()) d.fields.push_back({fields.text(0), fields.text(1), fields.real(2)});
+    d.pages = read_pages(id);
+    return d;
+  }
+
+  std::vector<Correction> corrections(int64_t id) override {
+    Stmt q(db_, "SELECT field, value, by, at FROM corrections WHERE doc_id = ?1 ORDER BY id");
+    q.bind(1, id);
+    std::vector<Correction> out;
+    while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
+    return out;
+  }
+
+  int64_t store_document_with_corrections(const NewDocument& doc,
+                                          const std::vector<Correction>& corrections) override {
+    if (!valid_status(doc.status)) throw InputError("invalid document status: " + doc.status);
+    sql::Transaction tx(db_);
+    int64_t id = 0;
+    if (auto existing = find_by_sha256(doc.sha256)) {
+      if (existing->status != "failed") {
+        throw StorageError(path_.string() + ": document " + doc.sha256 + " already stored as id " +
+                           std::to_string(existing->id));
+      }
+      id = existing->id;
+      clear_document_content(id);
+      write_document_row(doc, id);
+    } else {
+      id = write_document_row(doc, 0);
+    }
+    write_pages(id, doc.pages);
+    write_fields(id, doc.fields);
+    Stmt insert(
+        db_, "INSERT INTO corrections(doc_id, field, value, by, at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (const Correction& c : corrections) {
+      insert.bind(1, id).bind(2, c.field).bind(3, text::nfc(c.value)).bind(4, c.by).bind(5, c.at);
+      insert.run();
+    }
+    refresh_effective(id);
+    tx.commit();
+    return id;
+  }
+
   // --- search ---
   std::vector<SearchHit> search(const SearchQuery& query) override {
     FtsQuery fts = translate_query(query.text);

@@ -1,0 +1,50 @@
+#include "pipeline/progress_line.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace sohoa::pipeline {
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  long s = std::lround(seconds);
+  if (s < 60) return std::to_string(s) + " s";
+  long minutes = (s + 30) / 60;
+  if (minutes < 60) return std::to_string(minutes) + " min";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld h %02ld min", minutes / 60, minutes % 60);
+  return buf;
+}
+
+std::string format_progress(const IngestProgress& p) {
+  std::string line = "files " + std::to_string(p.files_done) + "/" + std::to_string(p.files_total) +
+                     " · pages " + std::to_string(p.pages_done);
+  if (p.pages_expected > p.pages_done) line += "/" + std::to_string(p.pages_expected);
+  // Before the first pages the rate says nothing yet.
+  if (p.pages_done == 0 || p.elapsed_s < 1.0) return line;
+  double per_minute = p.pages_done * 60.0 / p.elapsed_s;
+  char rate[32];
+  std::snprintf(rate, sizeof rate, " · %.1f pages/min", per_minute);
+  line += rate;
+  int left = std::max(0, p.pages_expected - p.pages_done);
+  line += " · " + format_duration(left * 60.0 / per_minute) + " left";
+  return line;
+}
+
+void ProgressLine::update(const IngestProgress& progress) {
+  auto now = std::chrono::steady_clock::now();
+  bool finished = progress.files_done == progress.files_total;
+  if (shown_ && !finished && now - last_ < std::chrono::milliseconds(250)) return;
+  last_ = now;
+  // Carriage return and erase-to-end-of-line redraw the line in place.
+  out_ << "\r" << format_progress(progress) << "\x1b[K" << std::flush;
+  shown_ = true;
+}
+
+void ProgressLine::clear() {
+  if (!shown_) return;
+  out_ << "\r\x1b[K" << std::flush;
+  shown_ = false;
+}
+
+}  // namespace sohoa::pipeline

@@ -1,0 +1,61 @@
+#include "pipeline/station_merge.h"
+
+#include <stdexcept>
+
+#include "storage/database.h"
+
+namespace sohoa::pipeline {
+namespace fs = std::filesystem;
+
+namespace {
+
+void check_station_file(const fs::path& station_db, const fs::path& target_db) {
+  std::error_code ec;
+  if (!fs::is_regular_file(station_db, ec)) {
+    throw std::invalid_argument(station_db.string() + ": no such database file");
+  }
+  if (fs::exists(target_db, ec) && fs::equivalent(station_db, target_db, ec)) {
+    throw std::invalid_argument(station_db.string() + ": is this database itself");
+  }
+}
+
+// Present when stored here, unless only as failed while the station read it.
+bool already_present(storage::Database& target, const storage::NewDocument& doc) {
+  auto existing = target.find_by_sha256(doc.sha256);
+  if (!existing) return false;
+  return existing->status != "failed" || doc.status == "failed";
+}
+
+}  // namespace
+
+MergeSummary merge_station(const fs::path& station_db, const fs::path& target_db,
+                           const std::function<void(const std::string&)>& on_problem) {
+  check_station_file(station_db, target_db);
+  auto station = storage::Database::open(station_db);
+  auto target = storage::Database::open(target_db);
+  const storage::Archive station_archive = storage::Archive::beside(station_db);
+  const storage::Archive target_archive = storage::Archive::beside(target_db);
+
+  MergeSummary summary;
+  for (int64_t id : station->document_ids()) {
+    std::optional<storage::NewDocument> doc = station->document_as_stored(id);
+    if (!doc) continue;
+    if (already_present(*target, *doc)) {
+      ++summary.present;
+      continue;
+    }
+    // The original goes first: a merge killed in between leaves only an
+    // archived file, and the rerun stores the document.
+    if (station_archive.contains(doc->archive_sha256)) {
+      target_archive.put(station_archive.path_of(doc->archive_sha256), doc->archive_sha256);
+    } else {
+      ++summary.missing_originals;
+      if (on_problem) on_problem(doc->source + ": original not in the station's archive");
+    }
+    target->store_document_with_corrections(*doc, station->corrections(id));
+    ++summary.added;
+  }
+  return summary;
+}
+
+}  // namespace sohoa::pipeline
