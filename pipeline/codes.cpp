@@ -17,10 +17,10 @@ namespace {
 // run of text strokes for bars. Matrix and linear codes are read in two
 // passes: zxing-cpp 1.4 asserts when it merges several linear results of
 // one page, so at most one linear code is read per page.
-ZXing::DecodeHints hints(ZXing::BarcodeFormats formats, int max_symbols) {
+ZXing::DecodeHints hints(ZXing::BarcodeFormats formats, int max_symbols, bool harder) {
   ZXing::DecodeHints h;
   h.setFormats(formats);
-  h.setTryHarder(true);
+  h.setTryHarder(harder);
   h.setTryRotate(true);     // pages at 90/180/270 and barcodes printed upright
   h.setTryDownscale(true);  // large modules read faster at a smaller size
   h.setMaxNumberOfSymbols(static_cast<uint8_t>(max_symbols));
@@ -31,14 +31,14 @@ const ZXing::DecodeHints& matrix_hints() {
   static const ZXing::DecodeHints h =
       hints(ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::DataMatrix |
                 ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::PDF417,
-            8);
+            8, true);
   return h;
 }
 
 const ZXing::DecodeHints& linear_hints() {
   static const ZXing::DecodeHints h = hints(
       ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::Code39 | ZXing::BarcodeFormat::Code93,
-      1);
+      1, false);  // the fast mode's scan lines find printed barcodes
   return h;
 }
 
@@ -69,21 +69,22 @@ std::string trimmed_upper(const std::string& s) {
   return out;
 }
 
+constexpr int kReadLongSide = 1750;
+
 }  // namespace
 
 std::vector<std::string> read_codes(const cv::Mat& grey) {
   if (grey.empty()) return {};
   CV_Assert(grey.type() == CV_8UC1);
-  // Pages are read at about 150 dpi first (a quarter of the pixels): enough
-  // for the QR codes and barcodes printed on documents; finer barcodes are
-  // looked for at full size only when the reduced page shows none.
+  // Pages are read at about 150 dpi (an A4 page's long side at 1750
+  // pixels): enough for the codes printed on documents (modules of 0.5 mm
+  // and more) and for separator sheets, at a quarter of the full page's cost.
   const int long_side = std::max(grey.cols, grey.rows);
-  if (long_side > 2000) {
-    double f = 1800.0 / long_side;
+  if (long_side > kReadLongSide) {
+    double f = static_cast<double>(kReadLongSide) / long_side;
     cv::Mat small;
     cv::resize(grey, small, cv::Size(), f, f, cv::INTER_AREA);
-    std::vector<std::string> found = read_at(small);
-    if (!found.empty()) return found;
+    return read_at(small);
   }
   return read_at(grey);
 }

@@ -14,7 +14,7 @@ namespace sohoa::pipeline {
 
 // The contents of the codes found on a grey (CV_8UC1) image, in the order
 // ZXing reports them, duplicates removed. Pages of any orientation are read;
-// large scans are read at a reduced size first, then at full size.
+// large scans are read at about 150 dpi.
 std::vector<std::string> read_codes(const cv::Mat& grey);
 
 class CodesStage : public PageStage {
