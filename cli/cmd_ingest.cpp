@@ -64,14 +64,11 @@ void print_outcome(const pipeline::FileOutcome& o, const IngestArgs& args) {
 
 pipeline::IngestOptions ingest_options(const IngestArgs& args) {
   if (args.unit.empty()) throw UsageError("--unit CODE (or $SOHOA_UNIT) is required");
-  if (args.split != "none") {
-    throw UsageError("--split " + args.split +
-                     " is not available yet in this version; use --split none");
-  }
   pipeline::IngestOptions options;
   for (const auto& p : args.paths) options.inputs.emplace_back(p);
   options.db_path = args.db;
   options.unit = args.unit;
+  options.split = pipeline::parse_split_mode(args.split);
   options.station = args.station.empty() ? env_or("SOHOA_STATION", host_name()) : args.station;
   options.digitized_at = pipeline::today_iso();
   if (!args.digitized_at.empty()) {
@@ -128,6 +125,10 @@ void add_ingest_command(CLI::App& root, Action& action) {
       "are\n"
       "recorded as failed with the reason and the batch goes on (exit 3); rerunning retries them.\n"
       "Originals are archived byte for byte beside the database, in <db>.files/.\n"
+      "--split separator cuts a stack at separator sheets (QR/barcode SOHOA-SEPARATOR or PATCHT;\n"
+      "print one with `sohoa separator --out sheet.pdf`), dropping them; --split auto also cuts\n"
+      "before every page that opens a document (national name, motto and \"Số:\" at its head).\n"
+      "Each part is stored as PATH#FIRST-LAST.\n"
       "Example: sohoa ingest scans/ --unit hoa-dong --json");
   add_db_option(*cmd, args->db);
   cmd->add_option("PATH", args->paths,

@@ -49,10 +49,6 @@ std::string host_name() {
 
 pipeline::WatchOptions watch_options(const WatchArgs& args) {
   if (args.unit.empty()) throw UsageError("--unit CODE (or $SOHOA_UNIT) is required");
-  if (args.split != "none") {
-    throw UsageError("watch --split " + args.split +
-                     " is not available yet in this version; use --split none");
-  }
   if (!std::filesystem::is_directory(args.dir)) throw UsageError(args.dir + ": not a folder");
   pipeline::WatchOptions options;
   options.dir = args.dir;
@@ -61,6 +57,7 @@ pipeline::WatchOptions watch_options(const WatchArgs& args) {
   pipeline::IngestOptions& ingest = options.ingest;
   ingest.db_path = args.db;
   ingest.unit = args.unit;
+  ingest.split = pipeline::parse_split_mode(args.split);
   ingest.station = args.station.empty() ? env_or("SOHOA_STATION", host_name()) : args.station;
   unsigned cores = std::thread::hardware_concurrency();
   ingest.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(cores == 0 ? 1 : cores);
@@ -102,7 +99,8 @@ void add_watch_command(CLI::App& root, Action& action) {
       "A file is ingested once its size has not changed for --settle seconds, then moved to\n"
       "DIR/done/ (stored or duplicate) or DIR/failed/ with NAME.error.txt beside it. Only files\n"
       "directly in DIR are taken. SIGINT/SIGTERM finish the files in hand, then exit 0.\n"
-      "Only --split none works in this version (separator and auto are not implemented yet).\n"
+      "--split separator|auto cuts each file as a stack (see ingest --help); the file moves\n"
+      "once all its parts are stored.\n"
       "Example: sohoa watch /srv/scans --unit 22222 --station hoa-dong-1");
   add_db_option(*cmd, args->db);
   cmd->add_option("DIR", args->dir, "Hot folder the scanner writes into")->required();
@@ -119,7 +117,7 @@ void add_watch_command(CLI::App& root, Action& action) {
       ->capture_default_str();
   cmd->add_option("--station", args->station,
                   "Name of the scanning station (default $SOHOA_STATION, else the host name)");
-  cmd->add_option("--split", args->split, "Only 'none' works in this version (one file, one doc)")
+  cmd->add_option("--split", args->split, "Cut each file as a scanned stack: separator|auto|none")
       ->check(CLI::IsMember({"separator", "auto", "none"}))
       ->capture_default_str();
   cmd->callback([args, &action] { action = [args] { return run_watch(*args); }; });

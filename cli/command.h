@@ -40,6 +40,7 @@ int64_t resolve_document(storage::Database& db, const std::string& ref);
 // when that subcommand is the one parsed.
 void add_units_command(CLI::App& root, Action& action);
 void add_ingest_command(CLI::App& root, Action& action);
+void add_separator_command(CLI::App& root, Action& action);
 void add_show_command(CLI::App& root, Action& action);
 void add_search_command(CLI::App& root, Action& action);
 void add_register_command(CLI::App& root, Action& action);

@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
   Action action;
   add_units_command(app, action);
   add_ingest_command(app, action);
+  add_separator_command(app, action);
   add_show_command(app, action);
   add_search_command(app, action);
   add_register_command(app, action);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "pipeline/clean.h"
+#include "pipeline/codes.h"
 #include "pipeline/deskew.h"
 #include "pipeline/layout_json.h"
 #include "pipeline/orient.h"
@@ -12,6 +13,8 @@ namespace sohoa::pipeline {
 
 PageChain PageChain::standard() {
   std::vector<std::unique_ptr<PageStage>> stages;
+  // Codes first: ZXing reads them at any orientation, from the scan as it is.
+  stages.push_back(std::make_unique<CodesStage>());
   stages.push_back(std::make_unique<OrientStage>());
   stages.push_back(std::make_unique<DeskewStage>());
   stages.push_back(std::make_unique<CleanStage>());
@@ -62,13 +65,16 @@ storage::NewDocument read_document(const std::filesystem::path& file, const Docu
   try {
     ScanFile scan(file, load_options);
     std::vector<ocr::PageText> texts;
+    std::vector<std::string> codes;
     for (int n = 1; n <= scan.page_count(); ++n) {
       Page page = chain.run(scan.load_page(n));
       texts.push_back(page.text);
+      codes.insert(codes.end(), page.codes.begin(), page.codes.end());
       doc.pages.push_back(page_record(page));
     }
     Extraction extraction = extractor.extract(texts, ctx.unit);
     doc.fields = std::move(extraction.fields);
+    dossier_code_from_codes(doc.fields, codes);
     if (!extraction.issuer_unit.empty()) doc.issuer_unit = extraction.issuer_unit;
     doc.review_reasons = std::move(extraction.review_reasons);
     doc.status = doc.review_reasons.empty() ? "ok" : "review";

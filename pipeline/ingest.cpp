@@ -14,6 +14,7 @@
 #include "pipeline/chain.h"
 #include "pipeline/file_hash.h"
 #include "pipeline/queue.h"
+#include "pipeline/stack.h"
 
 namespace sohoa::pipeline {
 namespace fs = std::filesystem;
@@ -127,6 +128,7 @@ FileOutcome outcome_of(const storage::NewDocument& doc, int64_t id) {
 FileOutcome failed_unrecorded(const fs::path& path, const std::string& error) {
   FileOutcome o;
   o.source = path.string();
+  o.file = o.source;
   o.status = "failed";
   o.error = error;
   return o;
@@ -135,6 +137,7 @@ FileOutcome failed_unrecorded(const fs::path& path, const std::string& error) {
 FileOutcome duplicate_of(const fs::path& path, const storage::Database::Existing& existing) {
   FileOutcome o;
   o.source = path.string();
+  o.file = o.source;
   o.status = "duplicate";
   o.id = existing.id;
   o.pages = existing.pages;
@@ -182,6 +185,9 @@ class Feeder {
     // first one stored and reports the second as its duplicate.
     auto existing = db.find_by_sha256(sha);
     if (is_stored(existing)) return messages_.push(FileSettled{duplicate_of(file, *existing)});
+    if (options_.split != SplitMode::kNone) {
+      if (auto settled = settle_stored_stack(file, sha, db)) return *settled;
+    }
     if (!in_flight_.push('f')) return false;
     std::shared_ptr<const ScanFile> scan;
     try {
@@ -192,6 +198,33 @@ class Feeder {
     if (!messages_.push(FileOpened{index, file, sha, scan->page_count()})) return false;
     for (int n = 1; n <= scan->page_count(); ++n) {
       if (!pages_.push(PageJob{index, n, scan})) return false;
+    }
+    return true;
+  }
+
+  // A stack whose parts were all stored by an earlier run: each part is
+  // reported duplicate without reading a page. Nullopt when some part is
+  // missing (the file is read again; stored parts come out duplicate).
+  std::optional<bool> settle_stored_stack(const fs::path& file, const std::string& sha,
+                                          storage::Database& db) {
+    std::vector<StoredPart> parts = stored_parts(db, sha);
+    if (parts.empty()) return std::nullopt;
+    int pages = 0;
+    try {
+      pages = ScanFile(file, options_.load).page_count();
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    if (!stack_complete(parts, pages)) return std::nullopt;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      FileOutcome o;
+      o.source = file.string() + parts[i].sha256.substr(sha.size());
+      o.file = file.string();
+      o.file_done = i + 1 == parts.size();
+      o.status = "duplicate";
+      o.id = parts[i].id;
+      o.pages = parts[i].last - parts[i].first + 1;
+      if (!messages_.push(FileSettled{o})) return false;
     }
     return true;
   }
@@ -265,17 +298,19 @@ class Writer {
     progress_.pages_expected = files_total;
   }
 
-  // Returns the final outcome once a file is complete.
-  std::optional<FileOutcome> take(Message& message) {
+  // Returns the final outcomes (one per document) once a file is complete.
+  std::optional<std::vector<FileOutcome>> take(Message& message) {
     if (auto* settled = std::get_if<FileSettled>(&message)) {
-      ++files_unopened_;
-      return settled->outcome;
+      if (settled->outcome.file_done) ++files_unopened_;
+      return std::vector<FileOutcome>{settled->outcome};
     }
     if (auto* unreadable = std::get_if<FileUnreadable>(&message)) {
       ++files_unopened_;
       storage::NewDocument doc = document_shell(unreadable->path, unreadable->sha256);
       mark_failed(doc, unreadable->error);
-      return store(doc);
+      FileOutcome outcome = store(doc, unreadable->path);
+      outcome.file = unreadable->path.string();
+      return std::vector<FileOutcome>{outcome};
     }
     if (auto* opened = std::get_if<FileOpened>(&message)) {
       open(*opened);
@@ -292,7 +327,7 @@ class Writer {
     else
       ++summary.ok;
     summary.pages += outcome.status == "duplicate" ? 0 : outcome.pages;
-    ++progress_.files_done;
+    if (outcome.file_done) ++progress_.files_done;
   }
 
   void report_progress() {
@@ -335,7 +370,7 @@ class Writer {
     pages_opened_ += opened.pages;
   }
 
-  std::optional<FileOutcome> add_page(PageRead& read) {
+  std::optional<std::vector<FileOutcome>> add_page(PageRead& read) {
     auto it = pending_.find(read.file);
     if (it == pending_.end()) return std::nullopt;  // cannot happen: opened first
     PendingDocument& pending = it->second;
@@ -348,32 +383,41 @@ class Writer {
     ++pending.received;
     ++progress_.pages_done;
     if (pending.received < static_cast<int>(pending.pages.size())) return std::nullopt;
-    storage::NewDocument doc = assemble(pending);
+    std::vector<storage::NewDocument> docs = assemble(pending);
+    fs::path path = pending.path;
     pending_.erase(it);
-    return store(doc);
+    std::vector<FileOutcome> outcomes;
+    // Parts are stored in page order: a rerun after a kill knows the stack
+    // is complete once its last part is stored.
+    for (auto& doc : docs) outcomes.push_back(store(doc, path));
+    if (outcomes.empty()) {
+      outcomes.push_back(failed_unrecorded(path, "no document: the file holds separator sheets only"));
+    }
+    for (auto& o : outcomes) {
+      o.file = path.string();
+      o.file_done = false;
+    }
+    outcomes.back().file_done = true;
+    return outcomes;
   }
 
-  storage::NewDocument assemble(const PendingDocument& pending) const {
-    storage::NewDocument doc = document_shell(pending.path, pending.sha256);
-    if (!pending.error.empty()) {
-      mark_failed(doc, pending.error);
-      return doc;
+  // The documents of a file whose pages are all read: the whole file, or
+  // the parts of a stack with --split.
+  std::vector<storage::NewDocument> assemble(const PendingDocument& pending) const {
+    FileContext file{pending.path.string(), pending.sha256, options_.station, options_.unit,
+                     options_.digitized_at};
+    if (pending.error.empty()) {
+      try {
+        return file_documents(file, pending.pages, options_.split, extractor_);
+      } catch (const std::exception& e) {
+        storage::NewDocument doc = pipeline::document_shell(file);
+        mark_failed(doc, std::string("metadata extraction: ") + e.what());
+        return {doc};
+      }
     }
-    std::vector<ocr::PageText> texts;
-    for (const Page& page : pending.pages) {
-      texts.push_back(page.text);
-      doc.pages.push_back(page_record(page));
-    }
-    try {
-      Extraction extraction = extractor_.extract(texts, options_.unit);
-      doc.fields = std::move(extraction.fields);
-      if (!extraction.issuer_unit.empty()) doc.issuer_unit = extraction.issuer_unit;
-      doc.review_reasons = std::move(extraction.review_reasons);
-      doc.status = doc.review_reasons.empty() ? "ok" : "review";
-    } catch (const std::exception& e) {
-      mark_failed(doc, std::string("metadata extraction: ") + e.what());
-    }
-    return doc;
+    storage::NewDocument doc = pipeline::document_shell(file);
+    mark_failed(doc, pending.error);
+    return {doc};
   }
 
   std::string level_of(const std::string& code) const {
@@ -387,14 +431,14 @@ class Writer {
   // kill in between leaves only an archived file, which the rerun finds.
   // Another process storing the same file first makes this a duplicate; a
   // write lock held past the busy timeout is waited out a few times.
-  FileOutcome store(storage::NewDocument& doc) {
+  FileOutcome store(storage::NewDocument& doc, const fs::path& original) {
     doc.level = level_of(doc.issuer_unit);
     for (int attempt = 1;; ++attempt) {
       try {
         auto existing = db_->find_by_sha256(doc.sha256);
         if (is_stored(existing)) return duplicate_of(doc.source, *existing);
         std::error_code ec;
-        if (fs::is_regular_file(doc.source, ec)) archive_.put(doc.source, doc.archive_sha256);
+        if (fs::is_regular_file(original, ec)) archive_.put(original, doc.archive_sha256);
         return outcome_of(doc, db_->store_document(doc));
       } catch (const storage::StorageError& e) {
         if (attempt >= kStoreAttempts || !is_busy(e)) {
@@ -510,11 +554,13 @@ IngestSummary ingest(const IngestOptions& options,
     if (fatal) continue;  // drain so the threads can finish
     try {
       bool completing = completes_a_file(*message);
-      std::optional<FileOutcome> outcome = writer.take(*message);
-      if (outcome) {
+      std::optional<std::vector<FileOutcome>> outcomes = writer.take(*message);
+      if (outcomes) {
         if (completing) in_flight.pop();
-        writer.count(*outcome, summary);
-        on_outcome(*outcome);
+        for (const FileOutcome& outcome : *outcomes) {
+          writer.count(outcome, summary);
+          on_outcome(outcome);
+        }
       }
       writer.report_progress();
     } catch (...) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "pipeline/load.h"
+#include "pipeline/split.h"
 #include "storage/database.h"
 
 namespace sohoa::pipeline {
@@ -33,6 +34,8 @@ struct IngestOptions {
   std::string digitized_at;  // ISO date
   int jobs = 1;              // page workers, one Tesseract each
   LoadOptions load;
+  // Cut each file into the documents of a scanned stack (SPEC --split).
+  SplitMode split = SplitMode::kNone;
   // When set and it becomes true, no new file is started; files in hand
   // are finished and stored (graceful stop).
   const std::atomic<bool>* stop = nullptr;
@@ -40,10 +43,13 @@ struct IngestOptions {
   std::function<void(const IngestProgress&)> on_progress;
 };
 
-// What happened to one input file (SPEC `ingest --json` line).
+// What happened to one input file, or to one document cut from it with
+// --split (SPEC `ingest --json` line).
 struct FileOutcome {
-  std::string source;
-  std::string status;  // ok | review | duplicate | failed
+  std::string source;     // PATH, or PATH#FIRST-LAST for a part of a stack
+  std::string file;       // the input file it comes from
+  bool file_done = true;  // the last outcome of its input file
+  std::string status;     // ok | review | duplicate | failed
   std::optional<int64_t> id;
   int pages = 0;
   std::string error;  // empty unless failed
@@ -65,7 +71,8 @@ std::vector<std::filesystem::path> find_input_files(
     const std::vector<std::filesystem::path>& inputs, const ProblemHandler& on_problem);
 
 // Runs the whole ingest. `on_outcome` is called from the calling thread once
-// per file as soon as its outcome is final (stored or not). Throws
+// per file (once per part with --split; `file_done` on the last) as soon as
+// its outcome is final (stored or not). Throws
 // storage::StorageError when the database cannot be opened or written.
 IngestSummary ingest(const IngestOptions& options,
                      const std::function<void(const FileOutcome&)>& on_outcome);

@@ -64,7 +64,7 @@ void write_error_note(const fs::path& moved, const std::string& error) {
 // Moves the file of `outcome` out of the hot folder; a file that vanished
 // is simply not moved. False when it is still there (no permission to move).
 bool file_away(const fs::path& dir, const FileOutcome& outcome) {
-  fs::path source = outcome.source;
+  fs::path source = outcome.file.empty() ? fs::path(outcome.source) : fs::path(outcome.file);
   std::error_code ec;
   if (!fs::exists(source, ec)) return true;
   bool failed = outcome.status == "failed";
@@ -165,11 +165,17 @@ void watch(const WatchOptions& options, const std::function<void(const FileOutco
     if (batch.digitized_at.empty()) batch.digitized_at = today_iso();
     ingest(batch, [&](const FileOutcome& outcome) {
       FileOutcome filed = outcome;
+      // A stack cut with --split leaves once its last part is stored.
+      if (!outcome.file_done) {
+        on_outcome(filed);
+        return;
+      }
+      fs::path file = outcome.file.empty() ? fs::path(outcome.source) : fs::path(outcome.file);
       if (!file_away(options.dir, outcome)) {
-        stuck.insert(outcome.source);
+        stuck.insert(file);
         if (filed.error.empty()) filed.error = "read, but cannot be moved out of the hot folder";
       }
-      tracker.forget(outcome.source);
+      tracker.forget(file);
       on_outcome(filed);
     });
   }

@@ -8,6 +8,7 @@
 #include <vips/vips8>
 
 #include "samples/generator/generate.h"
+#include "samples/generator/stack.h"
 
 // Under -fsanitize=address (SOHOA_SANITIZE), fontconfig's process-lifetime
 // caches, reached through Pango, are reported as leaks and would make every
@@ -97,6 +98,17 @@ int main(int argc, char** argv) {
                "SOHOA-SEPARATOR) between some of them; PREFIX-stack.truth.json lists the cuts "
                "and each document's truth names its pages FILE#FIRST-LAST");
   app.add_option("--prefix", o.prefix, "File name prefix: PREFIX-0001.png")->capture_default_str();
+  StackOptions stack;
+  app.add_option("--stacks", stack.stacks,
+                 "Write this many stacks instead of documents: several documents scanned as one "
+                 "multi-page file (tif, or pdf), true cuts in the truth file")
+      ->check(CLI::Range(0, 10000));
+  app.add_option("--stack-docs", stack.documents, "Documents per stack (default 5..30 at random)")
+      ->check(CLI::Range(1, 100));
+  app.add_option("--separators", stack.separators,
+                 "Separator sheets between a stack's documents: yes|no|mixed")
+      ->check(CLI::IsMember({"yes", "no", "mixed"}))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -141,7 +153,7 @@ int main(int argc, char** argv) {
 
   auto start = std::chrono::steady_clock::now();
   try {
-    GenerateSummary s = generate(o);
+    GenerateSummary s = stack.stacks > 0 ? generate_stacks(o, stack) : generate(o);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%s\n", summary_line(o, s, seconds).c_str());
