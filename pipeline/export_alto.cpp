@@ -2,37 +2,10 @@
 
 #include <cstdio>
 
+#include "text/xml.h"
+
 namespace sohoa::pipeline {
 namespace {
-
-std::string xml_attr(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string box_attrs(const ocr::Box& b) {
   return " HPOS=\"" + std::to_string(b.x) + "\" VPOS=\"" + std::to_string(b.y) + "\" WIDTH=\"" +
@@ -51,7 +24,7 @@ std::string confidence(double percent) {
 std::string description(const AltoSource& source) {
   std::string x = "  <Description>\n    <MeasurementUnit>pixel</MeasurementUnit>\n";
   if (!source.file_name.empty()) {
-    x += "    <sourceImageInformation>\n      <fileName>" + xml_attr(source.file_name) +
+    x += "    <sourceImageInformation>\n      <fileName>" + text::xml_escape(source.file_name) +
          "</fileName>\n    </sourceImageInformation>\n";
   }
   x += "    <Processing ID=\"OCR_0\">\n"
@@ -61,7 +34,7 @@ std::string description(const AltoSource& source) {
        "      <processingSoftware>\n"
        "        <softwareName>sohoa</softwareName>\n"
        "        <softwareVersion>" +
-       xml_attr(source.software_version) +
+       text::xml_escape(source.software_version) +
        "</softwareVersion>\n"
        "      </processingSoftware>\n"
        "    </Processing>\n"
@@ -84,8 +57,8 @@ void append_line(std::string& x, const ocr::Line& line, const std::string& id) {
     const ocr::Word& word = line.words[w];
     if (w > 0) x += space_between(line.words[w - 1], word, line.box);
     x += "          <String ID=\"" + id + "_" + std::to_string(w + 1) + "\" CONTENT=\"" +
-         xml_attr(word.text) + "\"" + box_attrs(word.box) + " WC=\"" + confidence(word.confidence) +
-         "\"/>\n";
+         text::xml_escape(word.text) + "\"" + box_attrs(word.box) + " WC=\"" +
+         confidence(word.confidence) + "\"/>\n";
   }
   x += "        </TextLine>\n";
 }

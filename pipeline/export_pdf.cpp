@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pipeline/export_glyphless_font.h"
+#include "text/xml.h"
 
 namespace sohoa::pipeline {
 namespace {
@@ -270,29 +271,6 @@ QOH glyphless_font_object(QPDF& pdf) {
 
 // --- document metadata ---
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 bool is_iso_date(const std::string& d) { return d.size() == 10 && d[4] == '-' && d[7] == '-'; }
 
 // "2022-06-03" -> "D:20220603000000+00'00'" (info) and
@@ -316,19 +294,19 @@ std::string xmp_packet(const PdfInfo& info) {
       "   <pdfaid:conformance>B</pdfaid:conformance>\n"
       "   <dc:format>application/pdf</dc:format>\n";
   if (!info.title.empty()) {
-    x += "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(info.title) +
+    x += "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + text::xml_escape(info.title) +
          "</rdf:li></rdf:Alt></dc:title>\n";
   }
   if (!info.author.empty()) {
-    x += "   <dc:creator><rdf:Seq><rdf:li>" + xml_escape(info.author) +
+    x += "   <dc:creator><rdf:Seq><rdf:li>" + text::xml_escape(info.author) +
          "</rdf:li></rdf:Seq></dc:creator>\n";
   }
   if (!info.subject.empty()) {
-    x += "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(info.subject) +
-         "</rdf:li></rdf:Alt></dc:description>\n";
+    x += "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" +
+         text::xml_escape(info.subject) + "</rdf:li></rdf:Alt></dc:description>\n";
   }
   if (!info.language.empty()) {
-    x += "   <dc:language><rdf:Bag><rdf:li>" + xml_escape(info.language) +
+    x += "   <dc:language><rdf:Bag><rdf:li>" + text::xml_escape(info.language) +
          "</rdf:li></rdf:Bag></dc:language>\n";
   }
   if (is_iso_date(info.creation_date)) {

@@ -5,32 +5,10 @@
 #include <sstream>
 
 #include "pipeline/progress_report.h"
+#include "text/xml.h"
 
 namespace sohoa::pipeline {
 namespace {
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string fixed1(double v) {
   char buf[32];
@@ -119,9 +97,9 @@ void unit_table(std::ostringstream& html, const ProgressReport& by_unit) {
           "<th>met</th></tr>\n";
   for (const ProgressRow& row : by_unit.rows) {
     auto name = by_unit.unit_names.find(row.unit);
-    html << "<tr><td>" << escape(row.unit) << "</td><td>"
-         << escape(name != by_unit.unit_names.end() ? name->second : "") << "</td><td>" << row.level
-         << "</td><td>" << row.year << "</td>"
+    html << "<tr><td>" << text::xml_escape(row.unit) << "</td><td>"
+         << text::xml_escape(name != by_unit.unit_names.end() ? name->second : "") << "</td><td>"
+         << row.level << "</td><td>" << row.year << "</td>"
          << (by_unit.with_period ? "<td>" + row.period + "</td>" : "") << "<td>" << row.as_of
          << "</td><td class=n>" << row.valid << "</td><td class=n>" << row.digitized
          << "</td><td class=n>" << dash_or(row.percent) << "</td><td class=n>"
@@ -138,9 +116,10 @@ void unmatched_table(std::ostringstream& html, const ProgressReport& report) {
   html << "<table>\n<tr><th>id</th><th>doc_number</th><th>issued_date</th><th>unit</th>"
           "<th>digitized_at</th><th>source</th></tr>\n";
   for (const auto& d : report.unmatched) {
-    html << "<tr><td class=n>" << d.id << "</td><td>" << escape(d.doc_number) << "</td><td>"
-         << escape(d.issued_date) << "</td><td>" << escape(d.issuer_unit) << "</td><td>"
-         << escape(d.digitized_at) << "</td><td>" << escape(d.source) << "</td></tr>\n";
+    html << "<tr><td class=n>" << d.id << "</td><td>" << text::xml_escape(d.doc_number)
+         << "</td><td>" << text::xml_escape(d.issued_date) << "</td><td>"
+         << text::xml_escape(d.issuer_unit) << "</td><td>" << text::xml_escape(d.digitized_at)
+         << "</td><td>" << text::xml_escape(d.source) << "</td></tr>\n";
   }
   html << "</table>\n";
 }
@@ -177,7 +156,8 @@ std::string render_html(const ProgressReport& by_level, const ProgressReport& by
   }
   if (level_order.empty()) html << "<p>Chưa có dữ liệu sổ theo dõi (no register rows).</p>\n";
   for (const std::string& level : level_order) {
-    html << "<h2>" << escape(level_title(level)) << "</h2>\n" << chart_svg(per_level[level]);
+    html << "<h2>" << text::xml_escape(level_title(level)) << "</h2>\n"
+         << chart_svg(per_level[level]);
   }
   unit_table(html, by_unit);
   unmatched_table(html, by_level);
