@@ -1,8 +1,5 @@
 #include "pipeline/export_pdf.h"
 
-// qpdf: use std::shared_ptr throughout, no PointerHolder.
-#define POINTERHOLDER_TRANSITION 4
-
 #include <lcms2.h>
 #include <leptonica/allheaders.h>
 

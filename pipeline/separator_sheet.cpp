@@ -2,7 +2,6 @@
 
 #define ZX_USE_UTF8 1
 // This file uses no PointerHolder (qpdf's old smart pointer).
-#define POINTERHOLDER_TRANSITION 4
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
 
