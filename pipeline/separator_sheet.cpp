@@ -1,7 +1,6 @@
 #include "pipeline/separator_sheet.h"
 
 #define ZX_USE_UTF8 1
-// This file uses no PointerHolder (qpdf's old smart pointer).
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
 
