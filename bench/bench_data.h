@@ -20,7 +20,7 @@ inline std::filesystem::path work_dir() {
 }
 
 inline std::filesystem::path units_csv() {
-  return std::filesystem::path(SOHOA_SOURCE_DIR) / ".." / "shared" / "data" / "units-tay-hoa.csv";
+  return std::filesystem::path(SOHOA_SOURCE_DIR) / "samples" / "units.csv";
 }
 
 // Units a register row may belong to, and the unit that issues its document

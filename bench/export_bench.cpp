@@ -37,7 +37,7 @@ fs::path sample(const std::string& format, const std::string& profile, int seed)
       (program_dir() / "sohoa-samples").string() + " --out " + out.string() +
       " --count 1 --pages 1 --seed " + std::to_string(seed) + " --profile " + profile +
       " --format " + format + " --units " +
-      (program_dir() / ".." / ".." / "shared" / "data" / "units-tay-hoa.csv").string() +
+      (program_dir() / ".." / "samples" / "units.csv").string() +
       " > /dev/null";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("sohoa-samples failed: " + cmd);
   for (const auto& e : fs::directory_iterator(out)) {

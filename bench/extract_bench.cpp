@@ -28,8 +28,7 @@ fs::path layouts_dir() {
 }
 
 fs::path units_csv() {
-  return fs::path(__FILE__).parent_path().parent_path() / ".." / "shared" / "data" /
-         "units-tay-hoa.csv";
+  return fs::path(__FILE__).parent_path().parent_path() / "samples" / "units.csv";
 }
 
 const Corpus& corpus() {

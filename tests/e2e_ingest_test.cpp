@@ -18,7 +18,7 @@ using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 
-fs::path units_csv() { return sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv"; }
+fs::path units_csv() { return sohoa::testing::units_csv_path(); }
 
 // Clean generated scans shared by the tests of this file (OCR is the slow part).
 class IngestE2E : public ::testing::Test {

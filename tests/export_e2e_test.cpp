@@ -20,7 +20,7 @@ using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 
-fs::path units_csv() { return sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv"; }
+fs::path units_csv() { return sohoa::testing::units_csv_path(); }
 
 // Pages separated by form feeds, as pdftotext and `show --text` both give them.
 std::vector<std::string> split_pages(const std::string& text) {

@@ -34,7 +34,7 @@ TEST(ExportRender, ReplayGivesTheImageOcrReadOnTurnedAndSkewedPages) {
   // of a few degrees, noise, dark borders and grey paper.
   RunResult gen = run({sohoa::testing::samples_bin(), "--out", (dir / "in").string(), "--count",
                        "3", "--seed", "1", "--profile", "hard", "--format", "png", "--units",
-                       (sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv").string()});
+                       (sohoa::testing::units_csv_path()).string()});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
 
   sohoa::pipeline::PageChain chain = restoration_chain();

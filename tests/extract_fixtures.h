@@ -26,7 +26,7 @@ constexpr int kBodyCentre = 1317;
 constexpr int kLeft = 354;
 
 inline std::vector<storage::Unit> tay_hoa_units() {
-  std::ifstream in(shared_dir() / "data" / "units-tay-hoa.csv");
+  std::ifstream in(sohoa::testing::units_csv_path());
   std::string line;
   std::getline(in, line);
   std::vector<storage::Unit> units;

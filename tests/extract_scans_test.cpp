@@ -48,7 +48,7 @@ bool flagged(const sohoa::pipeline::Extraction& e, const std::string& field) {
 
 TEST(ExtractScans, EveryDocumentTypeReadsAsItsTruth) {
   sohoa::testing::TempDir dir;
-  fs::path units = sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv";
+  fs::path units = sohoa::testing::units_csv_path();
   // Seed 2 gives all six types in twelve documents.
   auto gen = sohoa::testing::run({sohoa::testing::samples_bin(), "--out", dir.path().string(),
                                   "--count", "12", "--seed", "2", "--profile", "clean", "--format",

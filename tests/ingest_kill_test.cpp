@@ -27,7 +27,7 @@ using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 
-fs::path units_csv() { return sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv"; }
+fs::path units_csv() { return sohoa::testing::units_csv_path(); }
 
 // A program running in the background, its stdout going to a file.
 class Background {

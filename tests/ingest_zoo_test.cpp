@@ -18,7 +18,7 @@ using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 using sohoa::testing::write_file;
 
-fs::path units_csv() { return sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv"; }
+fs::path units_csv() { return sohoa::testing::units_csv_path(); }
 
 // One generated scan of `format` under `dir`; returns its path.
 fs::path generate_scan(const fs::path& dir, const std::string& format, int seed) {

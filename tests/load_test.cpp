@@ -143,7 +143,7 @@ TEST_F(PdfLoadTest, ScannedPdfPagesAreReadFromTheirImagesAtTheirResolution) {
   auto gen = sohoa::testing::run(
       {sohoa::testing::samples_bin(), "--out", out.string(), "--count", "1", "--seed", "2",
        "--profile", "clean", "--format", "pdf", "--pages", "2", "--units",
-       (sohoa::testing::shared_dir() / "data/units-tay-hoa.csv").string()});
+       sohoa::testing::units_csv_path().string()});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   ScanFile scan(out / "doc-0001.pdf");
   EXPECT_EQ(scan.format(), "pdf");

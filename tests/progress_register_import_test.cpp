@@ -15,7 +15,7 @@ using sohoa::testing::write_file;
 class RegisterImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    import_units(*db, sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv");
+    import_units(*db, sohoa::testing::units_csv_path());
   }
   RegisterImport import(const std::string& body) {
     write_file(file, body);

@@ -44,7 +44,7 @@ using sohoa::testing::write_file;
 class ProgressScenario : public ::testing::Test {
  protected:
   void SetUp() override {
-    import_units(*db, sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv");
+    import_units(*db, sohoa::testing::units_csv_path());
     write_register();
     auto imported = import_register(*db, register_csv);
     ASSERT_TRUE(imported.rejected.empty());

@@ -29,7 +29,7 @@ using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 
-fs::path units_csv() { return sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv"; }
+fs::path units_csv() { return sohoa::testing::units_csv_path(); }
 
 std::vector<json> json_lines(const std::string& out) {
   std::vector<json> lines;

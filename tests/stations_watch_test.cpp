@@ -26,7 +26,7 @@ using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 
-fs::path units_csv() { return sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv"; }
+fs::path units_csv() { return sohoa::testing::units_csv_path(); }
 
 pid_t spawn(std::vector<std::string> argv, const fs::path& out, const fs::path& err) {
   posix_spawn_file_actions_t actions;

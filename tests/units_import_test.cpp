@@ -17,7 +17,7 @@ using sohoa::testing::write_file;
 const std::string kHeader = "code,name,level,parent,valid_from,valid_to,successor\n";
 
 std::filesystem::path tay_hoa_csv() {
-  return sohoa::testing::shared_dir() / "data" / "units-tay-hoa.csv";
+  return sohoa::testing::units_csv_path();
 }
 
 std::string import_error(const std::filesystem::path& file) {

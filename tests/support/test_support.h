@@ -39,6 +39,10 @@ std::string samples_bin();
 std::filesystem::path source_dir();
 std::filesystem::path shared_dir();
 
+// The Tây Hòa units registry shipped in samples/ (a copy of
+// ../shared/data/units-tay-hoa.csv), so tests run from any clone.
+std::filesystem::path units_csv_path();
+
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
 
