@@ -3,6 +3,7 @@
 #include <lcms2.h>
 #include <leptonica/allheaders.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
@@ -338,7 +339,13 @@ std::string srgb_icc_profile() {
     if (!cmsSaveProfileToMem(profile, bytes.data(), &size)) bytes.clear();
   }
   cmsCloseProfile(profile);
-  if (bytes.empty()) throw std::runtime_error("cannot write the sRGB colour profile");
+  if (bytes.size() < 128) throw std::runtime_error("cannot write the sRGB colour profile");
+  // lcms stamps the profile's header with the current time; a fixed date
+  // (2000-01-01) and no profile ID keep one document's PDF the same bytes
+  // whenever it is exported.
+  const unsigned char fixed_date[12] = {0x07, 0xD0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0};
+  std::copy(std::begin(fixed_date), std::end(fixed_date), bytes.begin() + 24);
+  std::fill(bytes.begin() + 84, bytes.begin() + 100, '\0');
   return bytes;
 }
 
