@@ -1,11 +1,13 @@
 // The archive of original files: content-addressed, written atomically so a
 // crash never leaves a half file under a final name.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <string_view>
 #include <utility>
 
 #include "storage/database.h"
@@ -54,9 +56,36 @@ void sync_directory(const std::filesystem::path& dir) {
   if (fd.get() >= 0) ::fsync(fd.get());
 }
 
+constexpr std::string_view kTempMark = ".tmp.";
+
 std::string temp_suffix() {
   std::random_device rd;
-  return ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
+  return std::string(kTempMark) + std::to_string(::getpid()) + "." + std::to_string(rd());
+}
+
+// The process that wrote a temp file "<sha>.tmp.<pid>.<n>", or 0.
+pid_t temp_writer(const std::string& name, const std::string& sha256) {
+  std::string prefix = sha256 + std::string(kTempMark);
+  if (!name.starts_with(prefix)) return 0;
+  size_t end = name.find('.', prefix.size());
+  try {
+    return static_cast<pid_t>(std::stol(name.substr(prefix.size(), end - prefix.size())));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// A process killed while copying leaves its temp file behind; the rerun that
+// copies the same file removes it. Temps of living processes (a concurrent
+// ingest) are theirs to finish.
+void remove_dead_temps(const std::filesystem::path& dir, const std::string& sha256) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    pid_t writer = temp_writer(entry.path().filename().string(), sha256);
+    if (writer > 0 && ::kill(writer, 0) != 0 && errno == ESRCH) {
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
 }
 
 }  // namespace
@@ -78,6 +107,7 @@ std::filesystem::path Archive::put(const std::filesystem::path& file,
                                    const std::string& sha256) const {
   if (sha256.size() < 2) throw StorageError("archive: invalid hash \"" + sha256 + "\"");
   std::filesystem::path target = path_of(sha256);
+  remove_dead_temps(target.parent_path(), sha256);
   if (contains(sha256)) return target;
   std::error_code ec;
   std::filesystem::create_directories(target.parent_path(), ec);

@@ -138,7 +138,8 @@ class Archive {
   static Archive beside(const std::filesystem::path& db_path);
 
   // Copies `file` in under `sha256` unless already there; atomic (temp file,
-  // fsync, rename). Throws StorageError.
+  // fsync, rename). Removes temp files of `sha256` left by processes that
+  // died while copying. Throws StorageError.
   std::filesystem::path put(const std::filesystem::path& file, const std::string& sha256) const;
   std::filesystem::path path_of(const std::string& sha256) const;
   bool contains(const std::string& sha256) const;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -406,6 +408,40 @@ TEST(ArchiveTest, PutIsIdempotentAndKeepsTheBytes) {
   }
   EXPECT_EQ(files, 1u);  // no temp file left behind
   EXPECT_THROW(archive.put(dir / "missing.tif", sha256_hex("other")), StorageError);
+}
+
+// The pid of a process that has ended (and been reaped).
+pid_t dead_pid() {
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  return child;
+}
+
+TEST(ArchiveTest, PutRemovesTempFilesOfDeadWritersOnly) {
+  TempDir dir;
+  sohoa::testing::write_file(dir / "scan.png", "png bytes");
+  std::string sha = sha256_hex("png bytes");
+  Archive archive = Archive::beside(dir / "sohoa.db");
+  std::filesystem::path folder = archive.path_of(sha).parent_path();
+  std::filesystem::create_directories(folder);
+  // Left by a copy killed half-way, by a copy still running, and by another hash.
+  std::string other = sha256_hex("other bytes");
+  auto dead = folder / (sha + ".tmp." + std::to_string(dead_pid()) + ".7");
+  auto alive = folder / (sha + ".tmp." + std::to_string(::getpid()) + ".8");
+  auto unrelated = folder / (other + ".tmp." + std::to_string(dead_pid()) + ".9");
+  for (const auto& p : {dead, alive, unrelated}) sohoa::testing::write_file(p, "half");
+
+  archive.put(dir / "scan.png", sha);
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_TRUE(std::filesystem::exists(alive));
+  EXPECT_TRUE(std::filesystem::exists(unrelated));
+  // Also when the file is already archived: the rerun of a batch finds it so.
+  auto again = folder / (sha + ".tmp." + std::to_string(dead_pid()) + ".10");
+  sohoa::testing::write_file(again, "half");
+  archive.put(dir / "scan.png", sha);
+  EXPECT_FALSE(std::filesystem::exists(again));
+  EXPECT_EQ(sohoa::testing::read_file(archive.path_of(sha)), "png bytes");
 }
 
 }  // namespace
