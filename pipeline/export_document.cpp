@@ -43,7 +43,11 @@ ocr::PageText page_layout(const storage::StoredDocument& doc, const storage::Pag
 
 // A temporary name in the same folder, so the final rename stays atomic.
 fs::path temp_beside(const fs::path& out) {
-  return out.parent_path() / ("." + out.filename().string() + ".tmp" + std::to_string(::getpid()));
+  // Appended, not "." + name: GCC 12 -O3 warns falsely on that (PR 105651).
+  std::string name = ".";
+  name += out.filename().string();
+  name += ".tmp" + std::to_string(::getpid());
+  return out.parent_path() / name;
 }
 
 std::string ascii_slug(const std::string& s) {

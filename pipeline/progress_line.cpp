@@ -1,7 +1,9 @@
 #include "pipeline/progress_line.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 namespace sohoa::pipeline {
 
@@ -17,18 +19,17 @@ std::string format_duration(double seconds) {
 }
 
 std::string format_progress(const IngestProgress& p) {
-  std::string line = "files " + std::to_string(p.files_done) + "/" + std::to_string(p.files_total) +
-                     " · pages " + std::to_string(p.pages_done);
-  if (p.pages_expected > p.pages_done) line += "/" + std::to_string(p.pages_expected);
+  std::ostringstream line;
+  line << "files " << p.files_done << "/" << p.files_total << " · pages " << p.pages_done;
+  if (p.pages_expected > p.pages_done) line << "/" << p.pages_expected;
   // Before the first pages the rate says nothing yet.
-  if (p.pages_done == 0 || p.elapsed_s < 1.0) return line;
+  if (p.pages_done == 0 || p.elapsed_s < 1.0) return line.str();
   double per_minute = p.pages_done * 60.0 / p.elapsed_s;
   char rate[32];
   std::snprintf(rate, sizeof rate, " · %.1f pages/min", per_minute);
-  line += rate;
   int left = std::max(0, p.pages_expected - p.pages_done);
-  line += " · " + format_duration(left * 60.0 / per_minute) + " left";
-  return line;
+  line << rate << " · " << format_duration(left * 60.0 / per_minute) << " left";
+  return line.str();
 }
 
 void ProgressLine::update(const IngestProgress& progress) {

@@ -125,10 +125,14 @@ TEST_F(StationMerge, KeepsCorrectionsWithWhoAndWhenAndTheExtractedValues) {
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->review_reasons, std::vector<std::string>{"signer missing"});
   for (const auto& f : doc->fields) {
-    if (f.name == "doc_number") EXPECT_EQ(f.value, "21/QĐ-UBND");
+    if (f.name == "doc_number") {
+      EXPECT_EQ(f.value, "21/QĐ-UBND");
+    }
   }
   for (const auto& f : stored->fields) {
-    if (f.name == "doc_number") EXPECT_EQ(f.value, "12/QĐ-UBND");
+    if (f.name == "doc_number") {
+      EXPECT_EQ(f.value, "12/QĐ-UBND");
+    }
   }
   // Searchable here by the corrected number.
   sohoa::storage::SearchQuery q;
