@@ -77,7 +77,9 @@ rm -rf "$WORK/tp"
 QUARTER=$((MEMORY_PAGES / 4 > 0 ? MEMORY_PAGES / 4 : 1))
 generate "$WORK/mem" "$MEMORY_PAGES"
 mkdir -p "$WORK/mem-quarter"
-find "$WORK/mem" -type f | sort | head -n "$QUARTER" | xargs -I{} cp {} "$WORK/mem-quarter/"
+# awk, not head: head leaving early would kill sort with SIGPIPE, which
+# pipefail turns into a silent exit.
+find "$WORK/mem" -type f | sort | awk -v n="$QUARTER" 'NR <= n' | xargs -I{} cp {} "$WORK/mem-quarter/"
 read -r sq rssq _ < <(timed_ingest "$WORK/mem-quarter" 2 "$(fresh_db memq)")
 read -r sm rssm _ < <(timed_ingest "$WORK/mem" 2 "$(fresh_db mem)")
 echo "memory --jobs 2: $QUARTER pages peak RSS $((rssq / 1024)) MB (${sq} s)"
