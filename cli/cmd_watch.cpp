@@ -109,7 +109,8 @@ void add_watch_command(CLI::App& root, Action& action) {
                   "Code of the scanning station's unit (default $SOHOA_UNIT); must be in the units "
                   "registry");
   cmd->add_option("--jobs", args->jobs,
-                  "Pages read at once, one OCR engine each (default: number of cores)")
+                  "Pages read at once, each by one OCR engine on one core (default: number of "
+                  "cores; fewer leaves cores free for other work)")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--settle", args->settle,
                   "Seconds a file's size must stay unchanged before it is read")

@@ -1,6 +1,7 @@
 #include "pipeline/ingest.h"
 
 #include <malloc.h>
+#include <vips/vips.h>
 
 #include <algorithm>
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <opencv2/core/utility.hpp>
 #include <thread>
 #include <variant>
 
@@ -265,6 +267,9 @@ void work(BoundedQueue<PageJob>& pages, BoundedQueue<Message>& messages) {
   }
   while (auto job = pages.pop()) {
     if (!messages.push(read_page(*job, chain.get(), chain_error))) break;
+    // The page's buffers, free now, go back to the system rather than stay
+    // in the heap between pages (see prepare_process_for_page_workers).
+    malloc_trim(0);
   }
 }
 
@@ -391,7 +396,8 @@ class Writer {
     // is complete once its last part is stored.
     for (auto& doc : docs) outcomes.push_back(store(doc, path));
     if (outcomes.empty()) {
-      outcomes.push_back(failed_unrecorded(path, "no document: the file holds separator sheets only"));
+      outcomes.push_back(
+          failed_unrecorded(path, "no document: the file holds separator sheets only"));
     }
     for (auto& o : outcomes) {
       o.file = path.string();
@@ -466,16 +472,24 @@ class Writer {
   std::chrono::steady_clock::time_point started_;
 };
 
-// Decoded pages are large (8.7 MB at 300 dpi A4) and short-lived. glibc
-// raises its mmap threshold after the first such buffer is freed, so later
-// ones come from per-thread heaps that keep the memory: peak RSS then grows
-// with the batch (448 MB after 100 pages, 264 MB with this). Page-sized
-// buffers always mapped, and few arenas, keep it flat.
-void keep_page_buffers_off_the_heap() {
+// Decoded pages are large (8.7 MB at 300 dpi A4) and short-lived, and
+// Tesseract, Leptonica and OpenCV make several page-sized copies each. Few
+// arenas, and each worker handing its freed pages back after every page
+// (work()), keep peak memory from growing with the batch. Forcing such
+// buffers into fresh mappings did that too, but their page faults and
+// unmaps cost 18% more CPU with two workers.
+//
+// A worker is one core's worth: OpenCV's and libvips' own thread pools
+// would only contend with the other workers (OpenCV's TBB workers cost 4%
+// more CPU and time under --jobs 2), and `--jobs N` then means N cores, so
+// a station can keep a core free for its scanner. Tesseract's OpenMP threads
+// are limited the same way, by OMP_THREAD_LIMIT before start (cli/main.cpp).
+void prepare_process_for_page_workers() {
   static std::once_flag once;
   std::call_once(once, [] {
-    mallopt(M_MMAP_THRESHOLD, 4 << 20);
     mallopt(M_ARENA_MAX, 2);
+    cv::setNumThreads(1);
+    vips_concurrency_set(1);
   });
 }
 
@@ -507,7 +521,7 @@ std::vector<fs::path> find_input_files(const std::vector<fs::path>& inputs,
 
 IngestSummary ingest(const IngestOptions& options,
                      const std::function<void(const FileOutcome&)>& on_outcome) {
-  keep_page_buffers_off_the_heap();
+  prepare_process_for_page_workers();
   IngestSummary summary;
   std::vector<FileOutcome> problems;
   std::vector<fs::path> files =
