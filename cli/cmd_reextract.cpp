@@ -34,7 +34,7 @@ int run_reextract(const ReextractArgs& args) {
     }
     try {
       pipeline::Assessment a = pipeline::reassess(extractor, *doc);
-      db->replace_extraction(id, a.fields, a.issuer_unit, a.level, a.status);
+      db->replace_extraction(id, a.fields, a.issuer_unit, a.level, a.status, a.reasons);
       ++done;
       if (args.json) {
         nlohmann::json line = {{"id", id},

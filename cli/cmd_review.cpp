@@ -81,7 +81,7 @@ std::string refresh_status(storage::Database& db, int64_t id) {
   try {
     pipeline::MetadataExtractor extractor(db.units());
     pipeline::Assessment a = pipeline::reassess(extractor, *doc);
-    db.replace_extraction(id, a.fields, a.issuer_unit, a.level, a.status);
+    db.replace_extraction(id, a.fields, a.issuer_unit, a.level, a.status, a.reasons);
     return a.status + (a.reasons.empty() ? "" : " (" + join(a.reasons, "; ") + ")");
   } catch (const pipeline::NotReextractable&) {
     return doc->status;  // nothing to re-read: the status stays as it was

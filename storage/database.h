@@ -77,11 +77,12 @@ class Database {
                               const std::string& by) = 0;
 
   // Replaces a document's extracted fields (corrections are untouched and
-  // still win), its issuing unit, level and status, and refreshes its
-  // search-index rows, in one transaction.
+  // still win), its issuing unit, level, status and review reasons, and
+  // refreshes its search-index rows, in one transaction.
   virtual void replace_extraction(int64_t id, const std::vector<Field>& fields,
                                   const std::string& issuer_unit, const std::string& level,
-                                  const std::string& status) = 0;
+                                  const std::string& status,
+                                  const std::vector<std::string>& review_reasons) = 0;
 
   struct ReviewItem {
     int64_t id = 0;

@@ -302,15 +302,18 @@ class SqliteDatabase final : public Database {
 
   void replace_extraction(int64_t id, const std::vector<Field>& fields,
                           const std::string& issuer_unit, const std::string& level,
-                          const std::string& status) override {
+                          const std::string& status,
+                          const std::vector<std::string>& review_reasons) override {
     if (!valid_status(status)) throw InputError("invalid document status: " + status);
     sql::Transaction tx(db_);
     require_document(id);
     cached("DELETE FROM fields WHERE doc_id = ?1")->bind(1, id).run();
     write_fields(id, fields);
-    auto update =
-        cached("UPDATE documents SET issuer_unit = ?2, level = ?3, status = ?4 WHERE id = ?1");
-    update->bind(1, id).bind(2, issuer_unit).bind(3, level).bind(4, status).run();
+    auto update = cached(
+        "UPDATE documents SET issuer_unit = ?2, level = ?3, status = ?4, review_reasons = ?5 "
+        "WHERE id = ?1");
+    update->bind(1, id).bind(2, issuer_unit).bind(3, level).bind(4, status);
+    update->bind(5, json_list(review_reasons)).run();
     refresh_effective(id);
     tx.commit();
   }

@@ -114,6 +114,30 @@ TEST_F(Review, CorrectionSettlesReviewIsSearchableAndSurvivesReextract) {
   EXPECT_EQ(doc["status"], "ok");
 }
 
+TEST_F(Review, QueueShowsOnlyTheReasonsACorrectionLeaves) {
+  auto db = sohoa::storage::Database::open(db_path_);
+  fx::Header h;
+  h.number = "";
+  h.date = "";
+  int64_t id = store(*db, fx::decision(h), "b2");
+  auto reasons_in_queue = [&] {
+    auto r = sohoa({"review", "--queue", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    for (const auto& line : sohoa::testing::lines_of(r.out)) {
+      json item = json::parse(line);
+      if (item["id"] == id) return item["reasons"];
+    }
+    return json();
+  };
+  // Without its date line the date is guessed from elsewhere, unsure.
+  EXPECT_EQ(reasons_in_queue(), json::array({"doc_number missing", "issued_date low confidence"}));
+
+  auto r = sohoa({"review", std::to_string(id), "--set", "doc_number=17/QĐ-UBND"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(show(id)["status"], "review");
+  EXPECT_EQ(reasons_in_queue(), json::array({"issued_date low confidence"}));
+}
+
 TEST_F(Review, CorrectedAuthorityMovesTheIssuer) {
   auto r = sohoa({"review", std::to_string(id_), "--set", "doc_number=392/QĐ-UBND", "--set",
                   "authority=ỦY BAN NHÂN DÂN XÃ HÒA THỊNH"});

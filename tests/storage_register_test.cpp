@@ -157,7 +157,7 @@ TEST_F(RegisterStoreTest, CorrectionsMakeAndBreakMatches) {
   EXPECT_EQ(digitized(), std::vector<int>{20220808});
   // Re-extraction with the wrong number again: the correction still wins.
   db->replace_extraction(id, {{"doc_number", "17/QĐ-UBND", 1}, {"issued_date", "2022-06-03", 1}},
-                         "hoa-dong", "xa", "ok");
+                         "hoa-dong", "xa", "ok", {});
   EXPECT_EQ(digitized(), std::vector<int>{20220808});
   db->add_correction(id, "issued_date", "2022-06-04", "lan");
   EXPECT_EQ(digitized(), std::vector<int>{0});
@@ -169,7 +169,7 @@ TEST_F(RegisterStoreTest, StatusChangeToFailedUncounts) {
   int64_t id = db->store_document(doc('a', "hoa-dong", "12/QĐ", "2022-06-03", "2022-08-08"));
   EXPECT_EQ(digitized(), std::vector<int>{20220808});
   db->replace_extraction(id, {{"doc_number", "12/QĐ", 1}, {"issued_date", "2022-06-03", 1}},
-                         "hoa-dong", "xa", "failed");
+                         "hoa-dong", "xa", "failed", {});
   EXPECT_EQ(digitized(), std::vector<int>{0});
 }
 

@@ -355,7 +355,7 @@ TEST_F(StorageTest, CorrectionsWinAndSurviveReExtraction) {
   EXPECT_EQ(ids_of(db->search(sq("dang minh binh"))), std::vector<int64_t>{id});
 
   db->replace_extraction(id, {{"doc_number", "999/QĐ-UBND", 0.5}, {"place", "Hòa Đồng", 0.8}},
-                         "tay-hoa", "huyen", "review");
+                         "tay-hoa", "huyen", "review", {"signer missing"});
   d = db->document(id);
   EXPECT_EQ(field(*d, "doc_number"), "394/QĐ-UBND");
   EXPECT_EQ(field(*d, "place"), "Hòa Đồng");
@@ -380,6 +380,16 @@ TEST_F(StorageTest, ReviewQueueListsReviewAndFailedWithReasons) {
   EXPECT_EQ(queue[0].id, id);
   EXPECT_EQ(queue[0].status, "review");
   EXPECT_EQ(queue[0].reasons, review.review_reasons);
+
+  // Re-assessed after a correction: the queue gives the reasons that remain.
+  db->replace_extraction(id, {}, "hoa-dong", "xa", "review", {"low OCR confidence"});
+  queue = db->review_queue();
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].reasons, std::vector<std::string>{"low OCR confidence"});
+  EXPECT_EQ(db->document_as_stored(id)->review_reasons,
+            std::vector<std::string>{"low OCR confidence"});
+  db->replace_extraction(id, {}, "hoa-dong", "xa", "ok", {});
+  EXPECT_TRUE(db->review_queue().empty());
 }
 
 TEST_F(StorageTest, TwoConnectionsCanWrite) {
