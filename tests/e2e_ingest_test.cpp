@@ -279,7 +279,9 @@ TEST_F(IngestE2E, OddSearchInputNeverCrashes) {
                         "-only", "💥", "x\"y", "NOT", "^", "col:val", "{a b}"}) {
     RunResult r = sohoa({"search", q});
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << "query [" << q << "] exit " << r.exit_code;
-    if (r.exit_code == 1) EXPECT_FALSE(r.err.empty()) << q;
+    if (r.exit_code == 1) {
+      EXPECT_FALSE(r.err.empty()) << q;
+    }
   }
   EXPECT_EQ(sohoa({"search", "\"unclosed"}).exit_code, 1);
 }

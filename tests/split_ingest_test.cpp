@@ -213,7 +213,9 @@ TEST_F(SplitIngest, KilledRunResumesWithoutDuplicates) {
     ids.insert(after[i]["id"].get<int64_t>());
     bool reported = i < before.size();
     EXPECT_EQ(after[i]["status"], reported ? "duplicate" : "ok") << after[i].dump();
-    if (reported) EXPECT_EQ(after[i]["id"], before[i]["id"]);
+    if (reported) {
+      EXPECT_EQ(after[i]["id"], before[i]["id"]);
+    }
   }
   EXPECT_EQ(ids.size(), 8u);
   // Nothing beyond the eight parts was stored.
