@@ -371,8 +371,8 @@ TEST(SamplesGenerator, RegisterCoversEveryDocumentAndMore) {
                             [&](const std::string& l) { return l.starts_with(key); });
     ASSERT_NE(row, lines.end()) << key;
     if (!t["metadata"]["dossier_code"].is_null()) {
-      EXPECT_NE(row->find("," + t["metadata"]["dossier_code"].get<std::string>() + ","),
-                std::string::npos);
+      std::string code = t["metadata"]["dossier_code"].get<std::string>();
+      EXPECT_NE(row->find(',' + code + ','), std::string::npos);
     }
   }
 }
