@@ -33,12 +33,11 @@ fs::path scratch() {
 // The first scan made by the generator with these settings.
 fs::path sample(const std::string& format, const std::string& profile, int seed) {
   fs::path out = scratch() / (format + "-" + profile);
-  std::string cmd =
-      (program_dir() / "sohoa-samples").string() + " --out " + out.string() +
-      " --count 1 --pages 1 --seed " + std::to_string(seed) + " --profile " + profile +
-      " --format " + format + " --units " +
-      (program_dir() / ".." / "samples" / "units.csv").string() +
-      " > /dev/null";
+  std::string cmd = (program_dir() / "sohoa-samples").string() + " --out " + out.string() +
+                    " --count 1 --pages 1 --seed " + std::to_string(seed) + " --profile " +
+                    profile + " --format " + format + " --units " +
+                    (fs::path(SOHOA_SOURCE_DIR) / "samples" / "units.csv").string() +
+                    " > /dev/null";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("sohoa-samples failed: " + cmd);
   for (const auto& e : fs::directory_iterator(out)) {
     if (e.path().extension() != ".json") return e.path();

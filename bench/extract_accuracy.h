@@ -76,10 +76,11 @@ inline bool ensure_samples(const fs::path& dir, int per_batch, const fs::path& p
   }
   for (std::size_t i = 0; i < degraded_batches().size(); ++i) {
     const Batch& b = degraded_batches()[i];
-    std::string cmd = "'" + generator.string() + "' --out '" + dir.string() + "' --count " +
-                      std::to_string(per_batch) + " --seed " + std::to_string(b.seed) +
-                      " --profile degraded --degrade " + b.degrade + " --prefix b" +
-                      std::to_string(i + 1) + " --units '" + units_csv.string() + "' >&2";
+    std::string cmd = "'";  // appended: GCC 12 -O3 warns falsely on "'" + (PR 105651)
+    cmd += generator.string() + "' --out '" + dir.string() + "' --count " +
+           std::to_string(per_batch) + " --seed " + std::to_string(b.seed) +
+           " --profile degraded --degrade " + b.degrade + " --prefix b" + std::to_string(i + 1) +
+           " --units '" + units_csv.string() + "' >&2";
     int rc = std::system(cmd.c_str());
     if (rc != 0) std::cerr << "sohoa-samples exited with " << rc << "\n";
   }

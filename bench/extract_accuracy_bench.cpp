@@ -79,9 +79,7 @@ int main(int argc, char** argv) {
     else
       dir_arg = a;
   }
-  // The source tree, from this file's own path (CMake compiles it by absolute path).
-  fs::path source_dir = fs::path(__FILE__).parent_path().parent_path();
-  fs::path units_csv = source_dir / "samples" / "units.csv";
+  fs::path units_csv = fs::path(SOHOA_SOURCE_DIR) / "samples" / "units.csv";
   fs::path dir = dir_arg.empty() ? program_dir / "extract-accuracy" : fs::path(dir_arg);
   if (!sohoa::bench::ensure_samples(dir, per_batch, program_dir, units_csv)) return 2;
   auto samples = sohoa::bench::load_samples(dir);

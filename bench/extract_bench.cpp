@@ -27,9 +27,7 @@ fs::path layouts_dir() {
   return program_dir / "extract-accuracy";
 }
 
-fs::path units_csv() {
-  return fs::path(__FILE__).parent_path().parent_path() / "samples" / "units.csv";
-}
+fs::path units_csv() { return fs::path(SOHOA_SOURCE_DIR) / "samples" / "units.csv"; }
 
 const Corpus& corpus() {
   static const Corpus c = [] {

@@ -129,7 +129,10 @@ std::string scanned_pdf(const std::vector<std::string>& jpegs, const std::vector
   pdf += "<< /Type /Catalog /Pages 2 0 R >>\nendobj\n";
   begin_object(2);
   pdf += "<< /Type /Pages /Kids [";
-  for (std::size_t i = 0; i < n; ++i) pdf += (i ? " " : "") + std::to_string(3 + 3 * i) + " 0 R";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) pdf += ' ';
+    pdf += std::to_string(3 + 3 * i) + " 0 R";
+  }
   pdf += "] /Count " + std::to_string(n) + " >>\nendobj\n";
   char buf[256];
   for (std::size_t i = 0; i < n; ++i) {

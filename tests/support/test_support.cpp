@@ -76,7 +76,6 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
 std::string sohoa_bin() { return SOHOA_BIN; }
 std::string samples_bin() { return SOHOA_SAMPLES_BIN; }
 std::filesystem::path source_dir() { return SOHOA_SOURCE_DIR; }
-std::filesystem::path shared_dir() { return SOHOA_SHARED_DIR; }
 std::filesystem::path units_csv_path() { return source_dir() / "samples" / "units.csv"; }
 
 std::string read_file(const std::filesystem::path& path) {

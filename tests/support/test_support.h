@@ -37,7 +37,6 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
 std::string sohoa_bin();
 std::string samples_bin();
 std::filesystem::path source_dir();
-std::filesystem::path shared_dir();
 
 // The Tây Hòa units registry shipped in samples/ (a copy of
 // ../shared/data/units-tay-hoa.csv), so tests run from any clone.
