@@ -14,9 +14,9 @@
 #include <filesystem>
 #include <string>
 
-#include "pipeline/chain.h"
-#include "pipeline/export_pdf.h"
-#include "pipeline/export_render.h"
+#include "pipeline/stages/chain.h"
+#include "export/pdf.h"
+#include "export/render.h"
 
 namespace {
 

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "ocr/page_text.h"
-#include "pipeline/chain.h"
-#include "pipeline/layout_json.h"
-#include "pipeline/load.h"
+#include "pipeline/stages/chain.h"
+#include "ocr/layout_json.h"
+#include "pipeline/stages/load.h"
 #include "storage/records.h"
 
 namespace sohoa::bench {

@@ -15,7 +15,7 @@
 #include <set>
 
 #include "bench/extract_accuracy.h"
-#include "pipeline/extract.h"
+#include "metadata/extract.h"
 #include "text/vntext.h"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/extract_accuracy.h"
-#include "pipeline/extract.h"
+#include "metadata/extract.h"
 
 namespace {
 

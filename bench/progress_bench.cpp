@@ -8,9 +8,9 @@
 #include <iostream>
 
 #include "bench/bench_data.h"
-#include "pipeline/progress_report.h"
-#include "pipeline/register_import.h"
-#include "pipeline/units_import.h"
+#include "register/progress_report.h"
+#include "register/register_import.h"
+#include "register/units_import.h"
 #include "storage/database.h"
 
 namespace {

@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "bench/bench_data.h"
-#include "pipeline/register_import.h"
-#include "pipeline/units_import.h"
+#include "register/register_import.h"
+#include "register/units_import.h"
 #include "storage/database.h"
 
 namespace {

@@ -10,10 +10,10 @@
 #include "ocr/cleanup.h"
 #include "ocr/deskew.h"
 #include "ocr/orientation.h"
-#include "pipeline/clean.h"
-#include "pipeline/deskew.h"
-#include "pipeline/orient.h"
-#include "tests/restore_render.h"
+#include "pipeline/stages/clean.h"
+#include "pipeline/stages/deskew.h"
+#include "pipeline/stages/orient.h"
+#include "tests/support/restore_render.h"
 
 using namespace sohoa;
 

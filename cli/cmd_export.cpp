@@ -7,8 +7,8 @@
 #include <set>
 
 #include "cli/command.h"
-#include "pipeline/export_document.h"
-#include "pipeline/load.h"
+#include "export/document.h"
+#include "pipeline/stages/load.h"
 
 namespace sohoa::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "cli/command.h"
-#include "pipeline/csv_input.h"
+#include "register/csv_input.h"
 #include "pipeline/ingest.h"
 #include "pipeline/progress_line.h"
 

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
-#include "pipeline/progress_report.h"
+#include "register/progress_report.h"
 
 namespace sohoa::cli {
 namespace {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "pipeline/extract_review.h"
+#include "metadata/review.h"
 
 namespace sohoa::cli {
 namespace {

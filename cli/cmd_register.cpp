@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
-#include "pipeline/register_import.h"
+#include "register/register_import.h"
 
 namespace sohoa::cli {
 namespace {

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "cli/command.h"
-#include "pipeline/separator_sheet.h"
+#include "export/separator_sheet.h"
 
 namespace sohoa::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "pipeline/units_import.h"
+#include "register/units_import.h"
 
 namespace sohoa::cli {
 namespace {

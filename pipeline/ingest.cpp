@@ -13,8 +13,8 @@
 #include <thread>
 #include <variant>
 
-#include "pipeline/chain.h"
-#include "pipeline/file_hash.h"
+#include "pipeline/stages/chain.h"
+#include "storage/file_hash.h"
 #include "pipeline/queue.h"
 #include "pipeline/stack.h"
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/load.h"
+#include "pipeline/stages/load.h"
 #include "pipeline/split.h"
 #include "storage/database.h"
 

@@ -5,7 +5,7 @@
 #include <regex>
 #include <stdexcept>
 
-#include "pipeline/codes.h"
+#include "pipeline/stages/codes.h"
 #include "text/vntext.h"
 
 namespace sohoa::pipeline {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ocr/page_text.h"
-#include "pipeline/page.h"
+#include "pipeline/stages/page.h"
 
 namespace sohoa::pipeline {
 

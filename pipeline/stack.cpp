@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <regex>
 
-#include "pipeline/chain.h"
-#include "pipeline/codes.h"
+#include "pipeline/stages/chain.h"
+#include "pipeline/stages/codes.h"
 
 namespace sohoa::pipeline {
 

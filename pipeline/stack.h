@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/extract.h"
-#include "pipeline/page.h"
+#include "metadata/extract.h"
+#include "pipeline/stages/page.h"
 #include "pipeline/split.h"
 #include "storage/database.h"
 #include "storage/records.h"

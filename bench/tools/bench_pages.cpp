@@ -14,7 +14,7 @@
 #include "ocr/deskew.h"
 #include "ocr/orientation.h"
 #include "ocr/restore_ink.h"
-#include "pipeline/load.h"
+#include "pipeline/stages/load.h"
 
 using namespace sohoa;
 

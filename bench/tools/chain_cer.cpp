@@ -10,7 +10,7 @@
 #include <vector>
 #include <vips/vips8>
 
-#include "pipeline/chain.h"
+#include "pipeline/stages/chain.h"
 #include "text/cer.h"
 
 namespace fs = std::filesystem;

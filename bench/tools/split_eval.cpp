@@ -15,12 +15,12 @@
 #include <set>
 #include <vips/vips8>
 
-#include "pipeline/clean.h"
-#include "pipeline/codes.h"
-#include "pipeline/deskew.h"
-#include "pipeline/load.h"
-#include "pipeline/orient.h"
-#include "pipeline/recognize.h"
+#include "pipeline/stages/clean.h"
+#include "pipeline/stages/codes.h"
+#include "pipeline/stages/deskew.h"
+#include "pipeline/stages/load.h"
+#include "pipeline/stages/orient.h"
+#include "pipeline/stages/recognize.h"
 #include "pipeline/split.h"
 
 using namespace sohoa;

@@ -7,7 +7,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "pipeline/separator_sheet.h"
+#include "export/separator_sheet.h"
 #include "samples/generator/document.h"
 #include "samples/generator/layout.h"
 

@@ -1,0 +1,214 @@
+#include "pipeline/stages/load.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <vips/vips8>
+
+#include "pipeline/stages/pdf_image.h"
+
+namespace sohoa::pipeline {
+namespace {
+
+std::string lower_extension(const std::filesystem::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return ext;
+}
+
+void init_vips_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (VIPS_INIT("sohoa") != 0) throw LoadError("libvips failed to start");
+    // Pages are decoded once and handed on; libvips' operation cache would
+    // only hold memory.
+    vips_cache_set_max(0);
+    // Damage is reported through LoadError; libvips' own warnings to stderr
+    // would only repeat it, out of place.
+    g_log_set_handler(
+        "VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {},
+        nullptr);
+  });
+}
+
+// libvips' loader name, e.g. "VipsForeignLoadTiffFile" -> "tiff".
+std::string format_of(const std::filesystem::path& path) {
+  const char* loader = vips_foreign_find_load(path.c_str());
+  if (loader == nullptr) {
+    vips_error_clear();
+    throw LoadError("not a readable image or PDF");
+  }
+  std::string name = loader;
+  for (const char* fmt : {"Pdf", "Tiff", "Png", "Jpeg", "Webp", "Gif", "Heif"}) {
+    if (name.find(fmt) != std::string::npos) {
+      std::string lower = fmt;
+      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+      return lower;
+    }
+  }
+  throw LoadError("unsupported file type (" + name + ")");
+}
+
+bool is_multipage(const std::string& format) {
+  return format == "tiff" || format == "pdf" || format == "webp" || format == "gif";
+}
+
+std::string vips_message(const vips::VError& e) {
+  std::string msg = e.what();
+  vips_error_clear();
+  // libvips messages end with a newline and may span lines; keep one line.
+  std::replace(msg.begin(), msg.end(), '\n', ' ');
+  while (!msg.empty() && msg.back() == ' ') msg.pop_back();
+  return msg;
+}
+
+vips::VOption* load_options(const std::string& format, int page, const LoadOptions& options) {
+  vips::VOption* opts = vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_ERROR);
+  if (is_multipage(format)) opts->set("page", page);
+  if (format == "pdf") opts->set("dpi", static_cast<double>(options.pdf_dpi));
+  return opts;
+}
+
+vips::VImage open_page(const std::filesystem::path& path, const std::string& format, int page,
+                       const LoadOptions& options) {
+  return vips::VImage::new_from_file(path.c_str(), load_options(format, page, options));
+}
+
+int plausible_dpi(double pixels_per_mm, int assumed) {
+  double dpi = pixels_per_mm * 25.4;
+  if (!std::isfinite(dpi) || dpi < 100 || dpi > 1200) return assumed;
+  return static_cast<int>(std::lround(dpi));
+}
+
+void check_pixel_limit(const vips::VImage& image, const LoadOptions& options) {
+  int64_t pixels = static_cast<int64_t>(image.width()) * image.height();
+  if (pixels > options.max_pixels) {
+    throw LoadError("image of " + std::to_string(image.width()) + "x" +
+                    std::to_string(image.height()) + " pixels is over the limit of " +
+                    std::to_string(options.max_pixels / 1'000'000) + " megapixels");
+  }
+  if (image.width() < 16 || image.height() < 16) {
+    throw LoadError("image of " + std::to_string(image.width()) + "x" +
+                    std::to_string(image.height()) + " pixels is too small to be a page");
+  }
+}
+
+// Any band layout and depth to one 8-bit grey band, transparent areas white.
+vips::VImage to_grey8(vips::VImage image) {
+  if (image.has_alpha()) {
+    image = image.flatten(vips::VImage::option()->set("background", std::vector<double>{255.0}));
+  }
+  if (image.bands() > 1 || image.interpretation() != VIPS_INTERPRETATION_B_W) {
+    image = image.colourspace(VIPS_INTERPRETATION_B_W);
+  }
+  if (image.bands() > 1) image = image.extract_band(0);
+  if (image.format() != VIPS_FORMAT_UCHAR) {
+    if (image.format() == VIPS_FORMAT_USHORT) image = image / 257;
+    image = image.cast(VIPS_FORMAT_UCHAR);
+  }
+  return image;
+}
+
+// The page's embedded scan image, decoded, or nothing when the page must be
+// rendered.
+std::optional<vips::VImage> embedded_pdf_image(const std::filesystem::path& path, int page,
+                                               const LoadOptions& options, int& dpi) {
+  std::optional<PdfPageImage> embedded = scanned_page_image(path, page);
+  if (!embedded) return std::nullopt;
+  if (static_cast<int64_t>(embedded->width) * embedded->height > options.max_pixels) {
+    throw LoadError("image of " + std::to_string(embedded->width) + "x" +
+                    std::to_string(embedded->height) + " pixels is over the limit of " +
+                    std::to_string(options.max_pixels / 1'000'000) + " megapixels");
+  }
+  dpi = static_cast<int>(std::lround(embedded->dpi));
+  if (embedded->is_jpeg) {
+    vips::VImage image = vips::VImage::new_from_buffer(
+        embedded->encoded, "", vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_ERROR));
+    // Decode now: the bytes go out of scope with `embedded`.
+    return image.copy_memory();
+  }
+  vips::VImage image = vips::VImage::new_from_memory(
+      embedded->encoded.data(), embedded->encoded.size(), embedded->width, embedded->height,
+      embedded->bands, VIPS_FORMAT_UCHAR);
+  image = image.copy(vips::VImage::option()->set(
+      "interpretation", embedded->bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB));
+  return image.copy_memory();
+}
+
+cv::Mat to_mat(const vips::VImage& grey) {
+  size_t size = 0;
+  void* pixels = grey.write_to_memory(&size);
+  cv::Mat copy(grey.height(), grey.width(), CV_8UC1);
+  std::memcpy(copy.data, pixels, std::min(size, copy.total()));
+  g_free(pixels);
+  return copy;
+}
+
+}  // namespace
+
+bool is_scan_file(const std::filesystem::path& path) {
+  static const char* const kExtensions[] = {".png",  ".jpg", ".jpeg", ".tif",
+                                            ".tiff", ".pdf", ".webp"};
+  std::string ext = lower_extension(path);
+  return std::any_of(std::begin(kExtensions), std::end(kExtensions),
+                     [&](const char* e) { return ext == e; });
+}
+
+ScanFile::ScanFile(std::filesystem::path path, LoadOptions options)
+    : path_(std::move(path)), options_(options) {
+  init_vips_once();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path_, ec)) throw LoadError("no such file");
+  if (std::filesystem::file_size(path_, ec) == 0) throw LoadError("empty file");
+  format_ = format_of(path_);
+  if (format_ == "pdf") {
+    // qpdf reads the structure without rendering, and names encryption.
+    try {
+      page_count_ = pdf_page_count(path_);
+    } catch (const std::exception& e) {
+      throw LoadError(e.what());
+    }
+    if (page_count_ == 0) throw LoadError("PDF has no pages");
+    return;
+  }
+  try {
+    vips::VImage first = open_page(path_, format_, 0, options_);
+    if (is_multipage(format_) && first.get_typeof("n-pages") != 0) {
+      page_count_ = std::max(1, first.get_int("n-pages"));
+    }
+    check_pixel_limit(first, options_);
+  } catch (const vips::VError& e) {
+    throw LoadError(vips_message(e));
+  }
+}
+
+Page ScanFile::load_page(int number) const {
+  if (number < 1 || number > page_count_) {
+    throw LoadError("page " + std::to_string(number) + " does not exist");
+  }
+  try {
+    Page page;
+    page.number = number;
+    int embedded_dpi = 0;
+    std::optional<vips::VImage> embedded;
+    if (format_ == "pdf") embedded = embedded_pdf_image(path_, number - 1, options_, embedded_dpi);
+    vips::VImage image = embedded ? *embedded : open_page(path_, format_, number - 1, options_);
+    check_pixel_limit(image, options_);
+    page.dpi = plausible_dpi(image.xres(), options_.assumed_dpi);
+    if (format_ == "pdf") page.dpi = embedded ? embedded_dpi : options_.pdf_dpi;
+    page.image = to_mat(to_grey8(image));
+    page.scan_width = page.image.cols;
+    page.scan_height = page.image.rows;
+    page.scan_dpi = page.dpi;
+    return page;
+  } catch (const vips::VError& e) {
+    throw LoadError("page " + std::to_string(number) + ": " + vips_message(e));
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const LoadError*>(&e) != nullptr) throw;
+    throw LoadError("page " + std::to_string(number) + ": " + e.what());
+  }
+}
+
+}  // namespace sohoa::pipeline

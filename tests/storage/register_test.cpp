@@ -1,0 +1,210 @@
+// Register rows in the store and their matching to documents (SPEC
+// "Progress: the definition"), on real database files.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "storage/database.h"
+#include "tests/support/test_support.h"
+
+namespace sohoa::storage {
+namespace {
+
+using sohoa::testing::TempDir;
+
+std::vector<Unit> tay_hoa_units() {
+  return {{"tay-hoa", "Huyện Tây Hòa", "huyen", "phu-yen", "", "2025-06-30", ""},
+          {"hoa-dong", "Xã Hòa Đồng", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-thinh"},
+          {"hoa-thinh", "Xã Hòa Thịnh", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-thinh"},
+          {"xa-hoa-thinh", "Xã Hòa Thịnh", "xa", "dak-lak", "2025-07-01", "", ""},
+          {"hoa-my-dong", "Xã Hòa Mỹ Đông", "xa", "tay-hoa", "", "2025-06-30", ""}};
+}
+
+RegisterRow row(const std::string& unit, const std::string& number, const std::string& date,
+                const std::string& dossier = "") {
+  RegisterRow r;
+  r.unit = unit;
+  r.doc_number = number;
+  r.issued_date = date;
+  r.dossier_code = dossier;
+  return r;
+}
+
+NewDocument doc(char c, const std::string& issuer, const std::string& number,
+                const std::string& date, const std::string& digitized,
+                const std::string& status = "ok", const std::string& dossier = "") {
+  NewDocument d;
+  d.sha256 = std::string(64, c);
+  d.source = std::string("scan-") + c + ".tif";
+  d.unit = issuer;
+  d.issuer_unit = issuer;
+  d.level = "xa";
+  d.digitized_at = digitized;
+  d.status = status;
+  if (!number.empty()) d.fields.push_back({"doc_number", number, 1});
+  if (!date.empty()) d.fields.push_back({"issued_date", date, 1});
+  if (!dossier.empty()) d.fields.push_back({"dossier_code", dossier, 1});
+  return d;
+}
+
+class RegisterStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { db->upsert_units(tay_hoa_units()); }
+
+  // Digitized date (YYYYMMDD, 0 = none) of each register row, by unit then date.
+  std::vector<int> digitized() {
+    std::vector<int> out;
+    for (const RegisterFact& f : db->register_facts({}).rows) out.push_back(f.digitized);
+    return out;
+  }
+
+  std::vector<int64_t> unmatched(const std::string& as_of = "") {
+    std::vector<int64_t> ids;
+    for (const auto& d : db->unmatched_documents(as_of)) ids.push_back(d.id);
+    return ids;
+  }
+
+  TempDir dir;
+  std::unique_ptr<Database> db = Database::open(dir / "sohoa.db");
+};
+
+TEST_F(RegisterStoreTest, LineageFollowsMergesBothWays) {
+  EXPECT_EQ(db->successors_of("hoa-dong"), std::vector<std::string>{"xa-hoa-thinh"});
+  EXPECT_TRUE(db->successors_of("xa-hoa-thinh").empty());
+  EXPECT_EQ(db->predecessors_of("xa-hoa-thinh"),
+            (std::vector<std::string>{"hoa-dong", "hoa-thinh"}));
+  db->upsert_units(
+      {{"later", "Xã Sau", "xa", "", "2030-01-01", "", ""},
+       {"xa-hoa-thinh", "Xã Hòa Thịnh", "xa", "dak-lak", "2025-07-01", "2029-12-31", "later"}});
+  EXPECT_EQ(db->successors_of("hoa-dong"), (std::vector<std::string>{"xa-hoa-thinh", "later"}));
+  EXPECT_EQ(db->predecessors_of("later"),
+            (std::vector<std::string>{"hoa-dong", "hoa-thinh", "xa-hoa-thinh"}));
+}
+
+TEST_F(RegisterStoreTest, ReimportUpdatesAndNeverDuplicates) {
+  auto first = db->upsert_register_rows(
+      {row("hoa-dong", "1/QĐ-UBND", "2022-01-05"), row("hoa-dong", "2/QĐ-UBND", "2022-01-06")});
+  EXPECT_EQ(first.inserted, 2);
+  EXPECT_EQ(first.updated, 0);
+  RegisterRow changed = row("hoa-dong", "1/QĐ-UBND", "2022-01-05");
+  changed.valid_until = "2023-01-01";
+  auto second = db->upsert_register_rows({changed, row("hoa-dong", "3/QĐ-UBND", "2022-01-07")});
+  EXPECT_EQ(second.inserted, 1);
+  EXPECT_EQ(second.updated, 1);
+  EXPECT_EQ(db->register_size(), 3);
+  auto facts = db->register_facts({});
+  ASSERT_EQ(facts.rows.size(), 3u);
+  EXPECT_EQ(facts.units, std::vector<std::string>{"hoa-dong"});
+  EXPECT_EQ(facts.rows[0].issued, 20220105);
+  EXPECT_EQ(facts.rows[0].valid_until, 20230101);
+  EXPECT_EQ(facts.rows[1].valid_until, 0);
+}
+
+TEST_F(RegisterStoreTest, NumberMatchIgnoresSpacesCaseAndAccents) {
+  db->upsert_register_rows({row("hoa-dong", "392/QĐ-UBND", "2022-06-03")});
+  int64_t wrong_date =
+      db->store_document(doc('a', "hoa-dong", "392/QĐ-UBND", "2022-06-04", "2022-07-01"));
+  int64_t wrong_unit =
+      db->store_document(doc('b', "hoa-my-dong", "392/QĐ-UBND", "2022-06-03", "2022-07-01"));
+  EXPECT_EQ(digitized(), std::vector<int>{0});
+  db->store_document(doc('c', "hoa-dong", "392 / qd-ubnd", "2022-06-03", "2022-07-02"));
+  EXPECT_EQ(digitized(), std::vector<int>{20220702});
+  EXPECT_EQ(unmatched(), (std::vector<int64_t>{wrong_date, wrong_unit}));
+}
+
+TEST_F(RegisterStoreTest, SuccessorIssuerMatchesButPredecessorDoesNot) {
+  db->upsert_register_rows(
+      {row("hoa-dong", "5/GP", "2025-05-02"), row("xa-hoa-thinh", "7/GP", "2025-08-01")});
+  db->store_document(doc('a', "xa-hoa-thinh", "5/GP", "2025-05-02", "2025-09-01"));
+  int64_t pred = db->store_document(doc('b', "hoa-dong", "7/GP", "2025-08-01", "2025-09-01"));
+  EXPECT_EQ(digitized(), (std::vector<int>{20250901, 0}));
+  EXPECT_EQ(unmatched(), std::vector<int64_t>{pred});
+}
+
+TEST_F(RegisterStoreTest, DossierCodeMatchesWhateverTheNumber) {
+  db->upsert_register_rows({row("hoa-dong", "9/GP", "2022-03-03", "H46.57-220303-0009")});
+  db->store_document(doc('a', "hoa-my-dong", "", "", "2022-04-01", "ok", "H46.57-220303-0009"));
+  EXPECT_EQ(digitized(), std::vector<int>{20220401});
+  EXPECT_TRUE(unmatched().empty());
+}
+
+TEST_F(RegisterStoreTest, RowCountsOnceFromItsEarliestStoredDocument) {
+  db->upsert_register_rows({row("hoa-dong", "1/GP", "2022-01-01")});
+  db->store_document(doc('a', "hoa-dong", "1/GP", "2022-01-01", "2023-05-05"));
+  db->store_document(doc('b', "hoa-dong", "1/GP", "2022-01-01", "2022-09-09", "failed"));
+  db->store_document(doc('c', "hoa-dong", "1/GP", "2022-01-01", "2023-02-02", "review"));
+  EXPECT_EQ(db->register_facts({}).rows.size(), 1u);
+  EXPECT_EQ(digitized(), std::vector<int>{20230202});
+}
+
+TEST_F(RegisterStoreTest, RowsArrivingLaterMatchStoredDocuments) {
+  int64_t id = db->store_document(doc('a', "hoa-dong", "3/QĐ", "2022-02-02", "2022-03-03"));
+  EXPECT_EQ(unmatched(), std::vector<int64_t>{id});
+  EXPECT_EQ(unmatched("2022-03-02"), std::vector<int64_t>{});
+  db->upsert_register_rows({row("hoa-dong", "3/QĐ", "2022-02-02")});
+  EXPECT_EQ(digitized(), std::vector<int>{20220303});
+  EXPECT_TRUE(unmatched().empty());
+  // A re-import that gives the row another dossier code keeps the number match.
+  db->upsert_register_rows({row("hoa-dong", "3/QĐ", "2022-02-02", "X-1")});
+  EXPECT_EQ(digitized(), std::vector<int>{20220303});
+}
+
+TEST_F(RegisterStoreTest, CorrectionsMakeAndBreakMatches) {
+  db->upsert_register_rows({row("hoa-dong", "12/QĐ-UBND", "2022-06-03")});
+  int64_t id = db->store_document(doc('a', "hoa-dong", "17/QĐ-UBND", "2022-06-03", "2022-08-08"));
+  EXPECT_EQ(digitized(), std::vector<int>{0});
+  db->add_correction(id, "doc_number", "12/QĐ-UBND", "lan");
+  EXPECT_EQ(digitized(), std::vector<int>{20220808});
+  // Re-extraction with the wrong number again: the correction still wins.
+  db->replace_extraction(id, {{"doc_number", "17/QĐ-UBND", 1}, {"issued_date", "2022-06-03", 1}},
+                         "hoa-dong", "xa", "ok", {});
+  EXPECT_EQ(digitized(), std::vector<int>{20220808});
+  db->add_correction(id, "issued_date", "2022-06-04", "lan");
+  EXPECT_EQ(digitized(), std::vector<int>{0});
+  EXPECT_EQ(unmatched(), std::vector<int64_t>{id});
+}
+
+TEST_F(RegisterStoreTest, StatusChangeToFailedUncounts) {
+  db->upsert_register_rows({row("hoa-dong", "12/QĐ", "2022-06-03")});
+  int64_t id = db->store_document(doc('a', "hoa-dong", "12/QĐ", "2022-06-03", "2022-08-08"));
+  EXPECT_EQ(digitized(), std::vector<int>{20220808});
+  db->replace_extraction(id, {{"doc_number", "12/QĐ", 1}, {"issued_date", "2022-06-03", 1}},
+                         "hoa-dong", "xa", "failed", {});
+  EXPECT_EQ(digitized(), std::vector<int>{0});
+}
+
+TEST_F(RegisterStoreTest, NewSuccessorLinkRematchesEverything) {
+  db->upsert_register_rows({row("hoa-my-dong", "4/GP", "2024-04-04")});
+  db->upsert_units({{"xa-hoa-my", "Xã Hòa Mỹ", "xa", "dak-lak", "2025-07-01", "", ""}});
+  db->store_document(doc('a', "xa-hoa-my", "4/GP", "2024-04-04", "2025-10-10"));
+  EXPECT_EQ(digitized(), std::vector<int>{0});
+  db->upsert_units(
+      {{"hoa-my-dong", "Xã Hòa Mỹ Đông", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-my"}});
+  EXPECT_EQ(digitized(), std::vector<int>{20251010});
+}
+
+TEST_F(RegisterStoreTest, FactsFilterByUnit) {
+  db->upsert_register_rows({row("hoa-dong", "1", "2022-01-01"), row("hoa-thinh", "1", "2022-01-01"),
+                            row("tay-hoa", "1", "2022-01-01")});
+  auto facts = db->register_facts({"tay-hoa", "hoa-dong"});
+  EXPECT_EQ(facts.units, (std::vector<std::string>{"hoa-dong", "tay-hoa"}));
+  ASSERT_EQ(facts.rows.size(), 2u);
+  EXPECT_EQ(facts.rows[0].unit, 0);
+  EXPECT_EQ(facts.rows[1].unit, 1);
+}
+
+TEST_F(RegisterStoreTest, ReviewQueueAddsUnmatchedOkDocumentsOnceARegisterExists) {
+  int64_t id = db->store_document(doc('a', "hoa-dong", "8/GP", "2022-02-02", "2022-03-03"));
+  EXPECT_TRUE(db->review_queue().empty());
+  db->upsert_register_rows({row("hoa-dong", "9/GP", "2022-02-02")});
+  auto queue = db->review_queue();
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].id, id);
+  EXPECT_EQ(queue[0].status, "ok");
+  EXPECT_EQ(queue[0].reasons, std::vector<std::string>{"no register match"});
+  db->add_correction(id, "doc_number", "9/GP", "lan");
+  EXPECT_TRUE(db->review_queue().empty());
+}
+
+}  // namespace
+}  // namespace sohoa::storage

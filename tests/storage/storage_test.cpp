@@ -1,0 +1,458 @@
+// The SQLite store: schema, documents, corrections, search and archive, on
+// real database files.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "storage/database.h"
+#include "tests/support/test_support.h"
+
+namespace sohoa::storage {
+namespace {
+
+using sohoa::testing::TempDir;
+
+NewDocument sample_document(const std::string& sha, const std::string& text) {
+  NewDocument d;
+  d.sha256 = sha;
+  d.source = "scans/" + sha.substr(0, 6) + ".tif";
+  d.station = "hoa-dong-1";
+  d.unit = "hoa-dong";
+  d.issuer_unit = "hoa-dong";
+  d.level = "xa";
+  d.digitized_at = "2022-06-30";
+  d.status = "ok";
+  d.fields = {{"doc_type", "QUYẾT ĐỊNH", 0.9},
+              {"doc_number", "392/QĐ-UBND", 0.95},
+              {"issued_date", "2022-06-03", 0.99},
+              {"dossier_code", "H46.57-220603-3392", 1.0}};
+  PageRecord page;
+  page.page = 1;
+  page.width = 2480;
+  page.height = 3508;
+  page.dpi = 300;
+  page.rotation = 180;
+  page.skew_deg = -1.25;
+  page.ocr_confidence = 91.0;
+  page.text = text;
+  page.codes = {"SOHOA-SEPARATOR"};
+  page.layout_json = R"({"blocks":[]})";
+  d.pages = {page};
+  return d;
+}
+
+SearchQuery sq(std::string text, std::string unit = "", std::string level = "", int year = 0,
+               std::string type = "", int limit = 20) {
+  return {std::move(text), std::move(unit), std::move(level), year, std::move(type), limit};
+}
+
+std::string sha_of(char c) { return std::string(64, c); }
+
+std::string field(const StoredDocument& d, const std::string& name) {
+  for (const Field& f : d.fields) {
+    if (f.name == name) return f.value;
+  }
+  return "<absent>";
+}
+
+std::vector<int64_t> ids_of(const std::vector<SearchHit>& hits) {
+  std::vector<int64_t> ids;
+  for (const SearchHit& h : hits) ids.push_back(h.id);
+  return ids;
+}
+
+int user_version(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr);
+  sqlite3_step(stmt);
+  int version = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return version;
+}
+
+std::string sha256_hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
+  std::string hex;
+  char buf[3];
+  for (unsigned int i = 0; i < n; ++i) {
+    std::snprintf(buf, sizeof buf, "%02x", digest[i]);
+    hex += buf;
+  }
+  return hex;
+}
+
+class StorageTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+  std::filesystem::path path = dir / "sohoa.db";
+  std::unique_ptr<Database> db = Database::open(path);
+};
+
+TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
+  EXPECT_EQ(user_version(path), 2);
+  db->upsert_units(
+      {{"hoa-dong", "Xã Hòa Đồng", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-thinh"}});
+  db.reset();
+  auto again = Database::open(path);
+  EXPECT_EQ(user_version(path), 2);
+  auto unit = again->unit("hoa-dong");
+  ASSERT_TRUE(unit);
+  EXPECT_EQ(unit->name, "Xã Hòa Đồng");
+  EXPECT_EQ(unit->successor, "xa-hoa-thinh");
+  EXPECT_EQ(unit->valid_to, "2025-06-30");
+}
+
+TEST_F(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
+  db->upsert_units({{"b", "Xã B", "xa", "", "", "", ""}, {"a", "Xã A", "xa", "", "", "", ""}});
+  db->upsert_units({{"b", "Xã Bê", "huyen", "", "2020-01-01", "", ""}});
+  auto units = db->units();
+  ASSERT_EQ(units.size(), 2u);
+  EXPECT_EQ(units[0].code, "a");
+  EXPECT_EQ(units[1].name, "Xã Bê");
+  EXPECT_EQ(units[1].level, "huyen");
+  EXPECT_EQ(units[1].valid_from, "2020-01-01");
+  EXPECT_FALSE(db->unit("zzz"));
+}
+
+TEST_F(StorageTest, UnopenableDatabaseNamesItsPath) {
+  auto bad = dir / "no-such-folder" / "x.db";
+  try {
+    Database::open(bad);
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    EXPECT_NE(std::string(e.what()).find(bad.string()), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(StorageTest, NotADatabaseIsAStorageError) {
+  sohoa::testing::write_file(dir / "junk.db", std::string(4096, 'x'));
+  EXPECT_THROW(Database::open(dir / "junk.db"), StorageError);
+}
+
+TEST_F(StorageTest, StoresAndReadsBackExactValues) {
+  NewDocument doc = sample_document(sha_of('a'), "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG\nQUYẾT ĐỊNH");
+  doc.review_reasons = {"low confidence"};
+  int64_t id = db->store_document(doc);
+  auto stored = db->document(id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->sha256, sha_of('a'));
+  EXPECT_EQ(stored->source, doc.source);
+  EXPECT_EQ(stored->station, "hoa-dong-1");
+  EXPECT_EQ(stored->issuer_unit, "hoa-dong");
+  EXPECT_EQ(stored->level, "xa");
+  EXPECT_EQ(stored->digitized_at, "2022-06-30");
+  EXPECT_EQ(stored->status, "ok");
+  EXPECT_EQ(stored->archive_sha256, sha_of('a'));
+  ASSERT_EQ(stored->fields.size(), 4u);
+  EXPECT_EQ(stored->fields[0].name, "doc_type");  // SPEC order
+  EXPECT_EQ(stored->fields[1].value, "392/QĐ-UBND");
+  EXPECT_DOUBLE_EQ(stored->fields[1].confidence, 0.95);
+  EXPECT_EQ(stored->fields[3].name, "dossier_code");
+  ASSERT_EQ(stored->pages.size(), 1u);
+  const PageRecord& p = stored->pages[0];
+  EXPECT_EQ(p.width, 2480);
+  EXPECT_EQ(p.height, 3508);
+  EXPECT_EQ(p.dpi, 300);
+  EXPECT_EQ(p.rotation, 180);
+  EXPECT_DOUBLE_EQ(p.skew_deg, -1.25);
+  EXPECT_DOUBLE_EQ(p.ocr_confidence, 91.0);
+  EXPECT_EQ(p.text, doc.pages[0].text);
+  EXPECT_EQ(p.codes, std::vector<std::string>{"SOHOA-SEPARATOR"});
+  EXPECT_EQ(p.layout_json, R"({"blocks":[]})");
+  auto existing = db->find_by_sha256(sha_of('a'));
+  ASSERT_TRUE(existing);
+  EXPECT_EQ(existing->id, id);
+  EXPECT_EQ(existing->pages, 1);
+  EXPECT_FALSE(db->find_by_sha256(sha_of('b')));
+  EXPECT_FALSE(db->document(id + 100));
+}
+
+TEST_F(StorageTest, StoredTextIsNfc) {
+  // "Hòa" written with a combining grave accent.
+  int64_t id = db->store_document(sample_document(sha_of('a'),
+                                                  "Ho\xcc\x80"
+                                                  "a"));
+  EXPECT_EQ(db->document(id)->pages[0].text, "Hòa");
+}
+
+TEST_F(StorageTest, DuplicateSha256IsRefused) {
+  db->store_document(sample_document(sha_of('a'), "x"));
+  EXPECT_THROW(db->store_document(sample_document(sha_of('a'), "y")), StorageError);
+  EXPECT_EQ(db->document_ids().size(), 1u);
+}
+
+TEST_F(StorageTest, FailedRecordIsReplacedKeepingItsId) {
+  NewDocument failed;
+  failed.sha256 = sha_of('a');
+  failed.source = "scans/broken.tif";
+  failed.status = "failed";
+  failed.error = "truncated TIFF";
+  int64_t other = db->store_document(sample_document(sha_of('b'), "khác"));
+  int64_t id = db->store_document(failed);
+  auto queue = db->review_queue();
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].id, id);
+  EXPECT_EQ(queue[0].reasons, std::vector<std::string>{"truncated TIFF"});
+
+  int64_t again = db->store_document(sample_document(sha_of('a'), "Hòa Đồng"));
+  EXPECT_EQ(again, id);
+  EXPECT_NE(again, other);
+  EXPECT_EQ(db->document(id)->status, "ok");
+  EXPECT_EQ(db->document(id)->error, "");
+  EXPECT_TRUE(db->review_queue().empty());
+  EXPECT_EQ(ids_of(db->search(sq("hoa dong"))), std::vector<int64_t>{id});
+}
+
+TEST_F(StorageTest, ResolvesIdsAndUniqueShaPrefixes) {
+  int64_t a = db->store_document(sample_document("ab12" + std::string(60, '0'), "x"));
+  int64_t b = db->store_document(sample_document("ab34" + std::string(60, '0'), "y"));
+  EXPECT_EQ(db->resolve(std::to_string(a)), std::vector<int64_t>{a});
+  EXPECT_EQ(db->resolve("AB3"), std::vector<int64_t>{b});
+  EXPECT_EQ(db->resolve("ab").size(), 2u);
+  EXPECT_TRUE(db->resolve("ff").empty());
+  EXPECT_TRUE(db->resolve("").empty());
+  EXPECT_TRUE(db->resolve("x'; DROP TABLE documents; --").empty());
+}
+
+TEST_F(StorageTest, FoldedQueryFindsAccentedText) {
+  int64_t id = db->store_document(
+      sample_document(sha_of('a'), "QUYẾT ĐỊNH\nVề việc cấp phép\nỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG"));
+  db->store_document(sample_document(sha_of('b'), "Giấy phép xây dựng tại Sơn Thành"));
+  EXPECT_EQ(ids_of(db->search(sq("quyet dinh hoa dong"))), std::vector<int64_t>{id});
+  EXPECT_EQ(ids_of(db->search(sq("QUYẾT ĐỊNH Hòa Đồng"))), std::vector<int64_t>{id});
+}
+
+TEST_F(StorageTest, AccentedQueryRanksExactAccentsFirst) {
+  // "hoa" alone appears more often in b, so plain BM25 prefers b.
+  int64_t exact = db->store_document(
+      sample_document(sha_of('a'), "Xã Hòa Đồng. Một hai ba bốn năm sáu bảy tám."));
+  int64_t folded = db->store_document(sample_document(sha_of('b'), "hoa đồng hoa dong hoa"));
+  EXPECT_EQ(ids_of(db->search(sq("hoa dong"))), (std::vector<int64_t>{folded, exact}));
+  EXPECT_EQ(ids_of(db->search(sq("Hòa Đồng"))), (std::vector<int64_t>{exact, folded}));
+  auto hits = db->search(sq("Hòa Đồng"));
+  EXPECT_GT(hits[0].score, 0.0);
+}
+
+TEST_F(StorageTest, SnippetShowsTheOriginalAccentedWords) {
+  db->store_document(sample_document(sha_of('a'),
+                                     "Căn cứ Luật Tổ chức chính quyền địa phương; "
+                                     "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG quyết định"));
+  auto hits = db->search(sq("hoa dong"));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0].snippet.find("HÒA"), std::string::npos) << hits[0].snippet;
+  EXPECT_NE(hits[0].snippet.find("ĐỒNG"), std::string::npos) << hits[0].snippet;
+  EXPECT_EQ(hits[0].doc_number, "392/QĐ-UBND");
+  EXPECT_EQ(hits[0].issued_date, "2022-06-03");
+  EXPECT_EQ(hits[0].doc_type, "QUYẾT ĐỊNH");
+  EXPECT_EQ(hits[0].unit, "hoa-dong");
+}
+
+TEST_F(StorageTest, PhrasePrefixAndExclusion) {
+  int64_t a = db->store_document(sample_document(sha_of('a'), "cấp giấy phép xây dựng nhà ở"));
+  int64_t b = db->store_document(sample_document(sha_of('b'), "xây dựng giấy phép cấp lại"));
+  EXPECT_EQ(ids_of(db->search(sq("\"giay phep xay dung\""))), std::vector<int64_t>{a});
+  EXPECT_EQ(db->search(sq("giay phep")).size(), 2u);
+  EXPECT_EQ(ids_of(db->search(sq("giay -nha"))), std::vector<int64_t>{b});
+  EXPECT_EQ(ids_of(db->search(sq("giay -\"nha o\""))), std::vector<int64_t>{b});
+  EXPECT_EQ(db->search(sq("xay*")).size(), 2u);
+  EXPECT_EQ(ids_of(db->search(sq("la*"))), std::vector<int64_t>{b});
+  EXPECT_TRUE(db->search(sq("la")).empty());
+}
+
+TEST_F(StorageTest, AnyQueryIsSafe) {
+  db->store_document(sample_document(sha_of('a'), "Quyết định NEAR AND OR NOT 2022"));
+  for (const std::string q : {"\"\"",
+                              "*",
+                              "-",
+                              "- -",
+                              "NEAR(",
+                              "NEAR(a b)",
+                              "AND",
+                              "OR",
+                              "NOT",
+                              ")",
+                              "(",
+                              "a AND",
+                              "\xf0\x9f\x98\x80",
+                              "quyết \xf0\x9f\x98\x80",
+                              "'; DROP TABLE documents; --",
+                              "^",
+                              ":",
+                              "col:quyet",
+                              "{meta}: x",
+                              "a\"b\"",
+                              "\xff\xfe",
+                              "**",
+                              "-*",
+                              "\"quyet\"*",
+                              "+",
+                              "2022-"}) {
+    EXPECT_NO_THROW(db->search(sq(q))) << q;
+  }
+  EXPECT_EQ(db->search(sq("NEAR(")).size(), 1u);
+  EXPECT_EQ(db->search(sq("AND")).size(), 1u);
+  EXPECT_EQ(db->search(sq(")")).size(), 0u);
+  EXPECT_EQ(db->search(sq("\xf0\x9f\x98\x80")).size(), 0u);
+  EXPECT_EQ(db->search(sq("quyết \xf0\x9f\x98\x80")).size(), 1u);
+}
+
+TEST_F(StorageTest, MalformedQueriesAreInputErrors) {
+  EXPECT_THROW(db->search(sq("\"quyet dinh")), InputError);
+  EXPECT_THROW(db->search(sq("a \"b\" \"")), InputError);
+  EXPECT_THROW(db->search(sq("-quyet")), InputError);
+  EXPECT_THROW(db->search(sq("-quyet -\"hoa dong\"")), InputError);
+}
+
+TEST_F(StorageTest, EmptyQueryListsFilteredDocumentsNewestIssuedFirst) {
+  auto make = [&](char c, const std::string& date, const std::string& unit,
+                  const std::string& level, const std::string& type) {
+    NewDocument d = sample_document(sha_of(c), "văn bản");
+    d.issuer_unit = unit;
+    d.level = level;
+    d.fields = {{"doc_type", type, 1}, {"issued_date", date, 1}};
+    return db->store_document(d);
+  };
+  int64_t a = make('a', "2021-03-01", "hoa-dong", "xa", "QUYẾT ĐỊNH");
+  int64_t b = make('b', "2022-05-01", "hoa-dong", "xa", "GIẤY PHÉP XÂY DỰNG");
+  int64_t c = make('c', "2022-01-01", "tay-hoa", "huyen", "QUYẾT ĐỊNH");
+  EXPECT_EQ(ids_of(db->search(sq(""))), (std::vector<int64_t>{b, c, a}));
+  EXPECT_EQ(ids_of(db->search(sq("   "))), (std::vector<int64_t>{b, c, a}));
+  EXPECT_EQ(ids_of(db->search(sq("", "hoa-dong"))), (std::vector<int64_t>{b, a}));
+  EXPECT_EQ(ids_of(db->search(sq("", "", "huyen"))), std::vector<int64_t>{c});
+  EXPECT_EQ(ids_of(db->search(sq("", "", "", 2022))), (std::vector<int64_t>{b, c}));
+  EXPECT_EQ(ids_of(db->search(sq("", "", "", 0, "quyet"))), (std::vector<int64_t>{c, a}));
+  EXPECT_EQ(ids_of(db->search(sq("", "", "", 0, "Xây"))), std::vector<int64_t>{b});
+  EXPECT_EQ(ids_of(db->search(sq("", "", "", 0, "", 1))), std::vector<int64_t>{b});
+  EXPECT_EQ(ids_of(db->search(sq("van ban", "hoa-dong", "xa", 2021, "định"))),
+            std::vector<int64_t>{a});
+}
+
+TEST_F(StorageTest, SearchFindsMetadata) {
+  int64_t id = db->store_document(sample_document(sha_of('a'), "không có số"));
+  EXPECT_EQ(ids_of(db->search(sq("392"))), std::vector<int64_t>{id});
+  EXPECT_EQ(ids_of(db->search(sq("H46.57-220603-3392"))), std::vector<int64_t>{id});
+}
+
+TEST_F(StorageTest, CorrectionsWinAndSurviveReExtraction) {
+  int64_t id = db->store_document(sample_document(sha_of('a'), "nội dung"));
+  db->add_correction(id, "doc_number", "393/QĐ-UBND", "lan");
+  db->add_correction(id, "doc_number", "394/QĐ-UBND", "minh");  // latest wins
+  db->add_correction(id, "signer", "Đặng Minh Bình", "lan");
+  auto d = db->document(id);
+  EXPECT_EQ(field(*d, "doc_number"), "394/QĐ-UBND");
+  EXPECT_EQ(field(*d, "signer"), "Đặng Minh Bình");
+  EXPECT_EQ(ids_of(db->search(sq("394"))), std::vector<int64_t>{id});
+  EXPECT_TRUE(db->search(sq("392")).empty());
+  EXPECT_EQ(ids_of(db->search(sq("dang minh binh"))), std::vector<int64_t>{id});
+
+  db->replace_extraction(id, {{"doc_number", "999/QĐ-UBND", 0.5}, {"place", "Hòa Đồng", 0.8}},
+                         "tay-hoa", "huyen", "review", {"signer missing"});
+  d = db->document(id);
+  EXPECT_EQ(field(*d, "doc_number"), "394/QĐ-UBND");
+  EXPECT_EQ(field(*d, "place"), "Hòa Đồng");
+  EXPECT_EQ(field(*d, "doc_type"), "<absent>");
+  EXPECT_EQ(d->issuer_unit, "tay-hoa");
+  EXPECT_EQ(d->level, "huyen");
+  EXPECT_EQ(d->status, "review");
+  EXPECT_TRUE(db->search(sq("999")).empty());
+  EXPECT_EQ(ids_of(db->search(sq("394"))), std::vector<int64_t>{id});
+  EXPECT_EQ(ids_of(db->search(sq("", "tay-hoa"))), std::vector<int64_t>{id});
+  EXPECT_THROW(db->add_correction(id + 1, "doc_number", "1", "x"), InputError);
+}
+
+TEST_F(StorageTest, ReviewQueueListsReviewAndFailedWithReasons) {
+  NewDocument review = sample_document(sha_of('a'), "x");
+  review.status = "review";
+  review.review_reasons = {"doc_number missing", "low OCR confidence"};
+  int64_t id = db->store_document(review);
+  db->store_document(sample_document(sha_of('b'), "y"));
+  auto queue = db->review_queue();
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].id, id);
+  EXPECT_EQ(queue[0].status, "review");
+  EXPECT_EQ(queue[0].reasons, review.review_reasons);
+
+  // Re-assessed after a correction: the queue gives the reasons that remain.
+  db->replace_extraction(id, {}, "hoa-dong", "xa", "review", {"low OCR confidence"});
+  queue = db->review_queue();
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue[0].reasons, std::vector<std::string>{"low OCR confidence"});
+  EXPECT_EQ(db->document_as_stored(id)->review_reasons,
+            std::vector<std::string>{"low OCR confidence"});
+  db->replace_extraction(id, {}, "hoa-dong", "xa", "ok", {});
+  EXPECT_TRUE(db->review_queue().empty());
+}
+
+TEST_F(StorageTest, TwoConnectionsCanWrite) {
+  auto second = Database::open(path);
+  db->store_document(sample_document(sha_of('a'), "một"));
+  second->store_document(sample_document(sha_of('b'), "hai"));
+  EXPECT_EQ(db->document_ids().size(), 2u);
+}
+
+TEST(ArchiveTest, PutIsIdempotentAndKeepsTheBytes) {
+  TempDir dir;
+  std::string bytes = "scan bytes \x01\x02\xff";
+  bytes += std::string(200000, 'z');
+  sohoa::testing::write_file(dir / "scan.tif", bytes);
+  std::string sha = sha256_hex(bytes);
+  Archive archive = Archive::beside(dir / "sohoa.db");
+  EXPECT_FALSE(archive.contains(sha));
+  auto stored = archive.put(dir / "scan.tif", sha);
+  EXPECT_EQ(stored, dir / "sohoa.db.files" / sha.substr(0, 2) / sha);
+  EXPECT_TRUE(archive.contains(sha));
+  EXPECT_EQ(sha256_hex(sohoa::testing::read_file(stored)), sha);
+  EXPECT_EQ(archive.put(dir / "scan.tif", sha), stored);
+  size_t files = 0;
+  for (auto& e : std::filesystem::recursive_directory_iterator(dir / "sohoa.db.files")) {
+    files += e.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(files, 1u);  // no temp file left behind
+  EXPECT_THROW(archive.put(dir / "missing.tif", sha256_hex("other")), StorageError);
+}
+
+// The pid of a process that has ended (and been reaped).
+pid_t dead_pid() {
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  return child;
+}
+
+TEST(ArchiveTest, PutRemovesTempFilesOfDeadWritersOnly) {
+  TempDir dir;
+  sohoa::testing::write_file(dir / "scan.png", "png bytes");
+  std::string sha = sha256_hex("png bytes");
+  Archive archive = Archive::beside(dir / "sohoa.db");
+  std::filesystem::path folder = archive.path_of(sha).parent_path();
+  std::filesystem::create_directories(folder);
+  // Left by a copy killed half-way, by a copy still running, and by another hash.
+  std::string other = sha256_hex("other bytes");
+  auto dead = folder / (sha + ".tmp." + std::to_string(dead_pid()) + ".7");
+  auto alive = folder / (sha + ".tmp." + std::to_string(::getpid()) + ".8");
+  auto unrelated = folder / (other + ".tmp." + std::to_string(dead_pid()) + ".9");
+  for (const auto& p : {dead, alive, unrelated}) sohoa::testing::write_file(p, "half");
+
+  archive.put(dir / "scan.png", sha);
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_TRUE(std::filesystem::exists(alive));
+  EXPECT_TRUE(std::filesystem::exists(unrelated));
+  // Also when the file is already archived: the rerun of a batch finds it so.
+  auto again = folder / (sha + ".tmp." + std::to_string(dead_pid()) + ".10");
+  sohoa::testing::write_file(again, "half");
+  archive.put(dir / "scan.png", sha);
+  EXPECT_FALSE(std::filesystem::exists(again));
+  EXPECT_EQ(sohoa::testing::read_file(archive.path_of(sha)), "png bytes");
+}
+
+}  // namespace
+}  // namespace sohoa::storage
