@@ -14,9 +14,9 @@
 #include <filesystem>
 #include <string>
 
-#include "pipeline/stages/chain.h"
 #include "export/pdf.h"
 #include "export/render.h"
+#include "pipeline/stages/chain.h"
 
 namespace {
 
@@ -52,12 +52,12 @@ void BM_ExportPage(benchmark::State& state, const std::string& format, const std
   sohoa::pipeline::PageChain chain = sohoa::pipeline::PageChain::standard();
   sohoa::storage::PageRecord record = sohoa::pipeline::page_record(chain.run(scan.load_page(1)));
   sohoa::ocr::PageText layout = chain.run(scan.load_page(1)).text;
-  sohoa::pipeline::PageReplay replay;
-  sohoa::pipeline::PdfImageStats stats;
+  sohoa::exports::PageReplay replay;
+  sohoa::exports::PdfImageStats stats;
   size_t pdf_bytes = 0;
   for (auto _ : state) {
-    sohoa::pipeline::PageReplay::Result page = replay.restore(scan, 1, record);
-    sohoa::pipeline::SearchablePdf pdf(sohoa::pipeline::PdfInfo{});
+    sohoa::exports::PageReplay::Result page = replay.restore(scan, 1, record);
+    sohoa::exports::SearchablePdf pdf(sohoa::exports::PdfInfo{});
     stats = pdf.add_page(page.page.image, page.page.dpi, layout, fs::file_size(scan_path),
                          page.scanned_bilevel);
     pdf_bytes = pdf.bytes().size();

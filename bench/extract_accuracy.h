@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "ocr/layout_json.h"
 #include "ocr/page_text.h"
 #include "pipeline/stages/chain.h"
-#include "ocr/layout_json.h"
 #include "pipeline/stages/load.h"
 #include "storage/records.h"
 
@@ -97,14 +97,14 @@ inline std::vector<ocr::PageText> read_scan(const fs::path& file, pipeline::Page
 inline std::vector<ocr::PageText> cached_layout(const fs::path& cache) {
   std::vector<ocr::PageText> pages;
   for (const auto& page : nlohmann::json::parse(slurp(cache))) {
-    pages.push_back(pipeline::layout_from_json(page.get<std::string>()));
+    pages.push_back(ocr::layout_from_json(page.get<std::string>()));
   }
   return pages;
 }
 
 inline void write_layout(const fs::path& cache, const std::vector<ocr::PageText>& pages) {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& p : pages) list.push_back(pipeline::layout_to_json(p));
+  for (const auto& p : pages) list.push_back(ocr::layout_to_json(p));
   std::ofstream(cache) << list.dump();
 }
 

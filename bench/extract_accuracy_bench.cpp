@@ -21,7 +21,7 @@
 namespace {
 
 using nlohmann::json;
-using sohoa::pipeline::Extraction;
+using sohoa::metadata::Extraction;
 
 struct Target {
   const char* field;
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   fs::path dir = dir_arg.empty() ? program_dir / "extract-accuracy" : fs::path(dir_arg);
   if (!sohoa::bench::ensure_samples(dir, per_batch, program_dir, units_csv)) return 2;
   auto samples = sohoa::bench::load_samples(dir);
-  sohoa::pipeline::MetadataExtractor extractor(sohoa::bench::read_units_csv(units_csv));
+  sohoa::metadata::MetadataExtractor extractor(sohoa::bench::read_units_csv(units_csv));
 
   std::map<std::string, int> right;
   int documents = 0, pages = 0, silent_wrong_unit = 0, in_review = 0;

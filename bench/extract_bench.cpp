@@ -53,7 +53,7 @@ void BM_ExtractPerPage(benchmark::State& state) {
         "no layouts: run extract_accuracy_bench first or set SOHOA_EXTRACT_LAYOUTS");
     return;
   }
-  const sohoa::pipeline::MetadataExtractor extractor(sohoa::bench::read_units_csv(units_csv()));
+  const sohoa::metadata::MetadataExtractor extractor(sohoa::bench::read_units_csv(units_csv()));
   std::size_t fields = 0;
   for (auto _ : state) {
     for (const auto& doc : c.documents) {
@@ -75,7 +75,7 @@ BENCHMARK(BM_ExtractPerPage)->Unit(benchmark::kMillisecond);
 void BM_ExtractorConstruction(benchmark::State& state) {
   auto units = sohoa::bench::read_units_csv(units_csv());
   for (auto _ : state) {
-    sohoa::pipeline::MetadataExtractor extractor(units);
+    sohoa::metadata::MetadataExtractor extractor(units);
     benchmark::DoNotOptimize(extractor);
   }
 }

@@ -8,9 +8,9 @@
 #include <iostream>
 
 #include "bench/bench_data.h"
-#include "register/progress_report.h"
-#include "register/register_import.h"
-#include "register/units_import.h"
+#include "registry/progress_report.h"
+#include "registry/register_import.h"
+#include "registry/units_import.h"
 #include "storage/database.h"
 
 namespace {
@@ -58,8 +58,8 @@ std::filesystem::path bench_database() {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   auto start = std::chrono::steady_clock::now();
   auto db = sohoa::storage::Database::open(path);
-  sohoa::pipeline::import_units(*db, sohoa::bench::units_csv());
-  sohoa::pipeline::import_register(*db, sohoa::bench::register_csv(kRows));
+  sohoa::registry::import_units(*db, sohoa::bench::units_csv());
+  sohoa::registry::import_register(*db, sohoa::bench::register_csv(kRows));
   std::cout << "built register: " << db->register_size() << " rows" << std::endl;
   for (int64_t i = 1; i <= kDocuments; ++i) {
     db->store_document(synthetic_document(i));
@@ -72,8 +72,8 @@ std::filesystem::path bench_database() {
   return path;
 }
 
-sohoa::pipeline::ProgressOptions options(const std::string& by, const std::string& period) {
-  sohoa::pipeline::ProgressOptions o;
+sohoa::registry::ProgressOptions options(const std::string& by, const std::string& period) {
+  sohoa::registry::ProgressOptions o;
   o.by = by;
   o.period = period;
   o.as_of = "2025-12-31";
@@ -86,9 +86,9 @@ void progress(benchmark::State& state, const std::string& by, const std::string&
   size_t bytes = 0;
   for (auto _ : state) {
     auto start = std::chrono::steady_clock::now();
-    auto report = sohoa::pipeline::compute_progress(*db, options(by, period));
-    std::string out = format == "json" ? sohoa::pipeline::render_json(report)
-                                       : sohoa::pipeline::render_table(report);
+    auto report = sohoa::registry::compute_progress(*db, options(by, period));
+    std::string out = format == "json" ? sohoa::registry::render_json(report)
+                                       : sohoa::registry::render_table(report);
     bytes = out.size();
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -111,8 +111,8 @@ void first_answer_after_open(benchmark::State& state) {
   auto path = bench_database();
   for (auto _ : state) {
     auto db = sohoa::storage::Database::open(path);
-    auto report = sohoa::pipeline::compute_progress(*db, options("level", "year"));
-    benchmark::DoNotOptimize(sohoa::pipeline::render_table(report));
+    auto report = sohoa::registry::compute_progress(*db, options("level", "year"));
+    benchmark::DoNotOptimize(sohoa::registry::render_table(report));
   }
 }
 BENCHMARK(first_answer_after_open)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);

@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "bench/bench_data.h"
-#include "register/register_import.h"
-#include "register/units_import.h"
+#include "registry/register_import.h"
+#include "registry/units_import.h"
 #include "storage/database.h"
 
 namespace {
@@ -22,23 +22,30 @@ void fresh_import(benchmark::State& state) {
       std::filesystem::remove(db_path.string() + suffix);
     }
     auto db = sohoa::storage::Database::open(db_path);
-    sohoa::pipeline::import_units(*db, sohoa::bench::units_csv());
+    sohoa::registry::import_units(*db, sohoa::bench::units_csv());
     state.ResumeTiming();
     auto start = std::chrono::steady_clock::now();
-    auto result = sohoa::pipeline::import_register(*db, csv);
+    auto result = sohoa::registry::import_register(*db, csv);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (result.inserted != rows || !result.rejected.empty()) state.SkipWithError("import failed");
     std::cout << "register import: " << rows << " rows in " << seconds << " s ("
               << static_cast<int64_t>(static_cast<double>(rows) / seconds) << " rows/s)"
-              << (rows >= 1000000 ? (seconds < 30 ? " [target < 30 s: met]" : " [target < 30 s: MISSED]") : "")
+              << (rows >= 1000000
+                      ? (seconds < 30 ? " [target < 30 s: met]" : " [target < 30 s: MISSED]")
+                      : "")
               << std::endl;
   }
   state.counters["rows/s"] =
       benchmark::Counter(static_cast<double>(rows) * static_cast<double>(state.iterations()),
                          benchmark::Counter::kIsRate);
 }
-BENCHMARK(fresh_import)->Arg(100000)->Arg(1000000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(fresh_import)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 // Importing the same file again: every row an update.
 void reimport(benchmark::State& state) {
@@ -47,7 +54,7 @@ void reimport(benchmark::State& state) {
   auto db_path = sohoa::bench::work_dir() / "register-import-bench.db";
   auto db = sohoa::storage::Database::open(db_path);
   for (auto _ : state) {
-    auto result = sohoa::pipeline::import_register(*db, csv);
+    auto result = sohoa::registry::import_register(*db, csv);
     if (result.updated != rows) state.SkipWithError("re-import did not update every row");
   }
   state.counters["rows/s"] =

@@ -43,28 +43,28 @@ Format chosen_format(const ExportArgs& args, std::string& out) {
 
 // Writes one document in `format` to `out`. Export failures of the document
 // itself become UsageError (exit 1); a damaged archive is fatal (exit 2).
-void export_one(const pipeline::DocumentExporter& exporter, const storage::StoredDocument& doc,
+void export_one(const exports::DocumentExporter& exporter, const storage::StoredDocument& doc,
                 Format format, const fs::path& out) {
   try {
     switch (format) {
       case Format::kPdf:
-        pipeline::write_file_atomically(out, exporter.pdf(doc).bytes);
+        exports::write_file_atomically(out, exporter.pdf(doc).bytes);
         break;
       case Format::kAlto:
-        pipeline::write_file_atomically(out, exporter.alto(doc));
+        exports::write_file_atomically(out, exporter.alto(doc));
         break;
       case Format::kOriginal:
         exporter.write_original(doc, out);
         break;
     }
-  } catch (const pipeline::OutputError& e) {
+  } catch (const exports::OutputError& e) {
     throw UsageError(e.what());
-  } catch (const pipeline::NotExportable& e) {
+  } catch (const exports::NotExportable& e) {
     throw UsageError(e.what());
   } catch (const pipeline::LoadError& e) {
     throw storage::StorageError("document " + std::to_string(doc.id) +
                                 ": archived original cannot be read: " + e.what());
-  } catch (const pipeline::ArchiveError& e) {
+  } catch (const exports::ArchiveError& e) {
     throw storage::StorageError(e.what());
   }
 }
@@ -79,7 +79,7 @@ std::string extension_of(const storage::StoredDocument& doc, Format format) {
 // One file per readable document, named UNIT_YEAR_NUMBER; a name met twice
 // gets the document id appended. Prints "ID<TAB>FILE" per file written;
 // documents that cannot be exported are reported on stderr and skipped.
-int export_all(storage::Database& db, const pipeline::DocumentExporter& exporter, Format format,
+int export_all(storage::Database& db, const exports::DocumentExporter& exporter, Format format,
                const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -95,7 +95,7 @@ int export_all(storage::Database& db, const pipeline::DocumentExporter& exporter
       ++skipped;
       continue;
     }
-    std::string base = pipeline::export_base_name(*doc);
+    std::string base = exports::export_base_name(*doc);
     if (!used.insert(base).second) base += "_id" + std::to_string(id);
     used.insert(base);
     fs::path out = dir / (base + extension_of(*doc, format));
@@ -119,7 +119,7 @@ int run_export(const ExportArgs& args) {
   Format format = chosen_format(args, out);
   if (args.all == !args.doc.empty()) throw UsageError("give either DOC or --all");
   auto db = storage::Database::open(args.db);
-  pipeline::DocumentExporter exporter(args.db);
+  exports::DocumentExporter exporter(args.db);
   if (args.all) return export_all(*db, exporter, format, out);
   int64_t id = resolve_document(*db, args.doc);
   auto doc = db->document(id);

@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "cli/command.h"
-#include "register/csv_input.h"
 #include "pipeline/ingest.h"
 #include "pipeline/progress_line.h"
+#include "registry/csv_input.h"
 
 namespace sohoa::cli {
 namespace {
@@ -70,9 +70,9 @@ pipeline::IngestOptions ingest_options(const IngestArgs& args) {
   options.unit = args.unit;
   options.split = pipeline::parse_split_mode(args.split);
   options.station = args.station.empty() ? env_or("SOHOA_STATION", host_name()) : args.station;
-  options.digitized_at = pipeline::today_iso();
+  options.digitized_at = registry::today_iso();
   if (!args.digitized_at.empty()) {
-    auto date = pipeline::parse_date(args.digitized_at);
+    auto date = registry::parse_date(args.digitized_at);
     if (!date) {
       throw UsageError("--digitized-at: '" + args.digitized_at + "' is not a date (YYYY-MM-DD)");
     }

@@ -4,32 +4,32 @@
 #include <memory>
 
 #include "cli/command.h"
-#include "register/progress_report.h"
+#include "registry/progress_report.h"
 
 namespace sohoa::cli {
 namespace {
 
 struct ProgressArgs {
   std::filesystem::path db;
-  pipeline::ProgressOptions options;
+  registry::ProgressOptions options;
   std::string targets;
   std::string format = "table";
   std::string out;
 };
 
 std::string render(storage::Database& db, const ProgressArgs& args) {
-  pipeline::ProgressReport report = pipeline::compute_progress(db, args.options);
-  if (args.format == "csv") return pipeline::render_csv(report);
-  if (args.format == "json") return pipeline::render_json(report);
+  registry::ProgressReport report = registry::compute_progress(db, args.options);
+  if (args.format == "csv") return registry::render_csv(report);
+  if (args.format == "json") return registry::render_json(report);
   if (args.format == "html") {
-    pipeline::ProgressOptions per_level = args.options;
+    registry::ProgressOptions per_level = args.options;
     per_level.by = "level";
-    pipeline::ProgressOptions per_unit = args.options;
+    registry::ProgressOptions per_unit = args.options;
     per_unit.by = "unit";
-    return pipeline::render_html(pipeline::compute_progress(db, per_level),
-                                 pipeline::compute_progress(db, per_unit));
+    return registry::render_html(registry::compute_progress(db, per_level),
+                                 registry::compute_progress(db, per_unit));
   }
-  return pipeline::render_table(report);
+  return registry::render_table(report);
 }
 
 void write_out(const std::string& path, const std::string& text) {

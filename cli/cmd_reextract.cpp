@@ -23,7 +23,7 @@ int run_reextract(const ReextractArgs& args) {
   auto db = storage::Database::open(args.db);
   std::vector<int64_t> ids =
       args.all ? db->document_ids() : std::vector<int64_t>{resolve_document(*db, args.doc)};
-  pipeline::MetadataExtractor extractor(db->units());
+  metadata::MetadataExtractor extractor(db->units());
   int done = 0, skipped = 0;
   for (int64_t id : ids) {
     auto doc = db->document(id);
@@ -33,7 +33,7 @@ int run_reextract(const ReextractArgs& args) {
       continue;
     }
     try {
-      pipeline::Assessment a = pipeline::reassess(extractor, *doc);
+      metadata::Assessment a = metadata::reassess(extractor, *doc);
       db->replace_extraction(id, a.fields, a.issuer_unit, a.level, a.status, a.reasons);
       ++done;
       if (args.json) {
@@ -45,7 +45,7 @@ int run_reextract(const ReextractArgs& args) {
       } else {
         std::cout << id << "\t" << a.status << "\t" << a.issuer_unit << "\n";
       }
-    } catch (const pipeline::NotReextractable& e) {
+    } catch (const metadata::NotReextractable& e) {
       report_error(doc->source + ": " + e.what());
       ++skipped;
       if (!args.all) return kUsage;

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
-#include "register/register_import.h"
+#include "registry/register_import.h"
 
 namespace sohoa::cli {
 namespace {
@@ -19,7 +19,7 @@ int run_register_import(const RegisterArgs& args) {
     throw UsageError(args.file.string() + ": no such file");
   }
   auto db = storage::Database::open(args.db);
-  pipeline::RegisterImport result = pipeline::import_register(*db, args.file);
+  registry::RegisterImport result = registry::import_register(*db, args.file);
   for (const auto& r : result.rejected) {
     report_error(args.file.string() + ":" + std::to_string(r.line) + ": " + r.reason);
   }

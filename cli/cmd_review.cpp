@@ -57,7 +57,7 @@ std::vector<Setting> parse_settings(const std::vector<std::string>& sets) {
     }
     std::string field = s.substr(0, eq);
     try {
-      out.push_back({field, pipeline::normalize_correction(field, s.substr(eq + 1))});
+      out.push_back({field, metadata::normalize_correction(field, s.substr(eq + 1))});
     } catch (const std::invalid_argument& e) {
       throw UsageError("--set " + std::string(e.what()));
     }
@@ -79,11 +79,11 @@ std::string refresh_status(storage::Database& db, int64_t id) {
   auto doc = db.document(id);
   if (!doc) throw UsageError("no document " + std::to_string(id));
   try {
-    pipeline::MetadataExtractor extractor(db.units());
-    pipeline::Assessment a = pipeline::reassess(extractor, *doc);
+    metadata::MetadataExtractor extractor(db.units());
+    metadata::Assessment a = metadata::reassess(extractor, *doc);
     db.replace_extraction(id, a.fields, a.issuer_unit, a.level, a.status, a.reasons);
     return a.status + (a.reasons.empty() ? "" : " (" + join(a.reasons, "; ") + ")");
-  } catch (const pipeline::NotReextractable&) {
+  } catch (const metadata::NotReextractable&) {
     return doc->status;  // nothing to re-read: the status stays as it was
   }
 }

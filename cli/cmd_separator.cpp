@@ -16,7 +16,7 @@ struct SeparatorArgs {
 int run_separator(const SeparatorArgs& args) {
   if (args.out.empty()) throw UsageError("--out FILE.pdf is required");
   try {
-    pipeline::write_separator_pdf(args.out);
+    exports::write_separator_pdf(args.out);
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }

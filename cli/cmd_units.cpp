@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "register/units_import.h"
+#include "registry/units_import.h"
 
 namespace sohoa::cli {
 namespace {
@@ -35,7 +35,7 @@ int run_import(const UnitsArgs& args) {
     throw UsageError(args.file.string() + ": no such file");
   }
   auto db = storage::Database::open(args.db);
-  size_t count = pipeline::import_units(*db, args.file);
+  size_t count = registry::import_units(*db, args.file);
   std::cout << "imported " << count << " units from " << args.file.string() << "\n";
   return kOk;
 }

@@ -4,7 +4,7 @@
 
 #include "text/xml.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 namespace {
 
 std::string box_attrs(const ocr::Box& b) {
@@ -101,4 +101,4 @@ std::string alto_xml(const std::vector<ocr::PageText>& pages, const AltoSource& 
   return x;
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

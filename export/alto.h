@@ -8,7 +8,7 @@
 
 #include "ocr/page_text.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 
 struct AltoSource {
   std::string file_name;  // the original scan's name, for sourceImageInformation
@@ -18,4 +18,4 @@ struct AltoSource {
 // One <Page> per element of `pages`, numbered from 1.
 std::string alto_xml(const std::vector<ocr::PageText>& pages, const AltoSource& source);
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

@@ -9,11 +9,11 @@
 
 #include "export/alto.h"
 #include "export/render.h"
-#include "storage/file_hash.h"
 #include "ocr/layout_json.h"
+#include "storage/file_hash.h"
 #include "text/vntext.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 namespace fs = std::filesystem;
 
 namespace {
@@ -38,7 +38,7 @@ ocr::PageText page_layout(const storage::StoredDocument& doc, const storage::Pag
     throw NotExportable("document " + std::to_string(doc.id) + " page " + std::to_string(p.page) +
                         " has no stored OCR layout");
   }
-  return layout_from_json(p.layout_json);
+  return ocr::layout_from_json(p.layout_json);
 }
 
 // A temporary name in the same folder, so the final rename stays atomic.
@@ -148,7 +148,7 @@ fs::path DocumentExporter::archived_path(const storage::StoredDocument& doc) con
 fs::path DocumentExporter::verified_original(const storage::StoredDocument& doc) const {
   fs::path path = archived_path(doc);
   const std::string& sha = doc.archive_sha256.empty() ? doc.sha256 : doc.archive_sha256;
-  if (sha256_of_file(path) != sha) {
+  if (storage::sha256_of_file(path) != sha) {
     throw ArchiveError("document " + std::to_string(doc.id) + ": archived original " +
                        path.string() + " does not hash to its recorded SHA-256");
   }
@@ -163,7 +163,7 @@ void DocumentExporter::write_original(const storage::StoredDocument& doc,
   std::error_code ec;
   fs::copy_file(source, tmp, fs::copy_options::overwrite_existing, ec);
   if (ec) throw OutputError(out.string() + ": cannot write: " + ec.message());
-  if (sha256_of_file(tmp) != sha) {
+  if (storage::sha256_of_file(tmp) != sha) {
     fs::remove(tmp, ec);
     throw ArchiveError("document " + std::to_string(doc.id) + ": archived original " +
                        source.string() + " does not hash to its recorded SHA-256");
@@ -179,7 +179,7 @@ void DocumentExporter::write_original(const storage::StoredDocument& doc,
 PdfExport DocumentExporter::pdf(const storage::StoredDocument& doc) const {
   require_pages(doc);
   fs::path original = verified_original(doc);
-  ScanFile scan(original);
+  pipeline::ScanFile scan(original);
   // Grey pages may not grow beyond their share of the original file.
   const size_t page_budget = fs::file_size(original) / std::max(1, scan.page_count());
   const int first = first_file_page(doc);
@@ -206,4 +206,4 @@ std::string DocumentExporter::alto(const storage::StoredDocument& doc) const {
   return alto_xml(pages, source);
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

@@ -10,7 +10,7 @@
 #include "export/pdf.h"
 #include "storage/database.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 
 // The output file cannot be written (SPEC: bad usage, exit 1).
 class OutputError : public std::runtime_error {
@@ -72,4 +72,4 @@ std::string export_base_name(const storage::StoredDocument& doc);
 // FIRST..LAST for a document cut from a stack (sha256 "…#FIRST-LAST").
 int first_file_page(const storage::StoredDocument& doc);
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

@@ -2,7 +2,7 @@
 // half an em wide, for an invisible text layer that every CID maps onto.
 #include "export/glyphless_font.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 namespace {
 
 const unsigned char kFont[] = {
@@ -49,4 +49,4 @@ std::string glyphless_font() {
   return std::string(reinterpret_cast<const char*>(kFont), sizeof kFont);
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

@@ -17,7 +17,7 @@
 #include "export/glyphless_font.h"
 #include "text/xml.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 namespace {
 
 using QOH = QPDFObjectHandle;
@@ -441,4 +441,4 @@ std::string SearchablePdf::bytes() {
   return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

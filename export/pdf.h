@@ -12,7 +12,7 @@
 
 #include "ocr/page_text.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 
 struct PdfInfo {
   std::string title;   // e.g. doc_type + " " + doc_number
@@ -63,4 +63,4 @@ class SearchablePdf {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

@@ -4,21 +4,21 @@
 #include "pipeline/stages/clean.h"
 #include "pipeline/stages/deskew.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 
 // The stages of PageChain::standard() after OrientStage and before OCR, in
 // the chain's order. OrientStage itself is replaced by its recorded result:
 // detecting orientation again (Tesseract OSD) would cost more than the rest.
 PageReplay::PageReplay() {
-  stages_.push_back(std::make_unique<DeskewStage>());
-  stages_.push_back(std::make_unique<CleanStage>());
+  stages_.push_back(std::make_unique<pipeline::DeskewStage>());
+  stages_.push_back(std::make_unique<pipeline::CleanStage>());
 }
 
 PageReplay::~PageReplay() = default;
 
-PageReplay::Result PageReplay::restore(const ScanFile& scan, int file_page,
+PageReplay::Result PageReplay::restore(const pipeline::ScanFile& scan, int file_page,
                                        const storage::PageRecord& record) {
-  Page page = scan.load_page(file_page);
+  pipeline::Page page = scan.load_page(file_page);
   const bool bilevel = is_bilevel(page.image);
   page.rotation = record.rotation;
   page.skew_deg = record.skew_deg;
@@ -27,4 +27,4 @@ PageReplay::Result PageReplay::restore(const ScanFile& scan, int file_page,
   return Result{std::move(page), bilevel};
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

@@ -11,7 +11,7 @@
 #include "pipeline/stages/page.h"
 #include "storage/records.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 
 // Replays restoration with what ingest recorded instead of measuring again:
 // the page is turned by the stored `rotation` and the restoration stages
@@ -26,16 +26,16 @@ class PageReplay {
   PageReplay& operator=(const PageReplay&) = delete;
 
   struct Result {
-    Page page;                     // as OCR read it
+    pipeline::Page page;           // as OCR read it
     bool scanned_bilevel = false;  // the page as loaded was black and white only
   };
 
   // Page `file_page` (1-based) of `scan`, restored as ingest restored the
   // page `record` describes. Throws LoadError.
-  Result restore(const ScanFile& scan, int file_page, const storage::PageRecord& record);
+  Result restore(const pipeline::ScanFile& scan, int file_page, const storage::PageRecord& record);
 
  private:
-  std::vector<std::unique_ptr<PageStage>> stages_;
+  std::vector<std::unique_ptr<pipeline::PageStage>> stages_;
 };
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

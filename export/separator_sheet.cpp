@@ -12,7 +12,7 @@
 #include <qpdf/QUtil.hh>
 #include <stdexcept>
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 namespace {
 
 constexpr double kA4WidthMm = 210.0;
@@ -140,4 +140,4 @@ void write_separator_pdf(const std::filesystem::path& out) {
   }
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

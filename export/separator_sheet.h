@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <opencv2/core.hpp>
 
-namespace sohoa::pipeline {
+namespace sohoa::exports {
 
 // The content of every code on the sheet.
 inline constexpr const char* kSeparatorContent = "SOHOA-SEPARATOR";
@@ -18,4 +18,4 @@ cv::Mat render_separator_sheet(int dpi = 300);
 // std::runtime_error naming the file when it cannot be written.
 void write_separator_pdf(const std::filesystem::path& out);
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::exports

@@ -8,7 +8,7 @@
 #include "metadata/parsers.h"
 #include "text/vntext.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::metadata {
 namespace {
 
 // A run of words printed together. Tesseract may read the two header
@@ -756,4 +756,4 @@ Extraction MetadataExtractor::extract(const std::vector<ocr::PageText>& pages,
   return out;
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::metadata

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "ocr/page_text.h"
 #include "metadata/unit_resolver.h"
+#include "ocr/page_text.h"
 #include "storage/records.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::metadata {
 
 struct Extraction {
   // SPEC metadata names (storage::metadata_field_names()), absent fields
@@ -56,4 +56,4 @@ class MetadataExtractor {
   UnitResolver resolver_;
 };
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::metadata

@@ -10,7 +10,7 @@
 
 #include "text/vntext.h"
 
-namespace sohoa::pipeline::parse {
+namespace sohoa::metadata::parse {
 namespace {
 
 void append_utf8(std::string& out, char32_t c) {
@@ -651,4 +651,4 @@ int edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-}  // namespace sohoa::pipeline::parse
+}  // namespace sohoa::metadata::parse

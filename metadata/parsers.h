@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sohoa::pipeline::parse {
+namespace sohoa::metadata::parse {
 
 // A line with a one-byte-per-code-point fold ("Số: 3" -> "so: 3"), so that
 // a match in the fold maps straight back to the printed text. Letters fold
@@ -115,4 +115,4 @@ std::string clean(std::string_view text);
 // Levenshtein distance between two byte strings (used on folds).
 int edit_distance(std::string_view a, std::string_view b);
 
-}  // namespace sohoa::pipeline::parse
+}  // namespace sohoa::metadata::parse

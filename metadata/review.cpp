@@ -8,7 +8,7 @@
 #include "metadata/parsers.h"
 #include "ocr/layout_json.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::metadata {
 namespace {
 
 std::vector<storage::Field> overlay(std::vector<storage::Field> extracted,
@@ -78,7 +78,7 @@ Assessment reassess(const MetadataExtractor& extractor, const storage::StoredDoc
       throw NotReextractable("document " + std::to_string(doc.id) + " page " +
                              std::to_string(p.page) + ": no stored OCR layout");
     }
-    pages.push_back(layout_from_json(p.layout_json));
+    pages.push_back(ocr::layout_from_json(p.layout_json));
   }
   if (pages.empty()) throw NotReextractable("document " + std::to_string(doc.id) + " has no pages");
   Extraction fresh = extractor.extract(pages, doc.unit);
@@ -116,4 +116,4 @@ std::string normalize_correction(const std::string& field, const std::string& va
   return v;
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::metadata

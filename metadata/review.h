@@ -10,7 +10,7 @@
 #include "metadata/extract.h"
 #include "storage/records.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::metadata {
 
 struct Assessment {
   std::vector<storage::Field> fields;  // the fresh extraction, to store as extracted
@@ -42,4 +42,4 @@ Assessment reassess(const MetadataExtractor& extractor, const storage::StoredDoc
 // problem for an unknown field or a value that is not valid.
 std::string normalize_correction(const std::string& field, const std::string& value);
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::metadata

@@ -8,7 +8,7 @@
 #include "metadata/parsers.h"
 #include "text/vntext.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::metadata {
 namespace {
 
 const char* const kAuthorityBody = "ỦY BAN NHÂN DÂN ";
@@ -221,4 +221,4 @@ std::string UnitResolver::canonical_place(std::string_view place) const {
   return *best_names.begin();
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::metadata

@@ -11,7 +11,7 @@
 
 #include "storage/records.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::metadata {
 
 struct UnitMatch {
   enum class Kind {
@@ -64,4 +64,4 @@ class UnitResolver {
   std::vector<Entry> entries_;
 };
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::metadata

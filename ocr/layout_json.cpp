@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sohoa::pipeline {
+namespace sohoa::ocr {
 namespace {
 
 using nlohmann::json;
@@ -67,4 +67,4 @@ ocr::PageText layout_from_json(const std::string& text) {
   return page;
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::ocr

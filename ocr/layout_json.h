@@ -6,7 +6,7 @@
 
 #include "ocr/page_text.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::ocr {
 
 // {"width":W,"height":H,"confidence":C,"blocks":[{"box":[x,y,w,h],"lines":[{"box":[…],
 //   "words":[{"text":"…","box":[…],"conf":C}]}]}]}
@@ -16,4 +16,4 @@ std::string layout_to_json(const ocr::PageText& page);
 // std::runtime_error on malformed JSON.
 ocr::PageText layout_from_json(const std::string& json);
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::ocr

@@ -13,10 +13,10 @@
 #include <thread>
 #include <variant>
 
+#include "pipeline/documents.h"
+#include "pipeline/queue.h"
 #include "pipeline/stages/chain.h"
 #include "storage/file_hash.h"
-#include "pipeline/queue.h"
-#include "pipeline/stack.h"
 
 namespace sohoa::pipeline {
 namespace fs = std::filesystem;
@@ -178,7 +178,7 @@ class Feeder {
   bool feed_file(size_t index, const fs::path& file, storage::Database& db) {
     std::string sha;
     try {
-      sha = sha256_of_file(file);
+      sha = storage::sha256_of_file(file);
     } catch (const std::exception& e) {
       return messages_.push(
           FileSettled{failed_unrecorded(file, std::string("cannot read file: ") + e.what())});
@@ -463,7 +463,7 @@ class Writer {
   std::unique_ptr<storage::Database> db_;
   storage::Archive archive_;
   std::vector<storage::Unit> units_;
-  MetadataExtractor extractor_;
+  metadata::MetadataExtractor extractor_;
   std::map<size_t, PendingDocument> pending_;
   int files_opened_ = 0;
   int files_unopened_ = 0;  // settled without their pages being read

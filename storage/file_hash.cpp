@@ -7,7 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
-namespace sohoa::pipeline {
+namespace sohoa::storage {
 
 std::string sha256_of_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -34,4 +34,4 @@ std::string sha256_of_file(const std::filesystem::path& path) {
   return hex;
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::storage

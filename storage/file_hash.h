@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <string>
 
-namespace sohoa::pipeline {
+namespace sohoa::storage {
 
 // Lower-case hex SHA-256 of the file's bytes. Throws std::runtime_error when
 // the file cannot be read.
 std::string sha256_of_file(const std::filesystem::path& path);
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::storage

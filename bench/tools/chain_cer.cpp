@@ -11,6 +11,7 @@
 #include <vips/vips8>
 
 #include "pipeline/stages/chain.h"
+#include "pipeline/stages/load.h"
 #include "text/cer.h"
 
 namespace fs = std::filesystem;

@@ -19,7 +19,7 @@ using json = nlohmann::ordered_json;
 enum Stream : std::uint64_t { kPlan = 1, kScan, kSeparator, kDocument = 1000 };
 
 vips::VImage separator_page() {
-  cv::Mat sheet = pipeline::render_separator_sheet(300);
+  cv::Mat sheet = exports::render_separator_sheet(300);
   VipsImage* image = vips_image_new_from_memory_copy(sheet.data, sheet.total(), sheet.cols,
                                                      sheet.rows, 1, VIPS_FORMAT_UCHAR);
   if (image == nullptr) throw std::runtime_error("cannot make the separator sheet image");

@@ -192,7 +192,7 @@ TEST_F(ExportE2E, OriginalIsTheIngestedBytes) {
     fs::path out = out_ / ("original-" + kind);
     RunResult r = sohoa({"export", id(kind), "--original", out.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(sohoa::pipeline::sha256_of_file(out), shown(id(kind))["sha256"].get<std::string>());
+    EXPECT_EQ(sohoa::storage::sha256_of_file(out), shown(id(kind))["sha256"].get<std::string>());
     EXPECT_EQ(read_file(out), read_file(original_of(kind)));
   }
 }

@@ -124,7 +124,7 @@ TEST_F(IngestE2E, StoresEveryScanAndShowsTheSpecRecord) {
                             "subject", "signer", "signer_role", "citizen_ids", "dossier_code"}) {
       EXPECT_TRUE(doc["metadata"].contains(key)) << key;
     }
-    EXPECT_EQ(doc["sha256"], sohoa::pipeline::sha256_of_file(source));
+    EXPECT_EQ(doc["sha256"], sohoa::storage::sha256_of_file(source));
     EXPECT_EQ(doc["source"], source);
     EXPECT_EQ(doc["station"], "hoa-dong-1");
     EXPECT_EQ(doc["unit"], "tay-hoa");

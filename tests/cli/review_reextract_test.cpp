@@ -33,8 +33,8 @@ class Review : public ::testing::Test {
   // Stores one page the way ingest does: extraction, layout, status.
   int64_t store(sohoa::storage::Database& db, const sohoa::ocr::PageText& page,
                 const std::string& sha) {
-    sohoa::pipeline::MetadataExtractor extractor(db.units());
-    sohoa::pipeline::Extraction e = extractor.extract({page}, "hoa-dong");
+    sohoa::metadata::MetadataExtractor extractor(db.units());
+    sohoa::metadata::Extraction e = extractor.extract({page}, "hoa-dong");
     sohoa::storage::NewDocument doc;
     doc.sha256 = sha;
     doc.source = "scans/" + sha + ".png";
@@ -50,7 +50,7 @@ class Review : public ::testing::Test {
     p.width = page.width;
     p.height = page.height;
     p.dpi = 300;
-    p.layout_json = sohoa::pipeline::layout_to_json(page);
+    p.layout_json = sohoa::ocr::layout_to_json(page);
     doc.pages.push_back(p);
     return db.store_document(doc);
   }
@@ -170,11 +170,11 @@ TEST_F(Review, BadSettingsChangeNothing) {
 }
 
 TEST_F(Review, CitizenIdsAcceptAList) {
-  EXPECT_EQ(sohoa::pipeline::normalize_correction("citizen_ids", "054236051354, 221234567"),
+  EXPECT_EQ(sohoa::metadata::normalize_correction("citizen_ids", "054236051354, 221234567"),
             R"(["054236051354","221234567"])");
-  EXPECT_EQ(sohoa::pipeline::normalize_correction("citizen_ids", R"(["054236051354"])"),
+  EXPECT_EQ(sohoa::metadata::normalize_correction("citizen_ids", R"(["054236051354"])"),
             R"(["054236051354"])");
-  EXPECT_EQ(sohoa::pipeline::normalize_correction("signer", "  Lê  Văn   Nam "), "Lê Văn Nam");
+  EXPECT_EQ(sohoa::metadata::normalize_correction("signer", "  Lê  Văn   Nam "), "Lê Văn Nam");
   auto r = sohoa({"review", std::to_string(id_), "--set", "citizen_ids=054236051354"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(show(id_)["metadata"]["citizen_ids"], json::array({"054236051354"}));

@@ -129,7 +129,7 @@ class SplitIngest : public ::testing::Test {
   void expect_exact_parts(const std::vector<json>& lines, const fs::path& file, const json& t,
                           const std::string& status) {
     ASSERT_EQ(lines.size(), t["documents"].size());
-    std::string sha = sohoa::pipeline::sha256_of_file(file);
+    std::string sha = sohoa::storage::sha256_of_file(file);
     std::set<int> separators(t["separators"].begin(), t["separators"].end());
     for (size_t i = 0; i < lines.size(); ++i) {
       int first = t["documents"][i]["first"], last = t["documents"][i]["last"];

@@ -114,8 +114,8 @@ TEST(StationsWatch, SlowlyWrittenScanIsReadWholeAndBadFilesGoToFailed) {
 
   // Stored once, whole: the record is the full file's hash, read as a page.
   RunResult show = run({sohoa::testing::sohoa_bin(), "show",
-                        sohoa::pipeline::sha256_of_file(hot / "done" / "quyết định 1.png"),
-                        "--json", "--db", db});
+                        sohoa::storage::sha256_of_file(hot / "done" / "quyết định 1.png"), "--json",
+                        "--db", db});
   ASSERT_EQ(show.exit_code, 0) << show.err;
   json doc = json::parse(show.out);
   EXPECT_NE(doc["status"], "failed") << doc["error"];

@@ -75,8 +75,8 @@ TestPage test_page() {
   return page;
 }
 
-sohoa::pipeline::PdfInfo test_info() {
-  sohoa::pipeline::PdfInfo info;
+sohoa::exports::PdfInfo test_info() {
+  sohoa::exports::PdfInfo info;
   info.title = "QUYẾT ĐỊNH 392/QĐ-UBND";
   info.author = "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG";
   info.subject = "Về việc cấp giấy phép xây dựng";
@@ -85,7 +85,7 @@ sohoa::pipeline::PdfInfo test_info() {
 }
 
 std::string one_page_pdf(const TestPage& page) {
-  sohoa::pipeline::SearchablePdf pdf(test_info());
+  sohoa::exports::SearchablePdf pdf(test_info());
   pdf.add_page(page.image, 300, page.layout);
   return pdf.bytes();
 }
@@ -162,9 +162,9 @@ TEST_F(ExportPdf, BilevelPageIsG4AndGreyPageIsJpeg) {
   cv::Mat grey;
   page_.image.convertTo(grey, CV_8UC1, 0.8, 30);
   cv::GaussianBlur(grey, grey, cv::Size(9, 9), 3);
-  EXPECT_FALSE(sohoa::pipeline::is_bilevel(grey));
-  sohoa::pipeline::SearchablePdf pdf(test_info());
-  sohoa::pipeline::PdfImageStats stats = pdf.add_page(grey, 300, page_.layout);
+  EXPECT_FALSE(sohoa::exports::is_bilevel(grey));
+  sohoa::exports::SearchablePdf pdf(test_info());
+  sohoa::exports::PdfImageStats stats = pdf.add_page(grey, 300, page_.layout);
   EXPECT_FALSE(stats.bilevel);
   EXPECT_EQ(stats.jpeg_quality, 75);
   write_file(dir_ / "grey.pdf", pdf.bytes());
@@ -176,9 +176,9 @@ TEST_F(ExportPdf, ABilevelScanGreyedByDeskewingGoesBackToG4) {
   cv::Mat greyed;
   cv::GaussianBlur(page_.image, greyed, cv::Size(5, 5), 1.5);
   cv::rectangle(greyed, cv::Rect(0, 0, 2480, 200), cv::Scalar(128), cv::FILLED);
-  ASSERT_FALSE(sohoa::pipeline::is_bilevel(greyed));
-  sohoa::pipeline::SearchablePdf pdf(test_info());
-  sohoa::pipeline::PdfImageStats stats = pdf.add_page(greyed, 300, page_.layout, 0, true);
+  ASSERT_FALSE(sohoa::exports::is_bilevel(greyed));
+  sohoa::exports::SearchablePdf pdf(test_info());
+  sohoa::exports::PdfImageStats stats = pdf.add_page(greyed, 300, page_.layout, 0, true);
   EXPECT_TRUE(stats.bilevel);
   EXPECT_EQ(stats.jpeg_quality, 0);
   EXPECT_LT(stats.bytes, 100u * 1024u);
@@ -187,10 +187,10 @@ TEST_F(ExportPdf, ABilevelScanGreyedByDeskewingGoesBackToG4) {
 TEST_F(ExportPdf, GreyPageQualityDropsToStayWithinTheBudget) {
   cv::Mat noise(1000, 800, CV_8UC1);
   cv::randu(noise, 0, 256);
-  sohoa::pipeline::SearchablePdf unlimited(test_info());
+  sohoa::exports::SearchablePdf unlimited(test_info());
   size_t free_size = unlimited.add_page(noise, 300, {}).bytes;
-  sohoa::pipeline::SearchablePdf limited(test_info());
-  sohoa::pipeline::PdfImageStats stats = limited.add_page(noise, 300, {}, free_size * 3 / 4);
+  sohoa::exports::SearchablePdf limited(test_info());
+  sohoa::exports::PdfImageStats stats = limited.add_page(noise, 300, {}, free_size * 3 / 4);
   EXPECT_LT(stats.jpeg_quality, 75);
   EXPECT_LE(stats.bytes, free_size * 3 / 4);
 }
@@ -199,10 +199,10 @@ TEST_F(ExportPdf, CleanGreyPageOverBudgetGoesLosslessWhenThatIsSmaller) {
   cv::Mat grey;
   page_.image.convertTo(grey, CV_8UC1, 0.8, 30);
   cv::GaussianBlur(grey, grey, cv::Size(5, 5), 1.5);
-  sohoa::pipeline::SearchablePdf free_pdf(test_info());
+  sohoa::exports::SearchablePdf free_pdf(test_info());
   size_t jpeg_size = free_pdf.add_page(grey, 300, page_.layout).bytes;
-  sohoa::pipeline::SearchablePdf pdf(test_info());
-  sohoa::pipeline::PdfImageStats stats = pdf.add_page(grey, 300, page_.layout, jpeg_size - 1);
+  sohoa::exports::SearchablePdf pdf(test_info());
+  sohoa::exports::PdfImageStats stats = pdf.add_page(grey, 300, page_.layout, jpeg_size - 1);
   EXPECT_TRUE(stats.lossless);
   EXPECT_LT(stats.bytes, jpeg_size);
   write_file(dir_ / "flate.pdf", pdf.bytes());
@@ -221,7 +221,7 @@ TEST(ExportPdfLayout, WordBoxesScaleOntoAnImageOfAnotherSize) {
   cv::Mat half;
   cv::resize(page.image, half, cv::Size(), 0.5, 0.5, cv::INTER_NEAREST);
   TempDir dir;
-  sohoa::pipeline::SearchablePdf pdf(test_info());
+  sohoa::exports::SearchablePdf pdf(test_info());
   pdf.add_page(half, 150, page.layout);
   write_file(dir / "half.pdf", pdf.bytes());
   RunResult bbox = run({tool("pdftotext"), "-bbox", (dir / "half.pdf").string(), "-"});
@@ -236,8 +236,8 @@ TEST(ExportPdfLayout, WordBoxesScaleOntoAnImageOfAnotherSize) {
 TEST(ExportAlto, ValidatesAgainstTheAlto42SchemaWithEveryWordAndConfidence) {
   TestPage page = test_page();
   TempDir dir;
-  sohoa::pipeline::AltoSource source{"scan & co.tif", "0.1.0"};
-  std::string xml = sohoa::pipeline::alto_xml({page.layout, page.layout}, source);
+  sohoa::exports::AltoSource source{"scan & co.tif", "0.1.0"};
+  std::string xml = sohoa::exports::alto_xml({page.layout, page.layout}, source);
   write_file(dir / "a.xml", xml);
   fs::path alto = sohoa::testing::source_dir() / "tests" / "data" / "alto";
   RunResult lint = run({tool("xmllint"), "--nonet", "--noout", "--schema",
@@ -271,8 +271,8 @@ sohoa::storage::StoredDocument stored(int64_t id) {
 TEST(ExportNames, BatchFilesAreNamedByUnitYearAndNumber) {
   sohoa::storage::StoredDocument doc = stored(7);
   doc.fields = {{"doc_number", "392/QĐ-UBND", 1}, {"issued_date", "2022-06-03", 1}};
-  EXPECT_EQ(sohoa::pipeline::export_base_name(doc), "hoa-dong_2022_392-QD-UBND");
-  EXPECT_EQ(sohoa::pipeline::export_base_name(stored(8)), "hoa-dong_undated_id8");
+  EXPECT_EQ(sohoa::exports::export_base_name(doc), "hoa-dong_2022_392-QD-UBND");
+  EXPECT_EQ(sohoa::exports::export_base_name(stored(8)), "hoa-dong_undated_id8");
 }
 
 TEST(ExportNames, PdfInfoTakesTitleAuthorSubjectAndDateFromTheMetadata) {
@@ -282,21 +282,21 @@ TEST(ExportNames, PdfInfoTakesTitleAuthorSubjectAndDateFromTheMetadata) {
                 {"issued_date", "2022-06-03", 1},
                 {"authority", "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG", 1},
                 {"subject", "Về việc cấp phép", 1}};
-  sohoa::pipeline::PdfInfo info = sohoa::pipeline::pdf_info(doc);
+  sohoa::exports::PdfInfo info = sohoa::exports::pdf_info(doc);
   EXPECT_EQ(info.title, "QUYẾT ĐỊNH 392/QĐ-UBND");
   EXPECT_EQ(info.author, "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG");
   EXPECT_EQ(info.subject, "Về việc cấp phép");
   EXPECT_EQ(info.creation_date, "2022-06-03");
-  sohoa::pipeline::PdfInfo bare = sohoa::pipeline::pdf_info(stored(9));
+  sohoa::exports::PdfInfo bare = sohoa::exports::pdf_info(stored(9));
   EXPECT_EQ(bare.title, "Document 9");
   EXPECT_EQ(bare.creation_date, "2022-06-30");
 }
 
 TEST(ExportNames, StackPartsStartAtTheirFirstPage) {
   sohoa::storage::StoredDocument doc = stored(1);
-  EXPECT_EQ(sohoa::pipeline::first_file_page(doc), 1);
+  EXPECT_EQ(sohoa::exports::first_file_page(doc), 1);
   doc.sha256 = "abcdef#4-6";
-  EXPECT_EQ(sohoa::pipeline::first_file_page(doc), 4);
+  EXPECT_EQ(sohoa::exports::first_file_page(doc), 4);
 }
 
 TEST(ExportCer, LevenshteinOverCodePoints) {

@@ -38,7 +38,7 @@ TEST(ExportRender, ReplayGivesTheImageOcrReadOnTurnedAndSkewedPages) {
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
 
   sohoa::pipeline::PageChain chain = restoration_chain();
-  sohoa::pipeline::PageReplay replay;
+  sohoa::exports::PageReplay replay;
   int turned = 0, skewed = 0, pages = 0;
   for (const auto& entry : fs::directory_iterator(dir / "in")) {
     if (entry.path().extension() == ".json") continue;

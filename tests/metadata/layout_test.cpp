@@ -12,11 +12,11 @@
 #include "tests/support/test_support.h"
 #include "text/vntext.h"
 
+using sohoa::metadata::Extraction;
+using sohoa::metadata::MetadataExtractor;
+using sohoa::metadata::UnitMatch;
+using sohoa::metadata::UnitResolver;
 using sohoa::ocr::PageText;
-using sohoa::pipeline::Extraction;
-using sohoa::pipeline::MetadataExtractor;
-using sohoa::pipeline::UnitMatch;
-using sohoa::pipeline::UnitResolver;
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace parse = sohoa::pipeline::parse;
+namespace parse = sohoa::metadata::parse;
 
 namespace {
 

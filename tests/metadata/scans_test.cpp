@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "pipeline/stages/chain.h"
 #include "metadata/extract.h"
+#include "pipeline/stages/chain.h"
 #include "pipeline/stages/load.h"
 #include "tests/support/extract_fixtures.h"
 #include "tests/support/test_support.h"
@@ -37,7 +37,7 @@ std::vector<fs::path> truth_files(const fs::path& dir) {
 }
 
 // The extraction itself says the field needs a person's look.
-bool flagged(const sohoa::pipeline::Extraction& e, const std::string& field) {
+bool flagged(const sohoa::metadata::Extraction& e, const std::string& field) {
   for (const auto& reason : e.review_reasons) {
     if (reason.rfind(field + " ", 0) == 0) return true;
   }
@@ -55,7 +55,7 @@ TEST(ExtractScans, EveryDocumentTypeReadsAsItsTruth) {
                                   "png", "--pages", "1", "--units", units.string()});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
 
-  sohoa::pipeline::MetadataExtractor extractor(sohoa::testing::fixtures::tay_hoa_units());
+  sohoa::metadata::MetadataExtractor extractor(sohoa::testing::fixtures::tay_hoa_units());
   sohoa::pipeline::PageChain chain = sohoa::pipeline::PageChain::standard();
   std::set<std::string> types;
   int doubtful = 0;
@@ -65,7 +65,7 @@ TEST(ExtractScans, EveryDocumentTypeReadsAsItsTruth) {
     std::vector<sohoa::ocr::PageText> pages;
     for (int n = 1; n <= scan.page_count(); ++n) pages.push_back(chain.run(scan.load_page(n)).text);
     // The station is elsewhere: only the text can give the right unit.
-    sohoa::pipeline::Extraction e = extractor.extract(pages, "dak-lak");
+    sohoa::metadata::Extraction e = extractor.extract(pages, "dak-lak");
     const json& metadata = truth.at("metadata");
     std::string name = truth_path.filename().string();
     for (const auto& field : sohoa::storage::metadata_field_names()) {

@@ -4,8 +4,8 @@
 #include <cstring>
 #include <vips/vips8>
 
-#include "ocr/tesseract_reader.h"
 #include "ocr/layout_json.h"
+#include "ocr/tesseract_reader.h"
 
 namespace {
 
@@ -81,12 +81,12 @@ TEST_F(OcrTest, UnknownLanguageIsAClearError) {
 TEST_F(OcrTest, LayoutSurvivesJsonRoundTrip) {
   sohoa::ocr::TesseractReader reader;
   auto text = reader.read(render("Số: 15/GP-UBND\nHòa Đồng, ngày 03 tháng 6 năm 2022"), 300);
-  auto back = sohoa::pipeline::layout_from_json(sohoa::pipeline::layout_to_json(text));
+  auto back = sohoa::ocr::layout_from_json(sohoa::ocr::layout_to_json(text));
   EXPECT_EQ(back.text, text.text);
   EXPECT_EQ(back.width, text.width);
   ASSERT_EQ(back.blocks.size(), text.blocks.size());
   EXPECT_EQ(back.blocks[0].lines[0].words[0].box.x, text.blocks[0].lines[0].words[0].box.x);
-  EXPECT_THROW(sohoa::pipeline::layout_from_json("{\"blocks\": 3"), std::runtime_error);
+  EXPECT_THROW(sohoa::ocr::layout_from_json("{\"blocks\": 3"), std::runtime_error);
 }
 
 }  // namespace

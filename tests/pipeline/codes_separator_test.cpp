@@ -9,15 +9,15 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 
+#include "export/separator_sheet.h"
 #include "pipeline/stages/codes.h"
 #include "pipeline/stages/load.h"
-#include "export/separator_sheet.h"
 #include "tests/support/test_support.h"
 
 namespace {
 
+using sohoa::exports::render_separator_sheet;
 using sohoa::pipeline::read_codes;
-using sohoa::pipeline::render_separator_sheet;
 namespace fs = std::filesystem;
 
 cv::Mat turned(const cv::Mat& m, int rotation) {

@@ -2,8 +2,8 @@
 // the pages' codes and OCR layout only.
 #include <gtest/gtest.h>
 
+#include "pipeline/documents.h"
 #include "pipeline/split.h"
-#include "pipeline/stack.h"
 
 namespace {
 

@@ -7,16 +7,16 @@
 #include <string>
 #include <vector>
 
-#include "ocr/page_text.h"
 #include "metadata/extract.h"
+#include "ocr/page_text.h"
 #include "storage/records.h"
 #include "tests/support/test_support.h"
 #include "text/vntext.h"
 
 namespace sohoa::testing::fixtures {
 
+using metadata::Extraction;
 using ocr::PageText;
-using pipeline::Extraction;
 
 constexpr int kWidth = 2480;
 constexpr int kHeight = 3508;

@@ -1,4 +1,4 @@
-#include "register/csv_input.h"
+#include "registry/csv_input.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 
 #include "storage/database.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 namespace {
 
 std::string lower_ascii(std::string_view s) {
@@ -204,4 +204,4 @@ std::string today_iso() {
   return iso;
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

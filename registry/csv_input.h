@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 
 // A CSV file with a header row: UTF-8 with or without BOM, ',' or ';'
 // delimited (whichever the header uses), RFC 4180 quotes, LF or CRLF.
@@ -50,4 +50,4 @@ std::optional<std::string> parse_date(std::string_view text);
 // Today's date in local time, ISO.
 std::string today_iso();
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

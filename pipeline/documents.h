@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "metadata/extract.h"
-#include "pipeline/stages/page.h"
 #include "pipeline/split.h"
+#include "pipeline/stages/page.h"
 #include "storage/database.h"
 #include "storage/records.h"
 
@@ -32,7 +32,7 @@ storage::NewDocument document_shell(const FileContext& file, const StackPart* pa
 // Extracts metadata from `pages` (in order) into `doc`, sets its pages, the
 // dossier_code a page's code holds when the text has none, and its status.
 void fill_document(storage::NewDocument& doc, const std::vector<Page>& pages,
-                   const MetadataExtractor& extractor, const std::string& station_unit);
+                   const metadata::MetadataExtractor& extractor, const std::string& station_unit);
 
 // The documents of a file whose every page was read (pages in page order).
 // kNone gives the whole file as one document; the split modes give one
@@ -40,7 +40,7 @@ void fill_document(storage::NewDocument& doc, const std::vector<Page>& pages,
 // review_reasons added to its document's.
 std::vector<storage::NewDocument> file_documents(const FileContext& file,
                                                  const std::vector<Page>& pages, SplitMode mode,
-                                                 const MetadataExtractor& extractor);
+                                                 const metadata::MetadataExtractor& extractor);
 
 // The page range of a part's sha256 ("HEX#3-5" -> {3, 5}); nullopt for a
 // whole file's.

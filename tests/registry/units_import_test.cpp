@@ -1,5 +1,5 @@
 // units import|list: the registry CSV, its checks and the command.
-#include "register/units_import.h"
+#include "registry/units_import.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include "storage/database.h"
 #include "tests/support/test_support.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 namespace {
 
 using sohoa::testing::TempDir;
@@ -16,9 +16,7 @@ using sohoa::testing::write_file;
 
 const std::string kHeader = "code,name,level,parent,valid_from,valid_to,successor\n";
 
-std::filesystem::path tay_hoa_csv() {
-  return sohoa::testing::units_csv_path();
-}
+std::filesystem::path tay_hoa_csv() { return sohoa::testing::units_csv_path(); }
 
 std::string import_error(const std::filesystem::path& file) {
   TempDir dir;
@@ -139,4 +137,4 @@ TEST(UnitsCommand, BadFileIsExitOneNamingTheLine) {
 }
 
 }  // namespace
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

@@ -4,10 +4,10 @@
 #include <map>
 #include <sstream>
 
-#include "register/progress_report.h"
+#include "registry/progress_report.h"
 #include "text/xml.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 namespace {
 
 std::string fixed1(double v) {
@@ -165,4 +165,4 @@ std::string render_html(const ProgressReport& by_level, const ProgressReport& by
   return html.str();
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

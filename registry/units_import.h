@@ -6,7 +6,7 @@
 
 #include "storage/database.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 
 // Reads and checks the whole file: header
 // code,name,level,parent,valid_from,valid_to,successor (any order); level one
@@ -20,4 +20,4 @@ std::vector<storage::Unit> read_units_csv(const std::filesystem::path& path,
 // Reads `path` and upserts its units in one transaction; returns how many.
 size_t import_units(storage::Database& db, const std::filesystem::path& path);
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

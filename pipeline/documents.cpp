@@ -1,4 +1,4 @@
-#include "pipeline/stack.h"
+#include "pipeline/documents.h"
 
 #include <algorithm>
 #include <regex>
@@ -22,7 +22,7 @@ storage::NewDocument document_shell(const FileContext& file, const StackPart* pa
 }
 
 void fill_document(storage::NewDocument& doc, const std::vector<Page>& pages,
-                   const MetadataExtractor& extractor, const std::string& station_unit) {
+                   const metadata::MetadataExtractor& extractor, const std::string& station_unit) {
   std::vector<ocr::PageText> texts;
   std::vector<std::string> codes;
   for (const Page& page : pages) {
@@ -30,7 +30,7 @@ void fill_document(storage::NewDocument& doc, const std::vector<Page>& pages,
     codes.insert(codes.end(), page.codes.begin(), page.codes.end());
     doc.pages.push_back(page_record(page));
   }
-  Extraction extraction = extractor.extract(texts, station_unit);
+  metadata::Extraction extraction = extractor.extract(texts, station_unit);
   doc.fields = std::move(extraction.fields);
   dossier_code_from_codes(doc.fields, codes);
   if (!extraction.issuer_unit.empty()) doc.issuer_unit = extraction.issuer_unit;
@@ -41,7 +41,7 @@ void fill_document(storage::NewDocument& doc, const std::vector<Page>& pages,
 
 std::vector<storage::NewDocument> file_documents(const FileContext& file,
                                                  const std::vector<Page>& pages, SplitMode mode,
-                                                 const MetadataExtractor& extractor) {
+                                                 const metadata::MetadataExtractor& extractor) {
   std::vector<storage::NewDocument> docs;
   if (mode == SplitMode::kNone) {
     docs.push_back(document_shell(file));

@@ -1,12 +1,12 @@
-#include "register/units_import.h"
+#include "registry/units_import.h"
 
 #include <map>
 #include <set>
 
-#include "register/csv_input.h"
+#include "registry/csv_input.h"
 #include "text/vntext.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 namespace {
 
 const std::vector<std::string> kColumns = {"code",       "name",     "level",    "parent",
@@ -87,4 +87,4 @@ size_t import_units(storage::Database& db, const std::filesystem::path& path) {
   return units.size();
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

@@ -12,7 +12,7 @@
 
 #include "storage/database.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 
 struct ProgressOptions {
   std::string by = "level";     // level | unit
@@ -70,4 +70,4 @@ std::string render_json(const ProgressReport& report);
 // documents. Inline SVG and CSS, nothing fetched.
 std::string render_html(const ProgressReport& by_level, const ProgressReport& by_unit);
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

@@ -1,4 +1,4 @@
-#include "register/progress_report.h"
+#include "registry/progress_report.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 #include <set>
 #include <sstream>
 
-#include "register/csv_input.h"
+#include "registry/csv_input.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 namespace {
 
 using storage::InputError;
@@ -375,4 +375,4 @@ std::string render_json(const ProgressReport& report) {
   return doc.dump() + "\n";
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

@@ -8,7 +8,7 @@
 
 #include "storage/database.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 
 struct RegisterRejection {
   int line = 0;
@@ -28,4 +28,4 @@ struct RegisterImport {
 // read or lacks a required column (nothing imported).
 RegisterImport import_register(storage::Database& db, const std::filesystem::path& path);
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

@@ -1,11 +1,11 @@
-#include "register/register_import.h"
+#include "registry/register_import.h"
 
 #include <optional>
 #include <unordered_set>
 
-#include "register/csv_input.h"
+#include "registry/csv_input.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 namespace {
 
 enum Column { kUnit, kNumber, kIssued, kValidUntil, kDossier, kProcedure, kType, kTitle, kCount };
@@ -88,4 +88,4 @@ RegisterImport import_register(storage::Database& db, const std::filesystem::pat
   return result;
 }
 
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

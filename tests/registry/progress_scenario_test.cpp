@@ -7,13 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "register/progress_report.h"
-#include "register/register_import.h"
-#include "register/units_import.h"
+#include "registry/progress_report.h"
+#include "registry/register_import.h"
+#include "registry/units_import.h"
 #include "storage/database.h"
 #include "tests/support/test_support.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 namespace {
 
 using sohoa::testing::TempDir;
@@ -349,4 +349,4 @@ TEST_F(ProgressScenario, CommandLine) {
 }
 
 }  // namespace
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry

@@ -1,12 +1,13 @@
 // register import: office exports in their variants, rejected rows, re-import.
+#include "registry/register_import.h"
+
 #include <gtest/gtest.h>
 
-#include "register/register_import.h"
-#include "register/units_import.h"
+#include "registry/units_import.h"
 #include "storage/database.h"
 #include "tests/support/test_support.h"
 
-namespace sohoa::pipeline {
+namespace sohoa::registry {
 namespace {
 
 using sohoa::testing::TempDir;
@@ -14,9 +15,7 @@ using sohoa::testing::write_file;
 
 class RegisterImportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    import_units(*db, sohoa::testing::units_csv_path());
-  }
+  void SetUp() override { import_units(*db, sohoa::testing::units_csv_path()); }
   RegisterImport import(const std::string& body) {
     write_file(file, body);
     return import_register(*db, file);
@@ -127,4 +126,4 @@ TEST_F(RegisterImportTest, CommandExitCodes) {
 }
 
 }  // namespace
-}  // namespace sohoa::pipeline
+}  // namespace sohoa::registry
