@@ -1,6 +1,20 @@
-// Turning the read pages of one input file into the documents to store:
-// the whole file (--split none) or the parts cut from a stack, each with
-// its SPEC identity, metadata (codes included) and review reasons.
+// The document-level steps: turning the read pages of one input file into
+// the documents to store, the whole file (--split none) or the parts cut from
+// a stack, each with its SPEC identity, metadata (codes included) and review
+// reasons. Ingest's writer runs them once every page of a file is read, then
+// archives and stores each document in one transaction.
+//
+// The contract of these steps:
+// - They take pages that every page stage has run on, in page order, with
+//   their text; they MUST NOT need pixels (the image may be released).
+// - What the text does not give is not an error: a field not read, or read
+//   without certainty, is left out and named in `review_reasons`, and the
+//   status is then `review` (`ok` when there are none). They MUST NOT invent
+//   a value to fill a field.
+// - They MAY throw a std::exception only for what no document could survive
+//   (out of memory, a broken registry); ingest then records the file failed
+//   with "metadata extraction: what()".
+// - They MUST NOT print nor write to the database; stored_parts() only reads.
 #pragma once
 
 #include <optional>

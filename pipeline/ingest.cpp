@@ -256,11 +256,12 @@ PageRead read_page(const PageJob& job, PageChain* chain, const std::string& chai
 }
 
 // One worker: its own stage chain (and Tesseract), pages from any file.
-void work(BoundedQueue<PageJob>& pages, BoundedQueue<Message>& messages) {
+void work(BoundedQueue<PageJob>& pages, BoundedQueue<Message>& messages,
+          const std::function<PageChain()>& make_chain) {
   std::unique_ptr<PageChain> chain;
   std::string chain_error;
   try {
-    chain = std::make_unique<PageChain>(PageChain::standard());
+    chain = std::make_unique<PageChain>(make_chain ? make_chain() : PageChain::standard());
   } catch (const std::exception& e) {
     // A worker that cannot start (no OCR data) fails the pages it takes.
     chain_error = e.what();
@@ -558,7 +559,7 @@ IngestSummary ingest(const IngestOptions& options,
   std::vector<std::thread> pool;
   for (size_t w = 0; w < workers; ++w) {
     pool.emplace_back([&] {
-      work(pages, messages);
+      work(pages, messages, options.make_chain);
       producer_done();
     });
   }

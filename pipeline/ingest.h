@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/stages/load.h"
 #include "pipeline/split.h"
+#include "pipeline/stages/chain.h"
+#include "pipeline/stages/load.h"
 #include "storage/database.h"
 
 namespace sohoa::pipeline {
@@ -41,6 +42,10 @@ struct IngestOptions {
   const std::atomic<bool>* stop = nullptr;
   // Called from the calling thread as pages and files finish.
   std::function<void(const IngestProgress&)> on_progress;
+  // Makes one worker's stage chain, on that worker's thread, once. Empty:
+  // PageChain::standard(). A factory that throws fails, with its message,
+  // every page its worker takes; the batch goes on.
+  std::function<PageChain()> make_chain;
 };
 
 // What happened to one input file, or to one document cut from it with

@@ -13,8 +13,8 @@
 namespace sohoa::pipeline {
 
 // The contents of the codes found on a grey (CV_8UC1) image, in the order
-// ZXing reports them, duplicates removed. Pages of any orientation are read;
-// large scans are read at about 150 dpi.
+// ZXing reports them, duplicates removed; none for an empty image. Pages of any orientation are
+// read; large scans are read at about 150 dpi.
 std::vector<std::string> read_codes(const cv::Mat& grey);
 
 class CodesStage : public PageStage {

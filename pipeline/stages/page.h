@@ -26,9 +26,25 @@ struct Page {
   std::vector<std::string> codes;  // QR/barcode contents found on the page
 };
 
-// A stage does one job on one page: it takes the page and returns it with
-// what it learned. Stages hold no state that depends on earlier pages, so
-// one instance per worker thread can run side by side with others.
+// The stage contract. A stage does one job on one page: it takes the page
+// and returns it with what it learned.
+//
+// - It MUST write only the fields it is said to write below and pass every
+//   other field through as it got it:
+//     codes      codes
+//     orient     rotation, skew_deg, image (turned upright)
+//     deskew     skew_deg (when orient left it 0), image, dpi (when it scales)
+//     clean      image, dpi (when it scales)
+//     recognize  text
+// - `image` is CV_8UC1 grey at `dpi`. A stage MUST accept an empty image:
+//   codes and the restoration stages return the page unchanged; recognize
+//   throws ocr::OcrError, since a page with no pixels has no text to read.
+// - It MAY throw any std::exception whose what() says, in a user's words,
+//   what is wrong with the page (no library type names). The caller records
+//   "page N: what()" and fails the whole document: nothing is stored half.
+// - It MUST NOT print, nor touch the database or the file system, nor keep
+//   state that depends on earlier pages, so one instance per worker thread
+//   runs side by side with others. It MAY hold costly engines (Tesseract).
 class PageStage {
  public:
   virtual ~PageStage() = default;
