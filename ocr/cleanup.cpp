@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+#include <stdexcept>
 #include <vector>
 
+#include "ocr/grey.h"
 #include "ocr/restore_ink.h"
 
 namespace sohoa::ocr {
@@ -46,6 +48,7 @@ int dark_percentile(const cv::Mat& grey, double share) {
 }  // namespace
 
 cv::Mat scale_to_dpi(const cv::Mat& grey, int dpi, int target_dpi) {
+  require_grey(grey, "scale_to_dpi");
   if (dpi <= 0 || dpi >= target_dpi) return grey;
   cv::Mat out;
   double factor = static_cast<double>(target_dpi) / dpi;
@@ -115,6 +118,7 @@ cv::Mat flatten_with(const cv::Mat& grey, cv::Mat coarse) {
 }  // namespace
 
 cv::Mat remove_dark_borders(const cv::Mat& grey) {
+  require_grey(grey, "remove_dark_borders");
   int paper = paper_level(grey);
   cv::Mat cells = border_cells(coarse_copy(grey), paper);
   if (cv::countNonZero(cells) == 0) return grey;
@@ -123,9 +127,13 @@ cv::Mat remove_dark_borders(const cv::Mat& grey) {
   return out;
 }
 
-cv::Mat flatten_background(const cv::Mat& grey) { return flatten_with(grey, coarse_copy(grey)); }
+cv::Mat flatten_background(const cv::Mat& grey) {
+  require_grey(grey, "flatten_background");
+  return flatten_with(grey, coarse_copy(grey));
+}
 
 cv::Mat remove_speckles(const cv::Mat& grey, int dpi) {
+  require_grey(grey, "remove_speckles");
   cv::Mat out;
   cv::medianBlur(grey, out, 3);
   // Marks are found on a half-size mask, four times less work than at full
@@ -177,6 +185,7 @@ cv::Mat remove_speckles(const cv::Mat& grey, int dpi) {
 }
 
 cv::Mat clean_page(const cv::Mat& grey, int& dpi) {
+  require_grey(grey, "clean_page");
   cv::Mat page = scale_to_dpi(grey, dpi);
   if (dpi < 300) dpi = 300;
   cv::Mat coarse = coarse_copy(page);
@@ -188,6 +197,7 @@ cv::Mat clean_page(const cv::Mat& grey, int& dpi) {
 }
 
 cv::Mat binarize(const cv::Mat& grey) {
+  require_grey(grey, "binarize");
   cv::Mat out;
   cv::threshold(grey, out, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
   return out;

@@ -1,4 +1,9 @@
 // Clean-up of an upright, deskewed page before OCR.
+//
+// Every function here takes an 8-bit grey image (CV_8UC1, paper light, ink
+// dark) of any size, returns a new image and leaves its input untouched; an
+// empty image or another type throws std::invalid_argument (ocr/grey.h).
+// Resolutions are in dots per inch.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -6,7 +11,7 @@
 namespace sohoa::ocr {
 
 // `grey` scaled (bicubic) from `dpi` to `target_dpi` when it is below it;
-// unchanged otherwise. Tesseract's models are trained on text of about 300 dpi.
+// unchanged (the same buffer) otherwise, and when `dpi` ≤ 0 (unknown). Tesseract's models are trained on text of about 300 dpi.
 cv::Mat scale_to_dpi(const cv::Mat& grey, int dpi, int target_dpi = 300);
 
 // Dark scanner borders (the lid, the platen edge, shadows of the sheet's edge:
@@ -21,7 +26,8 @@ cv::Mat flatten_background(const cv::Mat& grey);
 
 // Speckle removed from a page with white paper: a 3×3 median, then dark specks
 // smaller than a diacritic's dot that lie away from any larger mark are
-// whitened. Marks near a letter (the dots of "ệ", "ộ", "ị") are kept.
+// whitened. Marks near a letter (the dots of "ệ", "ộ", "ị") are kept. `dpi`
+// sizes what counts as a speck.
 cv::Mat remove_speckles(const cv::Mat& grey, int dpi);
 
 // The whole clean-up, in order: scale to 300 dpi, borders, light, speckle.
@@ -29,6 +35,7 @@ cv::Mat remove_speckles(const cv::Mat& grey, int dpi);
 cv::Mat clean_page(const cv::Mat& grey, int& dpi);
 
 // Otsu binarization (ink 0, paper 255), for reading a cleaned page binarized.
+// The output holds only the values 0 and 255.
 cv::Mat binarize(const cv::Mat& grey);
 
 }  // namespace sohoa::ocr

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+#include <stdexcept>
 #include <vector>
 
+#include "ocr/grey.h"
 #include "ocr/restore_ink.h"
 
 namespace sohoa::ocr {
@@ -87,6 +89,8 @@ SkewEstimate estimate_skew(const cv::Mat& grey, double max_deg) {
 }
 
 cv::Mat rotate_and_scale(const cv::Mat& grey, double angle_deg, double scale, int fill) {
+  require_grey(grey, "rotate_and_scale");
+  if (!(scale > 0)) throw std::invalid_argument("rotate_and_scale: scale must be positive");
   cv::Size out_size(static_cast<int>(std::lround(grey.cols * scale)),
                     static_cast<int>(std::lround(grey.rows * scale)));
   cv::Point2f centre(grey.cols / 2.0f, grey.rows / 2.0f);

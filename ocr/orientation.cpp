@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ocr/deskew.h"
+#include "ocr/grey.h"
 #include "ocr/restore_ink.h"
 
 namespace sohoa::ocr {
@@ -127,6 +128,7 @@ OsdDetector::~OsdDetector() {
 }
 
 Orientation OsdDetector::detect(const cv::Mat& grey, int dpi) {
+  require_grey(grey, "OsdDetector::detect");
   Orientation result;
   api_->SetImage(grey.data, grey.cols, grey.rows, 1, static_cast<int>(grey.step));
   api_->SetSourceResolution(dpi);
@@ -144,6 +146,8 @@ Orientation OsdDetector::detect(const cv::Mat& grey, int dpi) {
 }
 
 cv::Mat turn_upright(const cv::Mat& grey, int rotation) {
+  if (rotation % 90 != 0)
+    throw std::invalid_argument("turn_upright: rotation must be a multiple of 90 degrees");
   cv::Mat out;
   switch (((rotation % 360) + 360) % 360) {
     case 90:

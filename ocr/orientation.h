@@ -1,5 +1,10 @@
 // Which way up a page is: 0, 90, 180 or 270, the SPEC's `rotation` (how far
 // the scanned page is turned counter-clockwise from upright).
+//
+// Every function here takes an 8-bit grey image (CV_8UC1, paper light, ink
+// dark) of any size, returns a new image and leaves its input untouched; an
+// empty image or another type throws std::invalid_argument (ocr/grey.h).
+// Resolutions are in dots per inch.
 #pragma once
 
 #include <memory>
@@ -43,7 +48,9 @@ class OsdDetector {
   std::unique_ptr<tesseract::TessBaseAPI> api_;
 };
 
-// `grey` turned clockwise by `rotation` (0/90/180/270), losslessly: upright.
+// `grey` turned clockwise by `rotation` (any multiple of 90, negative ones
+// too; otherwise std::invalid_argument), losslessly: upright. An empty image
+// gives an empty image.
 cv::Mat turn_upright(const cv::Mat& grey, int rotation);
 
 // `grey` turned counter-clockwise by `rotation`: the inverse of turn_upright.

@@ -4,6 +4,8 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
+#include "ocr/grey.h"
+
 namespace sohoa::ocr {
 namespace {
 
@@ -106,8 +108,7 @@ cv::Mat shrink(const cv::Mat& grey, int factor) {
 }
 
 PageInk page_ink(const cv::Mat& grey) {
-  if (grey.type() != CV_8UC1 || grey.empty())
-    throw std::invalid_argument("page_ink: expected a non-empty CV_8UC1 image");
+  require_grey(grey, "page_ink");
   cv::Mat fine_mask = text_mask(shrink(grey, shrink_factor(grey.size(), kFineLongSide)));
   // A coarse cell is ink when a quarter of it is.
   cv::Mat coarse_mask = shrink(fine_mask, shrink_factor(fine_mask.size(), kCoarseLongSide));

@@ -1,6 +1,11 @@
 // Ink of a page at reduced working scales, as the restoration algorithms see
 // it: text-like dark marks only, so that scanner borders, photos and stamps do
 // not steer the angle estimates.
+//
+// Every function here takes an 8-bit grey image (CV_8UC1, paper light, ink
+// dark) of any size, returns a new image and leaves its input untouched; an
+// empty image or another type throws std::invalid_argument (ocr/grey.h).
+// Resolutions are in dots per inch.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -30,10 +35,13 @@ PageInk page_ink(const cv::Mat& grey);
 
 // `grey` shrunk by an integer `factor` by area averaging (the few rows and
 // columns beyond a multiple of the factor are dropped): fast for powers of two.
+// A factor ≤ 1 returns `grey` itself. Halving never goes below one pixel; with
+// another factor, an image smaller than the factor gives an empty image. Takes CV_8UC1 masks as
+// well as pages.
 cv::Mat shrink(const cv::Mat& grey, int factor);
 
 // The paper's grey level: a high percentile of the image, used to fill areas
-// uncovered by rotation.
+// uncovered by rotation. 255 for an empty image.
 int paper_level(const cv::Mat& grey);
 
 }  // namespace sohoa::ocr

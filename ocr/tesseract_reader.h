@@ -34,9 +34,11 @@ class TesseractReader {
   TesseractReader(const TesseractReader&) = delete;
   TesseractReader& operator=(const TesseractReader&) = delete;
 
-  // Reads an 8-bit grey (CV_8UC1) page at `dpi`. Words, lines and blocks come
-  // in Tesseract's reading order; text is NFC. Throws OcrError when the page
-  // time limit is exceeded.
+  // Reads an 8-bit grey (CV_8UC1) page at `dpi` (below 70 is read as 70).
+  // Words, lines and blocks come in Tesseract's reading order, boxes in the
+  // image's pixels; text is NFC; a page without words gives empty text and
+  // mean_confidence 0. Throws OcrError for an empty image or another type,
+  // and when the page time limit is exceeded.
   PageText read(const cv::Mat& grey, int dpi);
 
   static std::string version();
