@@ -8,7 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include "ocr/cleanup.h"
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 #include "ocr/orientation.h"
 #include "pipeline/stages/clean.h"
 #include "pipeline/stages/deskew.h"

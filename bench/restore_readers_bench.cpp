@@ -18,7 +18,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "ocr/cleanup.h"
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 #include "ocr/orientation.h"
 #include "pipeline/stages/clean.h"
 #include "pipeline/stages/deskew.h"

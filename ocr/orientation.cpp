@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 #include "ocr/grey.h"
 #include "ocr/restore_ink.h"
 

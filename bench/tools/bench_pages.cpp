@@ -11,7 +11,7 @@
 #include <vips/vips8>
 
 #include "ocr/cleanup.h"
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 #include "ocr/orientation.h"
 #include "ocr/restore_ink.h"
 #include "pipeline/stages/load.h"

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 #include "ocr/restore_ink.h"
 
 namespace sohoa::pipeline {

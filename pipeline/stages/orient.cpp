@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 #include "ocr/orientation.h"
 #include "ocr/restore_ink.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "ocr/cleanup.h"
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 #include "ocr/orientation.h"
 #include "ocr/restore_ink.h"
 #include "ocr/tesseract_reader.h"

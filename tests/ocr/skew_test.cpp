@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 #include "pipeline/stages/deskew.h"
 #include "tests/support/restore_render.h"
 
