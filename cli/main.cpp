@@ -46,6 +46,8 @@ int run(int argc, char** argv) {
   add_watch_command(app, action);
   add_merge_command(app, action);
   add_export_command(app, action);
+  add_certify_command(app, action);
+  add_verify_command(app, action);
 
   try {
     app.parse(argc, argv);
