@@ -32,8 +32,10 @@ struct CertifyArgs {
   fs::path out;
 };
 
-// Reads one line from the terminal with echo off; nullopt without one.
+// Reads one line from the terminal with echo off; nullopt when sohoa does
+// not run interactively (stdin not a terminal), as under scripts and tests.
 std::optional<std::string> prompt_on_terminal(const std::string& what) {
+  if (isatty(STDIN_FILENO) == 0) return std::nullopt;
   FILE* tty = std::fopen("/dev/tty", "r+");
   if (tty == nullptr) return std::nullopt;
   const int fd = fileno(tty);
