@@ -9,6 +9,7 @@
 
 #include "export/pdf_signature.h"
 
+#include <fcntl.h>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -19,6 +20,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -194,6 +196,32 @@ ParsedUri parse_pkcs11_uri(const std::string& uri) {
   return p;
 }
 
+// Sends stderr to /dev/null while alive (certify is single-threaded).
+class QuietStderr {
+ public:
+  QuietStderr() {
+    std::fflush(stderr);
+    saved_ = dup(STDERR_FILENO);
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+      dup2(null, STDERR_FILENO);
+      close(null);
+    }
+  }
+  ~QuietStderr() {
+    std::fflush(stderr);
+    if (saved_ >= 0) {
+      dup2(saved_, STDERR_FILENO);
+      close(saved_);
+    }
+  }
+  QuietStderr(const QuietStderr&) = delete;
+  QuietStderr& operator=(const QuietStderr&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
 struct EngineHandle {
   ENGINE* engine = nullptr;
   bool initialised = false;
@@ -247,7 +275,12 @@ KeyPtr load_token_key(SigningCredentials::Impl& impl, const std::string& uri,
                        " cannot be loaded: " + openssl_error());
   }
   impl.engine->initialised = true;
-  KeyPtr key(ENGINE_load_private_key(e, parsed.uri.c_str(), nullptr, nullptr));
+  KeyPtr key;
+  {
+    // libp11 prints its own lines on a failed login; sohoa reports one.
+    QuietStderr quiet;
+    key.reset(ENGINE_load_private_key(e, parsed.uri.c_str(), nullptr, nullptr));
+  }
   if (!key) {
     throw SigningError(parsed.uri +
                        ": no private key on the token (wrong PIN or URI?): " + openssl_error());
@@ -665,8 +698,10 @@ SignatureCheck verify_pdf(const std::string& pdf, const std::optional<fs::path>&
 
   const std::vector<long long>& br = found->byte_range;
   const long long size = static_cast<long long>(pdf.size());
-  if (br.size() != 4 || br[0] != 0 || br[1] <= 0 || br[2] <= br[1] + 1 || br[3] < 0 ||
-      br[2] + br[3] > size) {
+  // Each bound is checked against the size before any sum, so hostile
+  // values cannot overflow.
+  if (br.size() != 4 || br[0] != 0 || br[1] <= 0 || br[1] >= size || br[2] <= br[1] + 1 ||
+      br[2] > size || br[3] < 0 || br[3] > size - br[2]) {
     return invalid(check, "the signature's ByteRange is malformed");
   }
   if (br[2] + br[3] != size) {
