@@ -53,11 +53,14 @@ std::tm vietnam_time(std::time_t t) {
   return tm;
 }
 
-// The mark's ink, 0..255, at kRenderDpi, lines centred.
+// The mark's ink, 0..255, at kRenderDpi, lines centred. A line too long
+// for the width wraps and its slot grows.
 struct Ink {
   int width = 0;
   int height = 0;
   std::vector<unsigned char> pixels;
+  std::vector<int> slot_top;  // per line, pixels from the top
+  std::vector<int> slot_height;
 };
 
 Ink render_lines(const std::vector<std::string>& lines) {
@@ -65,26 +68,31 @@ Ink render_lines(const std::vector<std::string>& lines) {
   Ink ink;
   ink.width = pt_to_px(kMarkWidthPt - 2 * kPaddingPt);
   const int pitch = pt_to_px(kLinePt);
-  ink.height = pitch * static_cast<int>(lines.size());
-  ink.pixels.assign(static_cast<size_t>(ink.width) * ink.height, 0);
+  std::vector<VImage> rendered;
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string markup = text::xml_escape(lines[i]);
     if (i == 0) markup = "<b>" + markup + "</b>";
-    VImage line = VImage::text(
+    rendered.push_back(VImage::text(
         markup.c_str(),
-        VImage::option()->set("font", kMarkFont)->set("dpi", kRenderDpi)->set("width", ink.width));
-    line = line.cast(VIPS_FORMAT_UCHAR);
+        VImage::option()->set("font", kMarkFont)->set("dpi", kRenderDpi)->set("width", ink.width)));
+    ink.slot_top.push_back(ink.height);
+    ink.slot_height.push_back(std::max(pitch, rendered.back().height() + pitch / 4));
+    ink.height += ink.slot_height.back();
+  }
+  ink.pixels.assign(static_cast<size_t>(ink.width) * ink.height, 0);
+  for (size_t i = 0; i < rendered.size(); ++i) {
+    VImage line = rendered[i].cast(VIPS_FORMAT_UCHAR);
     size_t size = 0;
     auto* data = static_cast<unsigned char*>(line.write_to_memory(&size));
-    const int w = line.width(), h = line.height();
-    const int x0 = std::max(0, (ink.width - w) / 2);
-    // The ink box of one line starts at its ascender; a fixed offset keeps
-    // baselines on the pitch whatever the line's diacritics.
-    const int y0 = static_cast<int>(i) * pitch + std::max(0, pitch - h) / 2;
-    for (int y = 0; y < h && y0 + y < ink.height; ++y) {
-      for (int x = 0; x < w && x0 + x < ink.width; ++x) {
+    const int w = std::min(line.width(), ink.width), h = line.height();
+    const int x0 = (ink.width - w) / 2;
+    // Each line's ink sits in the middle of its slot, whatever its
+    // diacritics, so the lines keep an even pitch.
+    const int y0 = ink.slot_top[i] + (ink.slot_height[i] - h) / 2;
+    for (int y = 0; y < h; ++y) {
+      for (int x = 0; x < w; ++x) {
         ink.pixels[static_cast<size_t>(y0 + y) * ink.width + x0 + x] =
-            data[static_cast<size_t>(y) * w + x];
+            data[static_cast<size_t>(y) * line.width() + x];
       }
     }
     g_free(data);
@@ -205,12 +213,18 @@ SignatureRect draw_mark(QPDF& q, QPDFPageObjectHelper& page,
                         " " + fmt(ink_y) + " cm /SohoaCopyMark Do Q\n";
   content += "0 0 0.55 RG 0.8 w " + fmt(frame.x1) + " " + fmt(frame.y1) + " " +
              fmt(frame.x2 - frame.x1) + " " + fmt(frame.y2 - frame.y1) + " re S\n";
-  // The same lines as invisible text, one per pitch, for search and copy.
+  // The same lines as invisible text, one per slot, squeezed to the mark's
+  // width (the glyphless font's glyphs are half an em wide), for search and
+  // copy.
   content += "BT 3 Tr " + font + " " + fmt(kFontPt) + " Tf\n";
   for (size_t i = 0; i < lines.size(); ++i) {
-    const double baseline = ink_y + ink_h - (i + 0.8) * kLinePt;
+    const std::string hex = utf16_hex(lines[i]);
+    const double natural = static_cast<double>(hex.size() / 4) * 0.5 * kFontPt;
+    const double scale = natural > ink_w ? 100.0 * ink_w / natural : 100.0;
+    const double baseline = ink_y + ink_h - px_to_pt(ink.slot_top[i]) -
+                            0.5 * px_to_pt(ink.slot_height[i]) - 0.35 * kFontPt;
     content +=
-        "1 0 0 1 " + fmt(ink_x) + " " + fmt(baseline) + " Tm <" + utf16_hex(lines[i]) + "> Tj\n";
+        fmt(scale) + " Tz 1 0 0 1 " + fmt(ink_x) + " " + fmt(baseline) + " Tm <" + hex + "> Tj\n";
   }
   content += "ET\nQ\n";
   page.addPageContents(QOH::newStream(&q, content), false);

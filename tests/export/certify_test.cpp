@@ -204,6 +204,22 @@ TEST_F(CertifyTest, TextGivesTheDocumentAndTheCopyMark) {
   EXPECT_NE(page2.find("GIẤY KHAI SINH"), std::string::npos);
 }
 
+TEST_F(CertifyTest, LongBodyNamesWrapAndTheFrameGrows) {
+  CopyMark short_mark{"UBND", "", "Nguyễn Văn A", now_};
+  CopyMark long_mark{
+      "Ủy ban nhân dân thị trấn Phú Thứ, huyện Tây Hòa, tỉnh Phú Yên (bộ phận một cửa)", "Phú Thứ",
+      "Nguyễn Văn A", now_};
+  SignatureRect small, large;
+  mark_copy(*unsigned_, short_mark, kDocSha, small);
+  std::string pdf = mark_copy(*unsigned_, long_mark, kDocSha, large);
+  EXPECT_GT(large.y2 - large.y1, small.y2 - small.y1 + 8);  // a line more at least
+  EXPECT_DOUBLE_EQ(large.x2 - large.x1, small.x2 - small.x1);
+  fs::path file = dir_->path() / "long.pdf";
+  write_file(file, pdf);
+  std::string text = run({tool("pdftotext"), file.string(), "-"}).out;
+  EXPECT_NE(text.find(long_mark.body), std::string::npos) << text;
+}
+
 TEST_F(CertifyTest, XmpCarriesTheDocumentHashAsDeclaredPdfaProperty) {
   QPDF q;
   q.processMemoryFile("t.pdf", signed_->data(), signed_->size());
