@@ -578,22 +578,33 @@ struct FoundSignature {
 std::optional<FoundSignature> find_signature(QPDF& q) {
   std::optional<FoundSignature> best;
   long long best_end = -1;
+  bool signature_field = false;
   for (QOH& o : q.getAllObjects()) {
-    QOH dict = o.isStream() ? QOH() : o;
-    if (!dict.isDictionary() || !dict.hasKey("/ByteRange") || !dict.hasKey("/Contents")) continue;
+    if (!o.isDictionary()) continue;
+    signature_field = signature_field || o.getKey("/Type").isNameAndEquals("/Sig") ||
+                      o.getKey("/FT").isNameAndEquals("/Sig");
+    if (!o.hasKey("/ByteRange") || !o.hasKey("/Contents")) continue;
     FoundSignature f;
-    QOH br = dict.getKey("/ByteRange");
+    QOH br = o.getKey("/ByteRange");
     if (br.isArray()) {
-      for (QOH& v : br.getArrayAsVector())
+      for (QOH& v : br.getArrayAsVector()) {
         f.byte_range.push_back(v.isInteger() ? v.getIntValue() : -1);
+      }
     }
-    f.cades = dict.getKey("/SubFilter").isNameAndEquals("/ETSI.CAdES.detached");
-    long long end = f.byte_range.size() == 4 ? f.byte_range[2] + f.byte_range[3] : 0;
+    f.cades = o.getKey("/SubFilter").isNameAndEquals("/ETSI.CAdES.detached");
+    long long end = 0;
+    if (f.byte_range.size() == 4 &&
+        __builtin_add_overflow(f.byte_range[2], f.byte_range[3], &end)) {
+      end = 0;
+    }
     if (end > best_end) {
       best_end = end;
       best = f;
     }
   }
+  // A signature field whose dictionary lost its ByteRange or Contents was
+  // signed once: it is tampered with, not unsigned.
+  if (!best && signature_field) best = FoundSignature{};
   return best;
 }
 

@@ -289,6 +289,15 @@ TEST_F(CertifyTest, HostileByteRangesAreInvalidNotFatal) {
   }
 }
 
+TEST_F(CertifyTest, SignatureDictionaryWithoutByteRangeIsTamperedNotUnsigned) {
+  std::string bad = *signed_;
+  size_t at = bad.rfind("/ByteRange");
+  bad.replace(at, 10, "/ByteRangX");
+  SignatureCheck c = verify(bad);
+  EXPECT_TRUE(c.is_signed);
+  EXPECT_FALSE(c.valid);
+}
+
 TEST_F(CertifyTest, DataAppendedAfterSigningInvalidates) {
   std::string bad = *signed_ + "% appended\n1 0 obj\n<< >>\nendobj\n";
   SignatureCheck c = verify(bad);
