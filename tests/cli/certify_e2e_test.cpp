@@ -236,6 +236,19 @@ TEST_F(CertifyE2E, BadRequestsExitOne) {
       sohoa({"certify", id_, "--key", pki_->unit_key.string(), "--out", out.string()}).exit_code,
       1);  // --cert missing
   EXPECT_FALSE(fs::exists(out));
+  // A document that was never read has no pages to copy.
+  fs::path broken = dir_->path() / "broken" / "cut.png";
+  fs::create_directories(broken.parent_path());
+  write_file(broken, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+  RunResult ingest = sohoa({"ingest", broken.string(), "--unit", "tay-hoa", "--json"});
+  ASSERT_EQ(ingest.exit_code, 3) << ingest.err;
+  std::string failed_id =
+      std::to_string(json::parse(sohoa::testing::lines_of(ingest.out).at(0))["id"].get<int>());
+  RunResult r = sohoa({"certify", failed_id, "--cert", pki_->unit_pem.string(), "--key",
+                       pki_->unit_key.string(), "--out", out.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not read"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
 }
 
 }  // namespace
