@@ -173,6 +173,26 @@ TEST_F(CertifyTest, SignedCopyIsValidForOurVerifierAndPoppler) {
   EXPECT_NE(report.find(std::string("Common Name: ") + TestPki::kSigner), std::string::npos);
 }
 
+TEST_F(CertifyTest, CmsCarriesThePadesAttributes) {
+  auto [start, len] = signature_hex(*signed_);
+  std::string der;
+  for (size_t i = 0; i < len; i += 2) {
+    der += static_cast<char>(std::stoi(signed_->substr(start + i, 2), nullptr, 16));
+  }
+  fs::path file = dir_->path() / "sig.der";
+  write_file(file, der);
+  RunResult cms =
+      run({"/usr/bin/openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", file.string()});
+  ASSERT_EQ(cms.exit_code, 0) << cms.err;
+  for (const char* want :
+       {"id-smime-aa-signingCertificateV2", "signingTime", "messageDigest", "contentType",
+        "sha256 (2.16.840.1.101.3.4.2.1)", "eContent: <ABSENT>"}) {
+    EXPECT_NE(cms.out.find(want), std::string::npos) << want;
+  }
+  EXPECT_EQ(cms.out.find("smimeCapabilities"), std::string::npos);
+  EXPECT_NE(cms.out.find("CN=sohoa test CA"), std::string::npos);  // the certificate is embedded
+}
+
 TEST_F(CertifyTest, SignatureIsAnIncrementalUpdateOfTheMarkedFile) {
   // The signed bytes start with a complete PDF of their own, untouched.
   size_t first_eof = signed_->find("%%EOF\n");
