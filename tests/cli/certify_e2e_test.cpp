@@ -223,6 +223,14 @@ TEST_F(CertifyE2E, TokenKeyByPkcs11Uri) {
   EXPECT_EQ(verify(out, pki_->ca_pem).exit_code, 0);
   std::string report = run({tool("pdfsig"), out.string()}).out;
   EXPECT_NE(report.find("Signature is Valid"), std::string::npos) << report;
+  // The module may come from the environment instead of the URI.
+  fs::path out2 = dir_->path() / "token2.pdf";
+  std::string bare_uri = token.uri.substr(0, token.uri.find('?'));
+  RunResult env_module = certify(
+      bare_uri, out2,
+      {conf, "SOHOA_PKCS11_MODULE=" + token.module, std::string("SOHOA_PIN=") + token.kPin});
+  EXPECT_EQ(env_module.exit_code, 0) << env_module.err;
+  EXPECT_EQ(verify(out2, pki_->ca_pem).exit_code, 0);
 }
 
 TEST_F(CertifyE2E, BadRequestsExitOne) {
