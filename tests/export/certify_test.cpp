@@ -249,6 +249,9 @@ TEST_F(CertifyTest, XmpCarriesTheDocumentHashAsDeclaredPdfaProperty) {
   EXPECT_NE(xmp.find("<pdfaSchema:prefix>sohoa</pdfaSchema:prefix>"), std::string::npos);
   EXPECT_NE(xmp.find("<pdfaid:part>2</pdfaid:part>"), std::string::npos);
   EXPECT_EQ(xmp_document_sha256("<sohoa:sha256>not-a-hash</sohoa:sha256>"), "");
+  // A document cut from a stack: its SHA-256 names its pages.
+  const std::string split = kDocSha + "#2-4";
+  EXPECT_EQ(xmp_document_sha256("<sohoa:sha256>" + split + "</sohoa:sha256>"), split);
 }
 
 TEST_F(CertifyTest, WithoutCaTheSignatureIsCheckedForIntegrityOnly) {
