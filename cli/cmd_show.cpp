@@ -45,7 +45,20 @@ json metadata_json(const storage::StoredDocument& d) {
 
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
-json document_json(const storage::StoredDocument& d) {
+json certifications_json(const std::vector<storage::Certification>& certs) {
+  json out = json::array();
+  for (const auto& c : certs) {
+    out.push_back({{"by", c.by},
+                   {"at", c.at},
+                   {"signer", c.signer},
+                   {"cert_sha256", c.cert_sha256},
+                   {"pdf_sha256", c.pdf_sha256}});
+  }
+  return out;
+}
+
+json document_json(const storage::StoredDocument& d,
+                   const std::vector<storage::Certification>& certs) {
   json pages = json::array();
   for (const auto& p : d.pages) {
     pages.push_back({{"page", p.page},
@@ -69,7 +82,8 @@ json document_json(const storage::StoredDocument& d) {
           {"status", d.status},
           {"error", or_null(d.error)},
           {"metadata", metadata_json(d)},
-          {"pages", pages}};
+          {"pages", pages},
+          {"certifications", certifications_json(certs)}};
 }
 
 void print_text(const storage::StoredDocument& d) {
@@ -79,7 +93,8 @@ void print_text(const storage::StoredDocument& d) {
   }
 }
 
-void print_summary(const storage::StoredDocument& d) {
+void print_summary(const storage::StoredDocument& d,
+                   const std::vector<storage::Certification>& certs) {
   std::cout << "document " << d.id << "  " << d.status << "\n"
             << "  source        " << d.source << "\n"
             << "  sha256        " << d.sha256 << "\n"
@@ -99,6 +114,10 @@ void print_summary(const storage::StoredDocument& d) {
               << " dpi, rotation " << p.rotation << ", skew " << p.skew_deg << "°, confidence "
               << p.ocr_confidence << "\n";
   }
+  for (const auto& c : certs) {
+    std::cout << "  certified     " << c.at << " by " << c.by << ", signed by " << c.signer
+              << " (certificate " << c.cert_sha256 << ")\n";
+  }
 }
 
 int run_show(const ShowArgs& args) {
@@ -107,11 +126,11 @@ int run_show(const ShowArgs& args) {
   auto doc = db->document(id);
   if (!doc) throw UsageError("no document " + std::to_string(id));
   if (args.json) {
-    std::cout << document_json(*doc).dump() << "\n";
+    std::cout << document_json(*doc, db->certifications(id)).dump() << "\n";
   } else if (args.text) {
     print_text(*doc);
   } else {
-    print_summary(*doc);
+    print_summary(*doc, db->certifications(id));
   }
   return kOk;
 }

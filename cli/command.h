@@ -14,7 +14,8 @@
 namespace sohoa::cli {
 
 // SPEC exit codes.
-enum Exit : int { kOk = 0, kUsage = 1, kFatal = 2, kPartial = 3 };
+// kInvalid: `verify` checked the file and it is not valid.
+enum Exit : int { kOk = 0, kUsage = 1, kFatal = 2, kPartial = 3, kInvalid = 4 };
 
 // Bad usage or a bad input file: reported on one line, exit 1.
 class UsageError : public std::runtime_error {
@@ -50,5 +51,7 @@ void add_reextract_command(CLI::App& root, Action& action);
 void add_watch_command(CLI::App& root, Action& action);
 void add_merge_command(CLI::App& root, Action& action);
 void add_export_command(CLI::App& root, Action& action);
+void add_certify_command(CLI::App& root, Action& action);
+void add_verify_command(CLI::App& root, Action& action);
 
 }  // namespace sohoa::cli

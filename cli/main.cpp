@@ -31,7 +31,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", "sohoa 0.1.0");
   app.footer(
       "Every command takes --db PATH and --help. Exit codes: 0 done, 1 bad usage or input,\n"
-      "2 database cannot be opened or written, 3 partly done.");
+      "2 database cannot be opened or written, 3 partly done, 4 (verify) checked and not valid.");
 
   Action action;
   add_units_command(app, action);
@@ -46,6 +46,8 @@ int run(int argc, char** argv) {
   add_watch_command(app, action);
   add_merge_command(app, action);
   add_export_command(app, action);
+  add_certify_command(app, action);
+  add_verify_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -126,6 +126,13 @@ class Database {
   virtual int64_t store_document_with_corrections(const NewDocument& doc,
                                                   const std::vector<Correction>& corrections) = 0;
 
+  // --- certified copies ---
+  // Records `c` (its `at` is set to now); throws InputError when there is no
+  // document `c.doc_id`.
+  virtual void add_certification(const Certification& c) = 0;
+  // The document's certifications, oldest first.
+  virtual std::vector<Certification> certifications(int64_t id) = 0;
+
   // --- search ---
   // Throws InputError for malformed query syntax (e.g. an unbalanced quote).
   virtual std::vector<SearchHit> search(const SearchQuery& query) = 0;

@@ -74,6 +74,19 @@ struct Correction {
   std::string at;
 };
 
+// One electronic certified copy made of a document (`sohoa certify`): who
+// made it, when (`at`: UTC, ISO 8601 with milliseconds), whose certificate
+// signed it (`signer`: its CN; `cert_sha256`: SHA-256 of the DER
+// certificate) and the SHA-256 of the signed PDF written.
+struct Certification {
+  int64_t doc_id = 0;
+  std::string by;
+  std::string at;
+  std::string signer;
+  std::string cert_sha256;
+  std::string pdf_sha256;
+};
+
 struct StoredDocument {
   int64_t id = 0;
   std::string sha256;

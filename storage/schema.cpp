@@ -111,6 +111,20 @@ DROP INDEX register_progress;
 CREATE INDEX register_progress
   ON register_rows(unit, issued_date, valid_until, digitized_at);
 )sql",
+      // Electronic certified copies: who signed which document when, with
+      // which certificate. Keys are never stored.
+      R"sql(
+CREATE TABLE certifications (
+  id INTEGER PRIMARY KEY,
+  doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  signer TEXT NOT NULL,
+  cert_sha256 TEXT NOT NULL,
+  pdf_sha256 TEXT NOT NULL
+);
+CREATE INDEX certifications_doc ON certifications(doc_id);
+)sql",
   };
   return steps;
 }

@@ -484,6 +484,34 @@ class SqliteDatabase final : public Database {
   }
 
   // --- search ---
+  // --- certified copies ---
+  void add_certification(const Certification& c) override {
+    sql::Transaction tx(db_);
+    require_document(c.doc_id);
+    auto insert = cached(
+        "INSERT INTO certifications(doc_id, by, at, signer, cert_sha256, pdf_sha256) "
+        "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?3, ?4, ?5)");
+    insert->bind(1, c.doc_id)
+        .bind(2, c.by)
+        .bind(3, text::nfc(c.signer))
+        .bind(4, c.cert_sha256)
+        .bind(5, c.pdf_sha256)
+        .run();
+    tx.commit();
+  }
+
+  std::vector<Certification> certifications(int64_t id) override {
+    auto q = cached(
+        "SELECT doc_id, by, at, signer, cert_sha256, pdf_sha256 FROM certifications "
+        "WHERE doc_id = ?1 ORDER BY id");
+    q->bind(1, id);
+    std::vector<Certification> out;
+    while (q->step()) {
+      out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5)});
+    }
+    return out;
+  }
+
   std::vector<SearchHit> search(const SearchQuery& query) override {
     FtsQuery fts = translate_query(query.text);
     if (fts.blank) return browse(query);

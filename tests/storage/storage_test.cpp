@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <regex>
 
 #include "storage/database.h"
 #include "tests/support/test_support.h"
@@ -98,17 +99,39 @@ class StorageTest : public ::testing::Test {
 };
 
 TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
-  EXPECT_EQ(user_version(path), 2);
+  EXPECT_EQ(user_version(path), 3);
   db->upsert_units(
       {{"hoa-dong", "Xã Hòa Đồng", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-thinh"}});
   db.reset();
   auto again = Database::open(path);
-  EXPECT_EQ(user_version(path), 2);
+  EXPECT_EQ(user_version(path), 3);
   auto unit = again->unit("hoa-dong");
   ASSERT_TRUE(unit);
   EXPECT_EQ(unit->name, "Xã Hòa Đồng");
   EXPECT_EQ(unit->successor, "xa-hoa-thinh");
   EXPECT_EQ(unit->valid_to, "2025-06-30");
+}
+
+TEST_F(StorageTest, CertificationsAreKeptPerDocumentInOrder) {
+  int64_t id = db->store_document(sample_document(std::string(64, 'c'), "văn bản"));
+  EXPECT_TRUE(db->certifications(id).empty());
+  db->add_certification(
+      {id, "lan", "", "Ủy ban nhân dân xã Hòa Đồng", std::string(64, 'f'), std::string(64, 'e')});
+  db->add_certification({id, "minh", "", "UBND", std::string(64, '1'), std::string(64, '2')});
+  auto certs = db->certifications(id);
+  ASSERT_EQ(certs.size(), 2u);
+  EXPECT_EQ(certs[0].doc_id, id);
+  EXPECT_EQ(certs[0].by, "lan");
+  EXPECT_EQ(certs[0].signer, "Ủy ban nhân dân xã Hòa Đồng");
+  EXPECT_EQ(certs[0].cert_sha256, std::string(64, 'f'));
+  EXPECT_EQ(certs[0].pdf_sha256, std::string(64, 'e'));
+  EXPECT_TRUE(
+      std::regex_match(certs[0].at, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+      << certs[0].at;
+  EXPECT_EQ(certs[1].by, "minh");
+  // A certification of no document is refused and leaves nothing behind.
+  EXPECT_THROW(db->add_certification({id + 100, "lan", "", "x", "y", "z"}), InputError);
+  EXPECT_TRUE(db->certifications(id + 100).empty());
 }
 
 TEST_F(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
