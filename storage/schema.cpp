@@ -111,6 +111,12 @@ DROP INDEX register_progress;
 CREATE INDEX register_progress
   ON register_rows(unit, issued_date, valid_until, digitized_at);
 )sql",
+      // Where each page's text came from: OCR, or a born-digital PDF's own
+      // text layer.
+      R"sql(
+ALTER TABLE pages ADD COLUMN text_source TEXT NOT NULL DEFAULT 'ocr'
+  CHECK (text_source IN ('ocr', 'pdf'));
+)sql",
   };
   return steps;
 }

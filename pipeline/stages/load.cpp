@@ -7,6 +7,7 @@
 #include <vips/vips8>
 
 #include "pipeline/stages/pdf_image.h"
+#include "pipeline/stages/pdf_text.h"
 
 namespace sohoa::pipeline {
 namespace {
@@ -115,17 +116,15 @@ vips::VImage to_grey8(vips::VImage image) {
 // rendered.
 std::optional<vips::VImage> embedded_pdf_image(const std::filesystem::path& path, int page,
                                                const LoadOptions& options, int& dpi) {
-  std::optional<PdfPageImage> embedded = scanned_page_image(path, page);
+  std::optional<PdfPageImage> embedded = scanned_page_image(path, page, options.max_pixels);
   if (!embedded) return std::nullopt;
-  if (static_cast<int64_t>(embedded->width) * embedded->height > options.max_pixels) {
-    throw LoadError("image of " + std::to_string(embedded->width) + "x" +
-                    std::to_string(embedded->height) + " pixels is over the limit of " +
-                    std::to_string(options.max_pixels / 1'000'000) + " megapixels");
-  }
   dpi = static_cast<int>(std::lround(embedded->dpi));
   if (embedded->is_jpeg) {
+    // Its frame header agreed with the dictionary that passed the pixel
+    // limit. A codestream that ends early is libjpeg's warning, not its
+    // error: a half page must fail, not pass as a page.
     vips::VImage image = vips::VImage::new_from_buffer(
-        embedded->encoded, "", vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_ERROR));
+        embedded->encoded, "", vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_WARNING));
     // Decode now: the bytes go out of scope with `embedded`.
     return image.copy_memory();
   }
@@ -198,6 +197,14 @@ Page ScanFile::load_page(int number) const {
     check_pixel_limit(image, options_);
     page.dpi = plausible_dpi(image.xres(), options_.assumed_dpi);
     if (format_ == "pdf") page.dpi = embedded ? embedded_dpi : options_.pdf_dpi;
+    if (format_ == "pdf" && !embedded) {
+      // A page that is not one scan image may be born-digital: its own text
+      // is exact where OCR guesses. Its words are placed on the rendering.
+      if (auto text = pdf_page_text(path_, number - 1, image.width(), image.height())) {
+        page.text = std::move(*text);
+        page.text_source = TextSource::pdf;
+      }
+    }
     page.image = to_mat(to_grey8(image));
     page.scan_width = page.image.cols;
     page.scan_height = page.image.rows;

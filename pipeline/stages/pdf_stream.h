@@ -1,0 +1,34 @@
+// qpdf helpers shared by the PDF readers (pdf_image, pdf_text): opening a
+// file the way ingest means it, and reading a stream within a byte budget so
+// that a Flate bomb costs at most the budget, never what it inflates to.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <stdexcept>
+#include <string>
+
+namespace sohoa::pipeline {
+
+// A stream whose decoded data is larger than the caller's budget.
+class StreamOverBudget : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Opens `path` with no password. A file encrypted with an owner password and
+// an empty user password (e-office "SAO Y" copies) opens and reads as any
+// other. Throws std::runtime_error: "encrypted PDF (password)" when a user
+// password is needed, "unreadable PDF: ..." when qpdf cannot parse it.
+void open_pdf(QPDF& pdf, const std::filesystem::path& path);
+
+// The stream's data with generalized filters (Flate, LZW, ASCII85/Hex)
+// decoded, read through a sink that stops at `budget` bytes. Throws
+// StreamOverBudget when the data is longer, std::runtime_error when a filter
+// is unsupported or the data is damaged. Memory: at most `budget` bytes plus
+// the decoder's fixed buffers.
+std::string decoded_stream_data(QPDFObjectHandle stream, size_t budget);
+
+}  // namespace sohoa::pipeline
