@@ -65,16 +65,24 @@ std::string vips_message(const vips::VError& e) {
   return msg;
 }
 
-vips::VOption* load_options(const std::string& format, int page, const LoadOptions& options) {
+vips::VOption* load_options(const std::string& format, int page, int pdf_dpi) {
   vips::VOption* opts = vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_ERROR);
   if (is_multipage(format)) opts->set("page", page);
-  if (format == "pdf") opts->set("dpi", static_cast<double>(options.pdf_dpi));
+  if (format == "pdf") opts->set("dpi", static_cast<double>(pdf_dpi));
   return opts;
 }
 
 vips::VImage open_page(const std::filesystem::path& path, const std::string& format, int page,
-                       const LoadOptions& options) {
-  return vips::VImage::new_from_file(path.c_str(), load_options(format, page, options));
+                       const LoadOptions& options, int pdf_dpi = 0) {
+  return vips::VImage::new_from_file(
+      path.c_str(), load_options(format, page, pdf_dpi > 0 ? pdf_dpi : options.pdf_dpi));
+}
+
+// The resolution to render a PDF page at: a scan's own (its page-filling
+// image's pixels as drawn, within 100-600 dpi), else the configured one.
+int render_dpi(const PdfPageContent& content, const LoadOptions& options) {
+  if (!content.page_filling_image || content.image_dpi <= 0) return options.pdf_dpi;
+  return static_cast<int>(std::lround(std::clamp(content.image_dpi, 100.0, 600.0)));
 }
 
 int plausible_dpi(double pixels_per_mm, int assumed) {
@@ -193,14 +201,20 @@ Page ScanFile::load_page(int number) const {
     int embedded_dpi = 0;
     std::optional<vips::VImage> embedded;
     if (format_ == "pdf") embedded = embedded_pdf_image(path_, number - 1, options_, embedded_dpi);
-    vips::VImage image = embedded ? *embedded : open_page(path_, format_, number - 1, options_);
+    // A PDF page that is not one scan image taken as it is: a scan drawn
+    // otherwise (rendered at its own resolution), or a born-digital page,
+    // whose own text is exact where OCR guesses.
+    std::optional<PdfPageContent> content;
+    if (format_ == "pdf" && !embedded) content = pdf_page_content(path_, number - 1);
+    int dpi = content ? render_dpi(*content, options_) : options_.pdf_dpi;
+    vips::VImage image =
+        embedded ? *embedded : open_page(path_, format_, number - 1, options_, dpi);
     check_pixel_limit(image, options_);
     page.dpi = plausible_dpi(image.xres(), options_.assumed_dpi);
-    if (format_ == "pdf") page.dpi = embedded ? embedded_dpi : options_.pdf_dpi;
-    if (format_ == "pdf" && !embedded) {
-      // A page that is not one scan image may be born-digital: its own text
-      // is exact where OCR guesses. Its words are placed on the rendering.
-      if (auto text = pdf_page_text(path_, number - 1, image.width(), image.height())) {
+    if (format_ == "pdf") page.dpi = embedded ? embedded_dpi : dpi;
+    if (content) {
+      // Its words are placed on the rendering.
+      if (auto text = pdf_page_text(path_, number - 1, *content, image.width(), image.height())) {
         page.text = std::move(*text);
         page.text_source = TextSource::pdf;
       }

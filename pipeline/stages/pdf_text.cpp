@@ -88,7 +88,7 @@ class ContentWalker : public QPDFObjectHandle::ParserCallbacks {
       run(object.getOperatorValue());
       operands_.clear();
     } else if (object.isInlineImage()) {
-      note_image();
+      note_image(0);  // inline images are small by the standard's advice
     } else {
       operands_.push_back(object);
     }
@@ -133,7 +133,8 @@ class ContentWalker : public QPDFObjectHandle::ParserCallbacks {
     if (!xobject.isStream()) return;
     std::string subtype = name_of(xobject.getDict().getKey("/Subtype"));
     if (subtype == "/Image") {
-      note_image();
+      QPDFObjectHandle width = xobject.getDict().getKey("/Width");
+      note_image(width.isInteger() ? width.getIntValueAsInt() : 0);
     } else if (subtype == "/Form" && depth_ < kMaxFormDepth) {
       if (++budget_.form_calls > kMaxFormCalls) {
         throw std::runtime_error("page draws more than " + std::to_string(kMaxFormCalls) +
@@ -150,14 +151,19 @@ class ContentWalker : public QPDFObjectHandle::ParserCallbacks {
     }
   }
 
-  // An image is the unit square under the CTM.
-  void note_image() {
+  // An image is the unit square under the CTM; `width_px` its samples
+  // across (0: unknown).
+  void note_image(int width_px) {
     auto r = stack_.back().ctm.transformRectangle(QPDFObjectHandle::Rectangle(0, 0, 1, 1));
     double w = std::min(r.urx, page_box_.urx) - std::max(r.llx, page_box_.llx);
     double h = std::min(r.ury, page_box_.ury) - std::max(r.lly, page_box_.lly);
     double page_area = (page_box_.urx - page_box_.llx) * (page_box_.ury - page_box_.lly);
     if (w > 0 && h > 0 && page_area > 0 && w * h >= 0.5 * page_area) {
       found_.page_filling_image = true;
+      double drawn_in = (r.urx - r.llx) / 72.0;
+      if (width_px > 0 && drawn_in > 0) {
+        found_.image_dpi = std::max(found_.image_dpi, width_px / drawn_in);
+      }
     }
   }
 
@@ -334,9 +340,9 @@ bool is_sane_text(const std::string& utf8) {
   return counted > 0 && suspect * 100 <= counted * 3;
 }
 
-std::optional<ocr::PageText> pdf_page_text(const std::filesystem::path& pdf, int index, int width,
-                                           int height) {
-  if (!is_text_page(pdf_page_content(pdf, index))) return std::nullopt;
+std::optional<ocr::PageText> pdf_page_text(const std::filesystem::path& pdf, int index,
+                                           const PdfPageContent& content, int width, int height) {
+  if (!is_text_page(content)) return std::nullopt;
   std::vector<PlacedWord> words = poppler_words(pdf, index, width, height);
   ocr::PageText text = assemble(words, width, height);
   if (!is_sane_text(text.text)) return std::nullopt;

@@ -16,6 +16,7 @@ namespace sohoa::pipeline {
 // included) with qpdf, without rendering.
 struct PdfPageContent {
   bool page_filling_image = false;  // an image drawn over half the page or more
+  double image_dpi = 0;             // the largest such image's pixels per inch across, as drawn
   bool visible_text = false;        // text shown in a visible rendering mode
   bool unmapped_font = false;       // text shown in a font with no Unicode mapping
   int text_operators = 0;           // Tj, TJ, ', " operators met
@@ -37,12 +38,13 @@ bool is_text_page(const PdfPageContent& content);
 // Latin-1 symbols and letters Vietnamese does not use.
 bool is_sane_text(const std::string& utf8);
 
-// The page's words from its text layer (poppler), in reading order, grouped
-// into lines and blocks, with boxes in pixels of the page rendered `width` x
-// `height`; confidence 100. nullopt when the page is not a text page (see
-// is_text_page and is_sane_text): it is then read by OCR. Throws
-// std::runtime_error as pdf_page_content.
-std::optional<ocr::PageText> pdf_page_text(const std::filesystem::path& pdf, int index, int width,
-                                           int height);
+// The words of page `index` from its text layer (poppler), in reading order,
+// grouped into lines and blocks, with boxes in pixels of the page rendered
+// `width` x `height`; confidence 100. nullopt when `content` (the page's, from
+// pdf_page_content) is not a text page or the text is not sane
+// (is_text_page, is_sane_text): it is then read by OCR. Throws
+// std::runtime_error when poppler cannot open the page.
+std::optional<ocr::PageText> pdf_page_text(const std::filesystem::path& pdf, int index,
+                                           const PdfPageContent& content, int width, int height);
 
 }  // namespace sohoa::pipeline

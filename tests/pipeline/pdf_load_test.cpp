@@ -187,6 +187,17 @@ TEST_F(PdfLoadTest, ScanWithAnOldTextLayerIsReadFromItsImageAtItsResolution) {
   auto low_page = ScanFile(low).load_page(1);
   EXPECT_EQ(low_page.text_source, TextSource::ocr);
   EXPECT_TRUE(low_page.text.text.empty());
+  EXPECT_EQ(low_page.dpi, 100);  // its own 60 dpi, raised to the floor of 100
+  EXPECT_NEAR(low_page.image.cols, 595 * 100 / 72, 2);
+  // A 200 dpi scan in a form the fast path does not take (inverted samples)
+  // with a visible garbage layer: rendered at its own 200 dpi, OCRed.
+  std::string inverted = grey_image(1654, 2339);
+  inverted.insert(inverted.find("/Filter"), "/Decode[1 0]");
+  auto odd = write("odd.pdf", page_pdf(kDrawImage + kVisibleLayer, inverted));
+  auto odd_page = ScanFile(odd).load_page(1);
+  EXPECT_EQ(odd_page.text_source, TextSource::ocr);
+  EXPECT_EQ(odd_page.dpi, 200);
+  EXPECT_NEAR(odd_page.image.cols, 1654, 2);
 }
 
 TEST_F(PdfLoadTest, ALogoDoesNotMakeATextPageAScan) {
