@@ -173,6 +173,8 @@ std::optional<PdfPageImage> decode_image(QPDFObjectHandle image, double page_wid
 int pdf_page_count(const std::filesystem::path& path) {
   QPDF pdf;
   open_pdf(pdf, path);
+  // Once per file, before anything reads the page tree.
+  check_object_streams(pdf);
   return static_cast<int>(QPDFPageDocumentHelper(pdf).getAllPages().size());
 }
 

@@ -2,6 +2,7 @@
 
 #include <qpdf/Pipeline.hh>
 #include <qpdf/QPDFExc.hh>
+#include <set>
 
 namespace sohoa::pipeline {
 namespace {
@@ -10,13 +11,15 @@ namespace {
 // makes qpdf stop inflating there.
 class BudgetSink : public Pipeline {
  public:
-  explicit BudgetSink(size_t budget) : Pipeline("sohoa budget sink", nullptr), budget_(budget) {}
+  BudgetSink(size_t budget, bool keep)
+      : Pipeline("sohoa budget sink", nullptr), budget_(budget), keep_(keep) {}
   void write(unsigned char const* data, size_t len) override {
-    if (len > budget_ - data_.size()) {
+    if (len > budget_ - seen_) {
       over_ = true;
       throw StreamOverBudget("stream over budget");
     }
-    data_.append(reinterpret_cast<const char*>(data), len);
+    seen_ += len;
+    if (keep_) data_.append(reinterpret_cast<const char*>(data), len);
   }
   void finish() override {}
   bool over() const { return over_; }
@@ -24,26 +27,15 @@ class BudgetSink : public Pipeline {
 
  private:
   size_t budget_;
+  bool keep_;
+  size_t seen_ = 0;
   bool over_ = false;
   std::string data_;
 };
 
-}  // namespace
-
-void open_pdf(QPDF& pdf, const std::filesystem::path& path) {
-  pdf.setSuppressWarnings(true);
-  try {
-    // No password given: qpdf tries the empty user password, which is all an
-    // owner-password-only file needs.
-    pdf.processFile(path.c_str());
-  } catch (const QPDFExc& e) {
-    if (e.getErrorCode() == qpdf_e_password) throw std::runtime_error("encrypted PDF (password)");
-    throw std::runtime_error(std::string("unreadable PDF: ") + e.what());
-  }
-}
-
-std::string decoded_stream_data(QPDFObjectHandle stream, size_t budget) {
-  BudgetSink sink(budget);
+// The stream's decoded data through a BudgetSink (kept, or only counted).
+std::string pipe_within(QPDFObjectHandle stream, size_t budget, bool keep) {
+  BudgetSink sink(budget, keep);
   bool filtered = false;
   bool ok = false;
   try {
@@ -62,6 +54,45 @@ std::string decoded_stream_data(QPDFObjectHandle stream, size_t budget) {
     throw std::runtime_error("unsupported stream filter");
   }
   return sink.take();
+}
+
+}  // namespace
+
+void open_pdf(QPDF& pdf, const std::filesystem::path& path) {
+  pdf.setSuppressWarnings(true);
+  try {
+    // No password given: qpdf tries the empty user password, which is all an
+    // owner-password-only file needs.
+    pdf.processFile(path.c_str());
+  } catch (const QPDFExc& e) {
+    if (e.getErrorCode() == qpdf_e_password) throw std::runtime_error("encrypted PDF (password)");
+    throw std::runtime_error(std::string("unreadable PDF: ") + e.what());
+  }
+}
+
+std::string decoded_stream_data(QPDFObjectHandle stream, size_t budget) {
+  return pipe_within(stream, budget, true);
+}
+
+void check_object_streams(QPDF& pdf) {
+  constexpr size_t kObjectStreamBudget = 64u << 20;
+  std::set<int> numbers;
+  for (const auto& [id, entry] : pdf.getXRefTable()) {
+    if (entry.getType() == 2) numbers.insert(entry.getObjStreamNumber());
+  }
+  for (int number : numbers) {
+    QPDFObjectHandle stream = pdf.getObjectByID(number, 0);
+    if (!stream.isStream()) continue;  // qpdf reports the damage when it is used
+    try {
+      pipe_within(stream, kObjectStreamBudget, false);
+    } catch (const StreamOverBudget&) {
+      throw std::runtime_error("object stream " + std::to_string(number) + " inflates past " +
+                               std::to_string(kObjectStreamBudget >> 20) +
+                               " MB (a decompression bomb)");
+    } catch (const std::runtime_error&) {
+      // Damaged data is qpdf's to report, or to recover from, when used.
+    }
+  }
 }
 
 }  // namespace sohoa::pipeline

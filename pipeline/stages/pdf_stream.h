@@ -31,4 +31,10 @@ void open_pdf(QPDF& pdf, const std::filesystem::path& path);
 // the decoder's fixed buffers.
 std::string decoded_stream_data(QPDFObjectHandle stream, size_t budget);
 
+// Inflates each object stream of the file once, keeping nothing, and throws
+// std::runtime_error when one decodes past 64 MB: qpdf holds an object
+// stream whole in memory when it resolves an object stored in it, so a bomb
+// there must be refused before any such object is read.
+void check_object_streams(QPDF& pdf);
+
 }  // namespace sohoa::pipeline

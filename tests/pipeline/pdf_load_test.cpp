@@ -260,6 +260,22 @@ TEST_F(PdfLoadTest, FlateBombInPageContentIsRefused) {
   EXPECT_EQ(load_error(pdf), "page 1: page content inflates past 64 MB (a decompression bomb)");
 }
 
+TEST_F(PdfLoadTest, FlateBombInAnObjectStreamIsRefusedBeforeThePageTreeIsRead) {
+  // Twin: the same structure without the zeros reads.
+  auto good = write("objstm.pdf", sohoa::testing::object_stream_pdf(0));
+  ScanFile scan(good);
+  EXPECT_EQ(scan.page_count(), 1);
+  EXPECT_EQ(scan.load_page(1).text_source, TextSource::ocr);  // drawn, no text
+  // 1 GiB of zeros after the objects: qpdf would hold it whole.
+  auto bomb = write("objstm-bomb.pdf", sohoa::testing::object_stream_pdf(64));
+  try {
+    ScanFile bombed(bomb);
+    FAIL() << "an object stream bomb opened";
+  } catch (const LoadError& e) {
+    EXPECT_STREQ(e.what(), "object stream 4 inflates past 64 MB (a decompression bomb)");
+  }
+}
+
 TEST_F(PdfLoadTest, EmbeddedJpegMustMatchItsDictionaryBeforeDecoding) {
   // Twin: a JPEG scan whose header agrees reads at its own resolution.
   auto good =
