@@ -107,6 +107,23 @@ class PdfLoadTest : public ::testing::Test {
   TempDir dir;
 };
 
+// Words whose box on the page image holds no ink (nothing darker than 64).
+std::vector<std::string> words_without_ink(const sohoa::pipeline::Page& page) {
+  std::vector<std::string> empty;
+  for (const auto& block : page.text.blocks) {
+    for (const auto& line : block.lines) {
+      for (const auto& word : line.words) {
+        cv::Rect box(word.box.x, word.box.y, word.box.w, word.box.h);
+        box &= cv::Rect(0, 0, page.image.cols, page.image.rows);
+        double darkest = 255;
+        if (!box.empty()) cv::minMaxLoc(page.image(box), &darkest);
+        if (darkest >= 64) empty.push_back(word.text);
+      }
+    }
+  }
+  return empty;
+}
+
 std::string load_error(const fs::path& pdf) {
   try {
     ScanFile scan(pdf);
@@ -147,6 +164,19 @@ TEST_F(PdfLoadTest, BornDigitalPageIsReadFromItsTextWithWordsOnTheRendering) {
   double darkest_margin = 255;
   cv::minMaxLoc(page.image(cv::Rect(0, 0, page.image.cols, 150)), &darkest_margin);
   EXPECT_GT(darkest_margin, 250);
+}
+
+TEST_F(PdfLoadTest, RotatedTextPageGetsItsWordsPlacedOnTheTurnedRendering) {
+  auto text = text_pdf();
+  auto turned = dir / "turned.pdf";
+  auto r = run(
+      {"/usr/bin/qpdf", "--warning-exit-0", "--rotate=+90", text.string(), "--", turned.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto page = ScanFile(turned).load_page(1);
+  EXPECT_EQ(page.text_source, TextSource::pdf);
+  EXPECT_GT(page.image.cols, page.image.rows);  // landscape as displayed
+  EXPECT_EQ(page.text.width, page.image.cols);
+  EXPECT_EQ(words_without_ink(page), std::vector<std::string>{});
 }
 
 TEST_F(PdfLoadTest, OwnerPasswordOnlyPdfsReadAndAUserPasswordIsRefused) {
