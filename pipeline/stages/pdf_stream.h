@@ -18,11 +18,19 @@ class StreamOverBudget : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Opens `path` with no password. A file encrypted with an owner password and
-// an empty user password (e-office "SAO Y" copies) opens and reads as any
-// other. Throws std::runtime_error: "encrypted PDF (password)" when a user
-// password is needed, "unreadable PDF: ..." when qpdf cannot parse it.
+// Opens `path` with no password, after check_xref_streams. A file encrypted with an owner password
+// and an empty user password (e-office "SAO Y" copies) opens and reads as any other. Throws
+// std::runtime_error: "encrypted PDF (password)" when a user password is needed, "unreadable PDF:
+// ..." when qpdf cannot parse it.
 void open_pdf(QPDF& pdf, const std::filesystem::path& path);
+
+// Follows the file's startxref chain (/Prev, /XRefStm) without qpdf and
+// inflates each Flate cross-reference stream through a counting sink,
+// throwing std::runtime_error when one decodes past what its /Size and /W
+// entries can need: qpdf reads a cross-reference stream whole while it
+// opens the file, so a bomb there must be refused before. Anything it cannot
+// follow is left to qpdf to report.
+void check_xref_streams(const std::filesystem::path& path);
 
 // The stream's data with generalized filters (Flate, LZW, ASCII85/Hex)
 // decoded, read through a sink that stops at `budget` bytes. Throws

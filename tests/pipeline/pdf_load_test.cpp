@@ -306,6 +306,21 @@ TEST_F(PdfLoadTest, FlateBombInAnObjectStreamIsRefusedBeforeThePageTreeIsRead) {
   }
 }
 
+TEST_F(PdfLoadTest, FlateBombInTheCrossReferenceStreamIsRefusedBeforeQpdfOpensIt) {
+  // 1 GiB of zeros after the 7 entries of the file's cross-reference stream.
+  auto bomb = write("xref-bomb.pdf", sohoa::testing::object_stream_pdf(0, 64));
+  try {
+    ScanFile bombed(bomb);
+    FAIL() << "a cross-reference stream bomb opened";
+  } catch (const LoadError& e) {
+    EXPECT_STREQ(e.what(),
+                 "cross-reference stream inflates past its 7 entries (a decompression bomb)");
+  }
+  // Twin: the same stream, compressed and true, opens.
+  auto good = write("xref-flate.pdf", sohoa::testing::object_stream_pdf(0, 0));
+  EXPECT_EQ(ScanFile(good).page_count(), 1);
+}
+
 TEST_F(PdfLoadTest, EmbeddedJpegMustMatchItsDictionaryBeforeDecoding) {
   // Twin: a JPEG scan whose header agrees reads at its own resolution.
   auto good =

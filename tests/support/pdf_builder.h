@@ -89,8 +89,10 @@ inline std::string zero_bomb(int chunks, const std::string& prefix = "") {
 
 // A one-page PDF whose page tree sits in an object stream (with a
 // cross-reference stream, as PDF 1.5 writers do), that stream's objects
-// followed by `zero_chunks` x 16 MiB of zeros once inflated.
-inline std::string object_stream_pdf(int zero_chunks) {
+// followed by `zero_chunks` x 16 MiB of zeros once inflated; with
+// `xref_zero_chunks` >= 0, the cross-reference stream is Flate-compressed and
+// followed by that many.
+inline std::string object_stream_pdf(int zero_chunks, int xref_zero_chunks = -1) {
   std::string pages = "<</Type/Pages/Kids[3 0 R]/Count 1>>";
   std::string page = "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 5 0 R>>";
   std::string index = "2 0 3 " + std::to_string(pages.size() + 1) + " ";
@@ -116,8 +118,13 @@ inline std::string object_stream_pdf(int zero_chunks) {
   };
   std::string xref = row(0, 0, 65535) + row(1, offset[1], 0) + row(2, 4, 0) + row(2, 4, 1) +
                      row(1, offset[4], 0) + row(1, offset[5], 0) + row(1, offset[6], 0);
-  out += "6 0 obj\n" + stream_object("/Type/XRef/Size 7/W[1 4 2]/Root 1 0 R", xref) +
-         "\nendobj\nstartxref\n" + std::to_string(offset[6]) + "\n%%EOF\n";
+  std::string xref_dict = "/Type/XRef/Size 7/W[1 4 2]/Root 1 0 R";
+  if (xref_zero_chunks >= 0) {
+    xref = zero_bomb(xref_zero_chunks, xref);
+    xref_dict += "/Filter/FlateDecode";
+  }
+  out += "6 0 obj\n" + stream_object(xref_dict, xref) + "\nendobj\nstartxref\n" +
+         std::to_string(offset[6]) + "\n%%EOF\n";
   return out;
 }
 
