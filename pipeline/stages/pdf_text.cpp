@@ -137,8 +137,10 @@ class ContentWalker : public QPDFObjectHandle::ParserCallbacks {
       note_image(width.isInteger() ? width.getIntValueAsInt() : 0);
     } else if (subtype == "/Form" && depth_ < kMaxFormDepth) {
       if (++budget_.form_calls > kMaxFormCalls) {
-        throw std::runtime_error("page draws more than " + std::to_string(kMaxFormCalls) +
-                                 " forms");
+        // Legitimate in drawings that repeat a symbol; the renderer copes,
+        // the text is then not worth the walk.
+        found_.too_complex = true;
+        return;
       }
       QPDFObjectHandle dict = xobject.getDict();
       GraphicsState state = stack_.back();
@@ -324,7 +326,7 @@ PdfPageContent pdf_page_content(const std::filesystem::path& path, int index) {
 
 bool is_text_page(const PdfPageContent& content) {
   return content.visible_text && !content.unmapped_font && !content.page_filling_image &&
-         content.text_operators <= kMaxTextOperators;
+         !content.too_complex && content.text_operators <= kMaxTextOperators;
 }
 
 bool is_sane_text(const std::string& utf8) {

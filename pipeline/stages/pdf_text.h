@@ -20,6 +20,7 @@ struct PdfPageContent {
   bool visible_text = false;        // text shown in a visible rendering mode
   bool unmapped_font = false;       // text shown in a font with no Unicode mapping
   int text_operators = 0;           // Tj, TJ, ', " operators met
+  bool too_complex = false;         // more form calls than walked (10,000): not walked further
 };
 
 // Walks page `index` (0-based). Throws std::runtime_error when the PDF cannot

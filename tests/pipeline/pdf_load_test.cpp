@@ -290,6 +290,27 @@ TEST_F(PdfLoadTest, FlateBombInPageContentIsRefused) {
   EXPECT_EQ(load_error(pdf), "page 1: page content inflates past 64 MB (a decompression bomb)");
 }
 
+TEST_F(PdfLoadTest, APageDrawingAFormTooOftenIsRenderedNotWalkedForever) {
+  // 10,001 calls of a form that shows text: one more than is walked.
+  std::string calls;
+  for (int i = 0; i < 10'001; ++i) calls += "/Fm0 Do\n";
+  auto pdf =
+      write("forms.pdf",
+            build_pdf({"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+                       "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]"
+                       "/Resources<</XObject<</Fm0 5 0 R>>>>/Contents 4 0 R>>",
+                       stream_object("", calls),
+                       stream_object("/Type/XObject/Subtype/Form/BBox[0 0 595 842]"
+                                     "/Resources<</Font<</F1 6 0 R>>>>",
+                                     "BT /F1 12 Tf 72 700 Td (x) Tj ET"),
+                       "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"}));
+  auto content = pdf_page_content(pdf, 0);
+  EXPECT_TRUE(content.too_complex);
+  EXPECT_EQ(content.text_operators, 10'000);
+  EXPECT_FALSE(is_text_page(content));
+  EXPECT_EQ(ScanFile(pdf).load_page(1).text_source, TextSource::ocr);
+}
+
 TEST_F(PdfLoadTest, FlateBombInAnObjectStreamIsRefusedBeforeThePageTreeIsRead) {
   // Twin: the same structure without the zeros reads.
   auto good = write("objstm.pdf", sohoa::testing::object_stream_pdf(0));
