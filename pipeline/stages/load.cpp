@@ -131,10 +131,17 @@ std::optional<vips::VImage> embedded_pdf_image(const std::filesystem::path& path
     // Its frame header agreed with the dictionary that passed the pixel
     // limit. A codestream that ends early is libjpeg's warning, not its
     // error: a half page must fail, not pass as a page.
-    vips::VImage image = vips::VImage::new_from_buffer(
-        embedded->encoded, "", vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_WARNING));
-    // Decode now: the bytes go out of scope with `embedded`.
-    return image.copy_memory();
+    try {
+      vips::VImage image = vips::VImage::new_from_buffer(
+          embedded->encoded, "", vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_WARNING));
+      // Decode now: the bytes go out of scope with `embedded`.
+      return image.copy_memory();
+    } catch (const vips::VError& e) {
+      std::string why = vips_message(e);
+      const std::string loader = "VipsJpeg: ";  // libvips' name, not the user's
+      if (why.rfind(loader, 0) == 0) why.erase(0, loader.size());
+      throw std::runtime_error("embedded JPEG: " + why);
+    }
   }
   vips::VImage image = vips::VImage::new_from_memory(
       embedded->encoded.data(), embedded->encoded.size(), embedded->width, embedded->height,

@@ -367,7 +367,11 @@ TEST_F(PdfLoadTest, EmbeddedJpegMustMatchItsDictionaryBeforeDecoding) {
   std::string cut = grey_jpeg(2480, 3508);
   cut.resize(cut.size() / 2);
   auto half = write("half.pdf", page_pdf(kDrawImage, jpeg_image(cut, 2480, 3508)));
-  EXPECT_NE(load_error(half), "");
+  EXPECT_EQ(load_error(half), "page 1: embedded JPEG: Premature end of input file");
+  // Cut in half but still ending with EOI: libjpeg only warns; still no page.
+  auto ended = write("ended.pdf", page_pdf(kDrawImage, jpeg_image(cut + "\xff\xd9", 2480, 3508)));
+  std::string why = load_error(ended);
+  EXPECT_EQ(why.rfind("page 1: embedded JPEG: ", 0), 0u) << why;
 }
 
 // The real law downloaded from the government portal (../shared/data/real):
