@@ -120,9 +120,12 @@ void add_ingest_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<IngestArgs>();
   CLI::App* cmd = root.add_subcommand("ingest", "Read scans and store them as searchable records");
   cmd->footer(
-      "Accepts PNG, JPEG, TIFF (multi-page, 1-bit Group 4), WebP and scanned PDF. One file is one\n"
-      "document. Files already stored (same bytes) are reported as duplicate; unreadable files "
-      "are\n"
+      "Accepts PNG, JPEG, TIFF (multi-page, 1-bit Group 4), WebP and PDF. One file is one\n"
+      "document. A PDF page with real text (a law downloaded from the web) is read from that text\n"
+      "(show --json: pages[].text_source \"pdf\"); a scanned page, even with an old text layer, "
+      "by\n"
+      "OCR. PDFs with only an owner password (e-office copies) are read; a user password fails.\n"
+      "Files already stored (same bytes) are reported as duplicate; unreadable files are\n"
       "recorded as failed with the reason and the batch goes on (exit 3); rerunning retries them.\n"
       "Originals are archived byte for byte beside the database, in <db>.files/.\n"
       "--split separator cuts a stack at separator sheets (QR/barcode SOHOA-SEPARATOR or PATCHT;\n"

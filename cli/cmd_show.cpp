@@ -69,6 +69,7 @@ json document_json(const storage::StoredDocument& d,
                      {"skew_deg", p.skew_deg},
                      {"ocr_confidence", p.ocr_confidence},
                      {"text", p.text},
+                     {"text_source", p.text_source},
                      {"codes", p.codes}});
   }
   return {{"id", d.id},

@@ -23,6 +23,9 @@ PageReplay::Result PageReplay::restore(const pipeline::ScanFile& scan, int file_
   page.rotation = record.rotation;
   page.skew_deg = record.skew_deg;
   if (record.rotation != 0) page.image = ocr::turn_upright(page.image, record.rotation);
+  // A page read from its PDF text layer was never restored: its words sit
+  // on the page as rendered.
+  if (page.text_source == pipeline::TextSource::pdf) return Result{std::move(page), bilevel};
   for (auto& stage : stages_) page = stage->run(std::move(page));
   return Result{std::move(page), bilevel};
 }

@@ -43,9 +43,10 @@ struct PageRecord {
   int rotation = 0;     // 0, 90, 180, 270 (SPEC)
   double skew_deg = 0;  // SPEC sign convention
   double ocr_confidence = 0;
-  std::string text;                // NFC
-  std::vector<std::string> codes;  // QR/barcode contents
-  std::string layout_json;         // OCR words/lines/blocks as JSON (for export, re-extraction)
+  std::string text;                 // NFC
+  std::vector<std::string> codes;   // QR/barcode contents
+  std::string layout_json;          // OCR words/lines/blocks as JSON (for export, re-extraction)
+  std::string text_source = "ocr";  // ocr | pdf (read from the PDF's text layer)
 };
 
 // What ingest hands to storage for one document.

@@ -125,6 +125,12 @@ CREATE TABLE certifications (
 );
 CREATE INDEX certifications_doc ON certifications(doc_id);
 )sql",
+      // Where each page's text came from: OCR, or a born-digital PDF's own
+      // text layer.
+      R"sql(
+ALTER TABLE pages ADD COLUMN text_source TEXT NOT NULL DEFAULT 'ocr'
+  CHECK (text_source IN ('ocr', 'pdf'));
+)sql",
   };
   return steps;
 }

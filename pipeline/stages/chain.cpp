@@ -23,7 +23,10 @@ PageChain PageChain::standard() {
 }
 
 Page PageChain::run(Page page) {
-  for (auto& stage : stages_) page = stage->run(std::move(page));
+  for (auto& stage : stages_) {
+    if (page.text_source == TextSource::pdf && !stage->applies_to_text_pages()) continue;
+    page = stage->run(std::move(page));
+  }
   return page;
 }
 
@@ -39,6 +42,7 @@ storage::PageRecord page_record(const Page& page) {
   record.text = page.text.text;
   record.codes = page.codes;
   record.layout_json = ocr::layout_to_json(page.text);
+  record.text_source = text_source_name(page.text_source);
   return record;
 }
 

@@ -20,6 +20,7 @@ std::vector<std::string> read_codes(const cv::Mat& grey);
 class CodesStage : public PageStage {
  public:
   const char* name() const override { return "codes"; }
+  bool applies_to_text_pages() const override { return true; }
   Page run(Page page) override;
 };
 

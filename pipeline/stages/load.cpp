@@ -7,6 +7,7 @@
 #include <vips/vips8>
 
 #include "pipeline/stages/pdf_image.h"
+#include "pipeline/stages/pdf_text.h"
 
 namespace sohoa::pipeline {
 namespace {
@@ -64,16 +65,24 @@ std::string vips_message(const vips::VError& e) {
   return msg;
 }
 
-vips::VOption* load_options(const std::string& format, int page, const LoadOptions& options) {
+vips::VOption* load_options(const std::string& format, int page, int pdf_dpi) {
   vips::VOption* opts = vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_ERROR);
   if (is_multipage(format)) opts->set("page", page);
-  if (format == "pdf") opts->set("dpi", static_cast<double>(options.pdf_dpi));
+  if (format == "pdf") opts->set("dpi", static_cast<double>(pdf_dpi));
   return opts;
 }
 
 vips::VImage open_page(const std::filesystem::path& path, const std::string& format, int page,
-                       const LoadOptions& options) {
-  return vips::VImage::new_from_file(path.c_str(), load_options(format, page, options));
+                       const LoadOptions& options, int pdf_dpi = 0) {
+  return vips::VImage::new_from_file(
+      path.c_str(), load_options(format, page, pdf_dpi > 0 ? pdf_dpi : options.pdf_dpi));
+}
+
+// The resolution to render a PDF page at: a scan's own (its page-filling
+// image's pixels as drawn, within 100-600 dpi), else the configured one.
+int render_dpi(const PdfPageContent& content, const LoadOptions& options) {
+  if (!content.page_filling_image || content.image_dpi <= 0) return options.pdf_dpi;
+  return static_cast<int>(std::lround(std::clamp(content.image_dpi, 100.0, 600.0)));
 }
 
 int plausible_dpi(double pixels_per_mm, int assumed) {
@@ -115,19 +124,24 @@ vips::VImage to_grey8(vips::VImage image) {
 // rendered.
 std::optional<vips::VImage> embedded_pdf_image(const std::filesystem::path& path, int page,
                                                const LoadOptions& options, int& dpi) {
-  std::optional<PdfPageImage> embedded = scanned_page_image(path, page);
+  std::optional<PdfPageImage> embedded = scanned_page_image(path, page, options.max_pixels);
   if (!embedded) return std::nullopt;
-  if (static_cast<int64_t>(embedded->width) * embedded->height > options.max_pixels) {
-    throw LoadError("image of " + std::to_string(embedded->width) + "x" +
-                    std::to_string(embedded->height) + " pixels is over the limit of " +
-                    std::to_string(options.max_pixels / 1'000'000) + " megapixels");
-  }
   dpi = static_cast<int>(std::lround(embedded->dpi));
   if (embedded->is_jpeg) {
-    vips::VImage image = vips::VImage::new_from_buffer(
-        embedded->encoded, "", vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_ERROR));
-    // Decode now: the bytes go out of scope with `embedded`.
-    return image.copy_memory();
+    // Its frame header agreed with the dictionary that passed the pixel
+    // limit. A codestream that ends early is libjpeg's warning, not its
+    // error: a half page must fail, not pass as a page.
+    try {
+      vips::VImage image = vips::VImage::new_from_buffer(
+          embedded->encoded, "", vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_WARNING));
+      // Decode now: the bytes go out of scope with `embedded`.
+      return image.copy_memory();
+    } catch (const vips::VError& e) {
+      std::string why = vips_message(e);
+      const std::string loader = "VipsJpeg: ";  // libvips' name, not the user's
+      if (why.rfind(loader, 0) == 0) why.erase(0, loader.size());
+      throw std::runtime_error("embedded JPEG: " + why);
+    }
   }
   vips::VImage image = vips::VImage::new_from_memory(
       embedded->encoded.data(), embedded->encoded.size(), embedded->width, embedded->height,
@@ -194,10 +208,24 @@ Page ScanFile::load_page(int number) const {
     int embedded_dpi = 0;
     std::optional<vips::VImage> embedded;
     if (format_ == "pdf") embedded = embedded_pdf_image(path_, number - 1, options_, embedded_dpi);
-    vips::VImage image = embedded ? *embedded : open_page(path_, format_, number - 1, options_);
+    // A PDF page that is not one scan image taken as it is: a scan drawn
+    // otherwise (rendered at its own resolution), or a born-digital page,
+    // whose own text is exact where OCR guesses.
+    std::optional<PdfPageContent> content;
+    if (format_ == "pdf" && !embedded) content = pdf_page_content(path_, number - 1);
+    int dpi = content ? render_dpi(*content, options_) : options_.pdf_dpi;
+    vips::VImage image =
+        embedded ? *embedded : open_page(path_, format_, number - 1, options_, dpi);
     check_pixel_limit(image, options_);
     page.dpi = plausible_dpi(image.xres(), options_.assumed_dpi);
-    if (format_ == "pdf") page.dpi = embedded ? embedded_dpi : options_.pdf_dpi;
+    if (format_ == "pdf") page.dpi = embedded ? embedded_dpi : dpi;
+    if (content) {
+      // Its words are placed on the rendering.
+      if (auto text = pdf_page_text(path_, number - 1, *content, image.width(), image.height())) {
+        page.text = std::move(*text);
+        page.text_source = TextSource::pdf;
+      }
+    }
     page.image = to_mat(to_grey8(image));
     page.scan_width = page.image.cols;
     page.scan_height = page.image.rows;

@@ -10,6 +10,14 @@
 
 namespace sohoa::pipeline {
 
+// Where a page's text came from: OCR of its image, or the PDF's own text
+// layer (SPEC `pages[].text_source`).
+enum class TextSource { ocr, pdf };
+
+inline const char* text_source_name(TextSource source) {
+  return source == TextSource::pdf ? "pdf" : "ocr";
+}
+
 struct Page {
   int number = 1;      // 1-based page number within its file
   cv::Mat image;       // CV_8UC1 grey, as restored so far
@@ -22,7 +30,8 @@ struct Page {
   int rotation = 0;     // 0/90/180/270: scanned page turned counter-clockwise from upright
   double skew_deg = 0;  // remaining angle of the upright page, + when lines rise to the right
 
-  ocr::PageText text;              // learned by OCR
+  ocr::PageText text;  // learned by OCR, or read by load from a PDF's text layer
+  TextSource text_source = TextSource::ocr;
   std::vector<std::string> codes;  // QR/barcode contents found on the page
 };
 
@@ -31,6 +40,8 @@ struct Page {
 //
 // - It MUST write only the fields it is said to write below and pass every
 //   other field through as it got it:
+//     load       (makes the page) number, image, dpi, scan_*; for a PDF page
+//                with real text also text and text_source = pdf
 //     codes      codes
 //     orient     rotation, skew_deg, image (turned upright)
 //     deskew     skew_deg (when orient left it 0), image, dpi (when it scales)
@@ -42,6 +53,10 @@ struct Page {
 // - It MAY throw any std::exception whose what() says, in a user's words,
 //   what is wrong with the page (no library type names). The caller records
 //   "page N: what()" and fails the whole document: nothing is stored half.
+// - A page whose text_source is pdf already has its text, its words placed
+//   on `image` as rendered: the chain runs on it only the stages whose
+//   applies_to_text_pages() is true (codes); restoring or OCRing it would
+//   move the pixels from under the words or replace exact text with a guess.
 // - It MUST NOT print, nor touch the database or the file system, nor keep
 //   state that depends on earlier pages, so one instance per worker thread
 //   runs side by side with others. It MAY hold costly engines (Tesseract).
@@ -50,6 +65,8 @@ class PageStage {
   virtual ~PageStage() = default;
   virtual const char* name() const = 0;
   virtual Page run(Page page) = 0;
+  // True for a stage that also runs on pages whose text came from the PDF.
+  virtual bool applies_to_text_pages() const { return false; }
 };
 
 }  // namespace sohoa::pipeline

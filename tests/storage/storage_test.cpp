@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "storage/database.h"
+#include "storage/schema.h"
 #include "tests/support/test_support.h"
 
 namespace sohoa::storage {
@@ -42,6 +43,7 @@ NewDocument sample_document(const std::string& sha, const std::string& text) {
   page.text = text;
   page.codes = {"SOHOA-SEPARATOR"};
   page.layout_json = R"({"blocks":[]})";
+  page.text_source = "pdf";
   d.pages = {page};
   return d;
 }
@@ -99,12 +101,13 @@ class StorageTest : public ::testing::Test {
 };
 
 TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
-  EXPECT_EQ(user_version(path), 3);
+  const int latest = static_cast<int>(sohoa::storage::migrations().size());
+  EXPECT_EQ(user_version(path), latest);
   db->upsert_units(
       {{"hoa-dong", "Xã Hòa Đồng", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-thinh"}});
   db.reset();
   auto again = Database::open(path);
-  EXPECT_EQ(user_version(path), 3);
+  EXPECT_EQ(user_version(path), latest);
   auto unit = again->unit("hoa-dong");
   ASSERT_TRUE(unit);
   EXPECT_EQ(unit->name, "Xã Hòa Đồng");
@@ -191,6 +194,7 @@ TEST_F(StorageTest, StoresAndReadsBackExactValues) {
   EXPECT_EQ(p.text, doc.pages[0].text);
   EXPECT_EQ(p.codes, std::vector<std::string>{"SOHOA-SEPARATOR"});
   EXPECT_EQ(p.layout_json, R"({"blocks":[]})");
+  EXPECT_EQ(p.text_source, "pdf");
   auto existing = db->find_by_sha256(sha_of('a'));
   ASSERT_TRUE(existing);
   EXPECT_EQ(existing->id, id);
