@@ -27,6 +27,18 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A parsed `DOC` argument (SPEC): all digits is an id only; otherwise a
+// SHA-256 prefix of at least kMinShaPrefix hex characters, case-insensitive,
+// written `sha256:PREFIX` when it is made only of digits.
+struct DocRef {
+  enum Kind { kInvalid, kId, kShaPrefix } kind = kInvalid;
+  int64_t id = 0;
+  std::string sha_prefix;  // lower case
+  std::string problem;     // why kInvalid, for the user
+};
+inline constexpr size_t kMinShaPrefix = 8;
+DocRef parse_doc_ref(const std::string& ref);
+
 class Database {
  public:
   // Opens (creating if needed) the SQLite file at `path` in WAL mode and runs
@@ -62,8 +74,9 @@ class Database {
 
   virtual std::optional<StoredDocument> document(int64_t id) = 0;
 
-  // Ids whose decimal id equals `ref`, or whose sha256 starts with `ref`
-  // (case-insensitive hex). Empty when none.
+  // Ids `ref` names under the SPEC's DOC rule (parse_doc_ref): the document
+  // with that id, or those whose sha256 starts with the prefix, by id. Empty
+  // when none or when `ref` is not a valid DOC.
   virtual std::vector<int64_t> resolve(const std::string& ref) = 0;
 
   // All document ids, ascending.

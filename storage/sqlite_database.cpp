@@ -257,25 +257,15 @@ class SqliteDatabase final : public Database {
 
   std::vector<int64_t> resolve(const std::string& ref) override {
     std::vector<int64_t> out;
-    if (ref.empty()) return out;
-    bool digits = std::all_of(ref.begin(), ref.end(), [](char c) { return c >= '0' && c <= '9'; });
-    bool hex =
-        std::all_of(ref.begin(), ref.end(), [](char c) { return std::isxdigit(uint8_t(c)); });
-    if (digits && ref.size() <= 18) {
+    DocRef parsed = parse_doc_ref(ref);
+    if (parsed.kind == DocRef::kId) {
       auto q = cached("SELECT id FROM documents WHERE id = ?1");
-      q->bind(1, static_cast<int64_t>(std::stoll(ref)));
+      q->bind(1, parsed.id);
       if (q->step()) out.push_back(q->integer(0));
-    }
-    if (hex) {
-      std::string lower = ref;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (parsed.kind == DocRef::kShaPrefix) {
       auto q = cached("SELECT id FROM documents WHERE sha256 GLOB ?1 || '*' ORDER BY id");
-      q->bind(1, lower);
-      while (q->step()) {
-        if (std::find(out.begin(), out.end(), q->integer(0)) == out.end()) {
-          out.push_back(q->integer(0));
-        }
-      }
+      q->bind(1, parsed.sha_prefix);
+      while (q->step()) out.push_back(q->integer(0));
     }
     return out;
   }
