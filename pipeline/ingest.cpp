@@ -444,8 +444,7 @@ class Writer {
       try {
         auto existing = db_->find_by_sha256(doc.sha256);
         if (is_stored(existing)) return duplicate_of(doc.source, *existing);
-        std::error_code ec;
-        if (fs::is_regular_file(original, ec)) archive_.put(original, doc.archive_sha256);
+        archive(doc, original);
         return outcome_of(doc, db_->store_document(doc));
       } catch (const storage::StorageError& e) {
         if (attempt >= kStoreAttempts || !is_busy(e)) {
@@ -455,6 +454,21 @@ class Writer {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
       }
+    }
+  }
+
+  // The original into the archive. A file written to while it was read
+  // (a scanner still saving it) has pages and a hash of different bytes:
+  // the document is recorded failed, with no archived copy, so the next
+  // ingest reads the finished file again.
+  void archive(storage::NewDocument& doc, const fs::path& original) const {
+    std::error_code ec;
+    if (!fs::is_regular_file(original, ec)) return;
+    try {
+      archive_.put(original, doc.archive_sha256);
+    } catch (const storage::SourceChanged&) {
+      mark_failed(doc,
+                  "file changed while it was being ingested; ingest it again once it is complete");
     }
   }
 

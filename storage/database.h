@@ -39,6 +39,13 @@ struct DocRef {
 inline constexpr size_t kMinShaPrefix = 8;
 DocRef parse_doc_ref(const std::string& ref);
 
+// A file's bytes are not those it was identified by: it was written to while
+// being read (Archive::put).
+class SourceChanged : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 class Database {
  public:
   // Opens (creating if needed) the SQLite file at `path` in WAL mode and runs
@@ -151,11 +158,15 @@ class Archive {
   explicit Archive(std::filesystem::path dir) : dir_(std::move(dir)) {}
   static Archive beside(const std::filesystem::path& db_path);
 
-  // Copies `file` in under `sha256` unless already there; atomic (temp file,
-  // fsync, rename). Removes temp files of `sha256` left by processes that
-  // died while copying. Throws StorageError.
+  // Copies `file` in under `sha256` unless a copy whose bytes have that hash
+  // is already there; atomic (temp file, fsync, rename), hashing the bytes
+  // as they are copied. Removes temp files of `sha256` left by processes that
+  // died while copying. Throws SourceChanged (nothing stored) when the bytes
+  // copied do not have `sha256`, StorageError when it cannot read or write.
   std::filesystem::path put(const std::filesystem::path& file, const std::string& sha256) const;
   std::filesystem::path path_of(const std::string& sha256) const;
+  // True when the archive holds a file under `sha256` whose bytes have that
+  // SHA-256 (it reads the file: a damaged copy is not contained).
   bool contains(const std::string& sha256) const;
 
  private:
