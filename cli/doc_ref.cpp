@@ -11,12 +11,12 @@ int64_t resolve_document(storage::Database& db, const std::string& ref) {
   std::vector<int64_t> ids = db.resolve(ref);
   if (ids.empty()) {
     if (parsed.kind == storage::DocRef::kShaPrefix) {
-      throw UsageError("no document's SHA-256 begins with '" + parsed.sha_prefix + "'");
+      throw UsageError("no document matches '" + ref + "': no SHA-256 begins with it");
     }
     std::string hint = ref.size() >= storage::kMinShaPrefix
-                           ? " (write sha256:" + ref + " for a SHA-256 prefix)"
+                           ? "; write sha256:" + ref + " for a SHA-256 prefix"
                            : "";
-    throw UsageError("no document has id " + ref + hint);
+    throw UsageError("no document matches '" + ref + "': no document has that id" + hint);
   }
   if (ids.size() > 1) {
     throw UsageError("'" + ref + "' matches " + std::to_string(ids.size()) +

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,29 +59,34 @@ void collect_entry(const fs::directory_entry& entry, std::vector<fs::path>& out,
   if (regular) out.push_back(p);
 }
 
+// Walks `folder` one level at a time, so that a subfolder that cannot be
+// listed (permissions) is reported and the walk goes on with its siblings;
+// recursive_directory_iterator either skips it silently or stops. Folder
+// links are not followed, so a link loop cannot trap the walk.
 void collect_folder(const fs::path& folder, std::vector<fs::path>& out,
                     const ProblemHandler& on_problem) {
   std::error_code ec;
-  auto options = fs::directory_options::skip_permission_denied;
-  fs::recursive_directory_iterator it(folder, options, ec), end;
+  fs::directory_iterator it(folder, ec), end;
   if (ec) {
     on_problem(folder, "cannot list folder: " + ec.message());
     return;
   }
-  // Directory symlinks are not followed (the iterator's default), so a
-  // symlink loop cannot trap the walk.
+  std::vector<fs::path> subfolders;
   for (; it != end; it.increment(ec)) {
     if (ec) {
-      on_problem(folder, ec.message());
-      ec.clear();
-      continue;
+      on_problem(folder, "cannot list folder: " + ec.message());
+      break;
     }
-    if (is_hidden(it->path())) {
-      if (it->is_directory(ec)) it.disable_recursion_pending();
+    if (is_hidden(it->path())) continue;
+    std::error_code type_ec;
+    if (!it->is_symlink(type_ec) && it->is_directory(type_ec)) {
+      subfolders.push_back(it->path());
       continue;
     }
     collect_entry(*it, out, on_problem);
   }
+  std::sort(subfolders.begin(), subfolders.end());
+  for (const fs::path& sub : subfolders) collect_folder(sub, out, on_problem);
 }
 
 // --- messages between the threads ---
@@ -150,6 +158,23 @@ bool is_stored(const std::optional<storage::Database::Existing>& existing) {
   return existing && existing->status != "failed";
 }
 
+// Why `file` cannot be read, in the system's words ("Permission denied").
+std::string read_error(const fs::path& file, const std::exception& e) {
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (f == nullptr) return std::strerror(errno);
+  std::fclose(f);
+  return e.what();
+}
+
+// The identity of a failed record for a file whose bytes could not be read:
+// a SHA-256 has no colon, so it never names stored bytes, and the document
+// that stores the file's bytes later takes its place (replaces_failed).
+std::string unreadable_key(const fs::path& file) {
+  storage::Sha256 sha;
+  sha.update(file.string());
+  return "unreadable:" + sha.hex();
+}
+
 std::string page_error(int page, const std::string& message) {
   if (message.starts_with("page ")) return message;
   return "page " + std::to_string(page) + ": " + message;
@@ -180,8 +205,13 @@ class Feeder {
     try {
       sha = storage::sha256_of_file(file);
     } catch (const std::exception& e) {
-      return messages_.push(
-          FileSettled{failed_unrecorded(file, std::string("cannot read file: ") + e.what())});
+      std::string error = std::string("cannot read file: ") + read_error(file, e);
+      // A file that is there but cannot be read (permissions) is recorded
+      // failed, so review --queue shows it; a vanished one has no record.
+      std::error_code ec;
+      if (!fs::exists(file, ec)) return messages_.push(FileSettled{failed_unrecorded(file, error)});
+      if (!in_flight_.push('f')) return false;
+      return messages_.push(FileUnreadable{index, file, unreadable_key(file), error});
     }
     // Same bytes twice within one batch are both queued; the writer finds the
     // first one stored and reports the second as its duplicate.
@@ -440,6 +470,8 @@ class Writer {
   // write lock held past the busy timeout is waited out a few times.
   FileOutcome store(storage::NewDocument& doc, const fs::path& original) {
     doc.level = level_of(doc.issuer_unit);
+    std::string placeholder = unreadable_key(original);
+    if (doc.sha256 != placeholder) doc.replaces_failed = placeholder;
     for (int attempt = 1;; ++attempt) {
       try {
         auto existing = db_->find_by_sha256(doc.sha256);
@@ -463,7 +495,7 @@ class Writer {
   // ingest reads the finished file again.
   void archive(storage::NewDocument& doc, const fs::path& original) const {
     std::error_code ec;
-    if (!fs::is_regular_file(original, ec)) return;
+    if (doc.sha256.starts_with("unreadable:") || !fs::is_regular_file(original, ec)) return;
     try {
       archive_.put(original, doc.archive_sha256);
     } catch (const storage::SourceChanged&) {

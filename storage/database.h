@@ -75,8 +75,9 @@ class Database {
 
   // Stores the document with its pages, fields and search-index rows in one
   // transaction and returns its id. A previous record with the same sha256
-  // whose status is `failed` is replaced (same id kept); any other existing
-  // record makes this throw StorageError.
+  // whose status is `failed` is replaced (same id kept), as is, when there is
+  // none, a `failed` record whose sha256 is doc.replaces_failed; any other
+  // existing record makes this throw StorageError.
   virtual int64_t store_document(const NewDocument& doc) = 0;
 
   virtual std::optional<StoredDocument> document(int64_t id) = 0;

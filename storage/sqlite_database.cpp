@@ -214,7 +214,12 @@ class SqliteDatabase final : public Database {
     if (!valid_status(doc.status)) throw InputError("invalid document status: " + doc.status);
     sql::Transaction tx(db_);
     int64_t id = 0;
-    if (auto existing = find_by_sha256(doc.sha256)) {
+    auto existing = find_by_sha256(doc.sha256);
+    if (!existing && !doc.replaces_failed.empty()) {
+      existing = find_by_sha256(doc.replaces_failed);
+      if (existing && existing->status != "failed") existing.reset();
+    }
+    if (existing) {
       if (existing->status != "failed") {
         throw StorageError(path_.string() + ": document " + doc.sha256 + " already stored as id " +
                            std::to_string(existing->id));
@@ -449,7 +454,12 @@ class SqliteDatabase final : public Database {
     if (!valid_status(doc.status)) throw InputError("invalid document status: " + doc.status);
     sql::Transaction tx(db_);
     int64_t id = 0;
-    if (auto existing = find_by_sha256(doc.sha256)) {
+    auto existing = find_by_sha256(doc.sha256);
+    if (!existing && !doc.replaces_failed.empty()) {
+      existing = find_by_sha256(doc.replaces_failed);
+      if (existing && existing->status != "failed") existing.reset();
+    }
+    if (existing) {
       if (existing->status != "failed") {
         throw StorageError(path_.string() + ": document " + doc.sha256 + " already stored as id " +
                            std::to_string(existing->id));
