@@ -1,5 +1,6 @@
 #include "pipeline/ingest.h"
 
+#include <leptonica/allheaders.h>
 #include <malloc.h>
 #include <vips/vips.h>
 
@@ -175,9 +176,41 @@ std::string unreadable_key(const fs::path& file) {
   return "unreadable:" + sha.hex();
 }
 
+// One line: library messages (OpenCV's among them) end in or hold newlines.
+std::string single_line(std::string message) {
+  for (char& c : message) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  std::string out;
+  for (char c : message) {
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 std::string page_error(int page, const std::string& message) {
-  if (message.starts_with("page ")) return message;
-  return "page " + std::to_string(page) + ": " + message;
+  std::string line = single_line(message);
+  if (line.starts_with("page ")) return line;
+  return "page " + std::to_string(page) + ": " + line;
+}
+
+// Leptonica prints its errors straight to stderr, lines naming no file
+// (6-15 of them per page under memory pressure). They are caught per worker
+// thread instead, for the page being read.
+thread_local std::string* page_library_messages = nullptr;
+
+void catch_leptonica_message(const char* message) {
+  if (page_library_messages == nullptr || message == nullptr) return;
+  if (page_library_messages->size() > 1000) return;
+  if (!page_library_messages->empty()) *page_library_messages += "; ";
+  *page_library_messages += single_line(message);
+}
+
+bool tells_of_memory(const std::string& messages) {
+  return messages.find("alloc") != std::string::npos ||
+         messages.find("memory") != std::string::npos;
 }
 
 // Hashes each file, skips those already stored, reads the headers of the
@@ -275,12 +308,22 @@ PageRead read_page(const PageJob& job, PageChain* chain, const std::string& chai
     read.error = page_error(job.page, chain_error);
     return read;
   }
+  std::string messages;
+  page_library_messages = &messages;
   try {
     read.page = chain->run(job.scan->load_page(job.page));
     // The writer needs only what OCR learned; pixels would pile up.
     read.page.image.release();
   } catch (const std::exception& e) {
     read.error = page_error(job.page, e.what());
+  }
+  page_library_messages = nullptr;
+  // A page whose images could not be allocated comes out with no words: it
+  // failed, it was not read blank.
+  if (read.error.empty() && tells_of_memory(messages)) {
+    read.error = page_error(job.page, "out of memory (Leptonica: " + messages + ")");
+  } else if (!read.error.empty() && !messages.empty()) {
+    read.error += " (Leptonica: " + messages + ")";
   }
   return read;
 }
@@ -482,7 +525,9 @@ class Writer {
         if (attempt >= kStoreAttempts || !is_busy(e)) {
           auto existing = db_->find_by_sha256(doc.sha256);
           if (is_stored(existing)) return duplicate_of(doc.source, *existing);
-          throw;
+          // "database or disk is full" alone does not say which input was
+          // being stored when it stopped.
+          throw storage::StorageError(single_line(doc.source) + ": not stored: " + e.what());
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
       }
@@ -535,6 +580,7 @@ void prepare_process_for_page_workers() {
   static std::once_flag once;
   std::call_once(once, [] {
     mallopt(M_ARENA_MAX, 2);
+    leptSetStderrHandler(catch_leptonica_message);
     cv::setNumThreads(1);
     vips_concurrency_set(1);
   });

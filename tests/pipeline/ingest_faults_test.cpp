@@ -3,6 +3,7 @@
 // mid-file, one that reads nothing, one that is slow while a stop is asked
 // for, and a chain that cannot be made at all.
 #include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
 
 #include <atomic>
 #include <fstream>
@@ -153,6 +154,29 @@ TEST_F(IngestFaults, DamagedArchiveCopyIsNotContainedAndIsReplaced) {
   archive.put(file, sha);
   EXPECT_TRUE(archive.contains(sha));
   EXPECT_EQ(sohoa::testing::read_file(archive.path_of(sha)), sohoa::testing::read_file(file));
+}
+
+// Under memory pressure Leptonica printed raw lines naming no file and the
+// page came out empty, stored as `review`. Its messages now go into the
+// page's error and the page is failed.
+TEST_F(IngestFaults, PageWhoseImagesCouldNotBeAllocatedIsFailedWithLeptonicasWords) {
+  write_tiff(dir / "in" / "a.tif", 1, 6);
+  Faults starved;
+  starved.empty_text = true;
+  starved.on_page = [](int) {
+    // Leptonica's allocator, failing for this one call, as when memory runs out.
+    setPixMemoryManager([](size_t) -> void* { return nullptr; }, free);
+    PIX* pix = pixCreate(200, 200, 8);
+    setPixMemoryManager(malloc, free);
+    pixDestroy(&pix);
+  };
+  IngestOptions o = options(starved);
+  o.jobs = 1;  // the allocator is the process's
+  auto out = run(o);
+  ASSERT_EQ(out["a.tif"].status, "failed");
+  const std::string& error = out["a.tif"].error;
+  EXPECT_TRUE(error.starts_with("page 1: out of memory (Leptonica: Error in pixCreate")) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
 }
 
 TEST_F(IngestFaults, FailedFileIsReadAgainByTheNextIngest) {
