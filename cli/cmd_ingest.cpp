@@ -53,13 +53,13 @@ nlohmann::ordered_json outcome_json(const pipeline::FileOutcome& o) {
 void print_outcome(const pipeline::FileOutcome& o, const IngestArgs& args) {
   if (o.status == "failed") report_error(o.source + ": " + o.error);
   if (args.json) {
-    std::cout << outcome_json(o).dump() << std::endl;
+    std::cout << json_line(outcome_json(o)) << std::endl;
     return;
   }
   if (args.quiet) return;
   std::string id = o.id ? std::to_string(*o.id) : "-";
   std::cout << o.status << "\t" << id << "\t" << o.pages << (o.pages == 1 ? " page\t" : " pages\t")
-            << o.source << std::endl;
+            << printable(o.source) << std::endl;
 }
 
 pipeline::IngestOptions ingest_options(const IngestArgs& args) {

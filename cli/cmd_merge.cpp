@@ -28,7 +28,7 @@ int run_merge(const MergeArgs& args) {
                                   {"new", summary.added},
                                   {"present", summary.present},
                                   {"missing_originals", summary.missing_originals}};
-    std::cout << out.dump() << std::endl;
+    std::cout << json_line(out) << std::endl;
   } else {
     std::cout << "merged " << args.station.string() << ": " << summary.added << " new, "
               << summary.present << " already present";

@@ -41,7 +41,7 @@ int run_reextract(const ReextractArgs& args) {
                                {"status", a.status},
                                {"issuer_unit", a.issuer_unit},
                                {"reasons", a.reasons}};
-        std::cout << line.dump() << "\n";
+        std::cout << json_line(line) << "\n";
       } else {
         std::cout << id << "\t" << a.status << "\t" << a.issuer_unit << "\n";
       }

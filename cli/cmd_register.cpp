@@ -12,6 +12,7 @@ namespace {
 struct RegisterArgs {
   std::filesystem::path db;
   std::filesystem::path file;
+  std::string encoding;
 };
 
 int run_register_import(const RegisterArgs& args) {
@@ -19,7 +20,7 @@ int run_register_import(const RegisterArgs& args) {
     throw UsageError(args.file.string() + ": no such file");
   }
   auto db = storage::Database::open(args.db);
-  registry::RegisterImport result = registry::import_register(*db, args.file);
+  registry::RegisterImport result = registry::import_register(*db, args.file, args.encoding);
   for (const auto& r : result.rejected) {
     report_error(args.file.string() + ":" + std::to_string(r.line) + ": " + r.reason);
   }
@@ -37,12 +38,17 @@ void add_register_command(CLI::App& root, Action& action) {
   cmd->require_subcommand(1);
   CLI::App* import = cmd->add_subcommand(
       "import",
-      "Import a register CSV (UTF-8, ',' or ';', columns by name: unit, doc_number,\n"
-      "issued_date required; valid_until, dossier_code, procedure_code, doc_type, title).\n"
-      "Rows are keyed by (unit, doc_number, issued_date): importing again updates them.\n"
+      "Import a register CSV (UTF-8 unless --encoding, ',' or ';', columns by name: unit,\n"
+      "doc_number, issued_date required; valid_until, dossier_code, procedure_code, doc_type,\n"
+      "title). Rows are keyed by (unit, doc_number, issued_date): importing again updates them;\n"
+      "a key repeated within the file is kept from its first line, the others rejected.\n"
+      "A row with a NUL byte is rejected.\n"
       "Rejected rows are listed with their line; exit 3 when there are any.");
   add_db_option(*import, args->db);
   import->add_option("FILE", args->file, "Register CSV")->required();
+  import->add_option("--encoding", args->encoding,
+                     "The file's character set when it is not UTF-8, e.g. windows-1258, latin1 "
+                     "(a byte that is not UTF-8 otherwise stops the import, naming its line)");
   import->callback([args, &action] { action = [args] { return run_register_import(*args);
 };
 }  // namespace sohoa::cli

@@ -33,9 +33,9 @@ int print_queue(storage::Database& db, bool as_json) {
                              {"source", item.source},
                              {"status", item.status},
                              {"reasons", item.reasons}};
-      std::cout << line.dump() << "\n";
+      std::cout << json_line(line) << "\n";
     } else {
-      std::cout << item.id << "\t" << item.status << "\t" << item.source << "\t"
+      std::cout << item.id << "\t" << item.status << "\t" << printable(item.source) << "\t"
                 << join(item.reasons, "; ") << "\n";
     }
   }

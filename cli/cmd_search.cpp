@@ -40,7 +40,7 @@ int run_search(const SearchArgs& args) {
   std::vector<storage::SearchHit> hits = db->search(args.query);
   for (const auto& h : hits) {
     if (args.json) {
-      std::cout << hit_json(h).dump() << "\n";
+      std::cout << json_line(hit_json(h)) << "\n";
     } else {
       print_hit(h);
     }
@@ -49,7 +49,34 @@ int run_search(const SearchArgs& args) {
   return kOk;
 }
 
+bool is_one_of(const std::string& arg, std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    if (arg == n) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+void protect_search_query(std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "search") return;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") return;
+    if (is_one_of(arg, {"--db", "--unit", "--level", "--year", "--type", "--limit"})) {
+      ++i;  // its value, whatever it looks like
+      continue;
+    }
+    if (arg.size() < 3 || arg[0] != '-' || arg.starts_with("--")) continue;
+    // "-hoa": CLI11 would read -h -o -a and print help; it is a query
+    // excluding the word "hoa". After "--" it stays one positional.
+    std::string query = arg;
+    args.erase(args.begin() + static_cast<long>(i));
+    args.push_back("--");
+    args.push_back(query);
+    return;
+  }
+}
 
 void add_search_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<SearchArgs>();

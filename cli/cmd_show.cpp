@@ -97,7 +97,7 @@ void print_text(const storage::StoredDocument& d) {
 void print_summary(const storage::StoredDocument& d,
                    const std::vector<storage::Certification>& certs) {
   std::cout << "document " << d.id << "  " << d.status << "\n"
-            << "  source        " << d.source << "\n"
+            << "  source        " << printable(d.source) << "\n"
             << "  sha256        " << d.sha256 << "\n"
             << "  unit          " << d.unit << " (issuer " << d.issuer_unit
             << (d.level.empty() ? "" : ", " + d.level) << ")\n"
@@ -127,7 +127,8 @@ int run_show(const ShowArgs& args) {
   auto doc = db->document(id);
   if (!doc) throw UsageError("no document " + std::to_string(id));
   if (args.json) {
-    std::cout << document_json(*doc, db->certifications(id)).dump() << "\n";
+    std::cout << json_line(document_json(*doc, db->certifications(id))) << "
+";
   } else if (args.text) {
     print_text(*doc);
   } else {

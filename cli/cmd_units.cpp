@@ -44,7 +44,7 @@ int run_list(const UnitsArgs& args) {
   auto db = storage::Database::open(args.db);
   for (const storage::Unit& u : db->units()) {
     if (args.json) {
-      std::cout << unit_json(u).dump() << "\n";
+      std::cout << json_line(unit_json(u)) << "\n";
       continue;
     }
     auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };

@@ -77,7 +77,7 @@ void print_outcome(const pipeline::FileOutcome& o) {
   if (!o.error.empty()) report_error(o.source + ": " + o.error);
   std::string id = o.id ? std::to_string(*o.id) : "-";
   std::cout << (o.status == "review" ? "ok" : o.status) << "\t" << id << "\t" << o.pages
-            << (o.pages == 1 ? " page\t" : " pages\t") << o.source << std::endl;
+            << (o.pages == 1 ? " page\t" : " pages\t") << printable(o.source) << std::endl;
 }
 
 int run_watch(const WatchArgs& args) {

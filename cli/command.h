@@ -6,8 +6,10 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "storage/database.h"
 
@@ -30,12 +32,31 @@ using Action = std::function<int()>;
 // Adds `--db PATH` to a subcommand: default $SOHOA_DB, else ./sohoa.db.
 void add_db_option(CLI::App& command, std::filesystem::path& db_path);
 
-// Prints one problem line to stderr: "sohoa: <message>".
+// Prints one problem line to stderr: "sohoa: <message>", made one line
+// (control characters such as a newline in a file name escaped) and valid
+// UTF-8 (see printable).
 void report_error(const std::string& message);
 
-// The one document `ref` names (an id or a unique SHA-256 prefix); throws
-// UsageError when none or several match.
+// `value` as one line of JSON, every string made valid UTF-8 first (each
+// invalid byte becomes U+FFFD: SPEC, for file names that are not UTF-8), so
+// printing never throws.
+std::string json_line(nlohmann::ordered_json value);
+std::string json_line(nlohmann::json value);
+
+// A name or text for a line of text output: invalid UTF-8 bytes as U+FFFD,
+// control characters escaped ("\n"), so one record stays one line.
+std::string printable(const std::string& text);
+
+// The one document `ref` names under the SPEC's DOC rule (all digits: an id
+// only; else a unique SHA-256 prefix of 8+ hex characters, `sha256:PREFIX`
+// for one of digits only); throws UsageError when it is no DOC, or none or
+// several match.
 int64_t resolve_document(storage::Database& db, const std::string& ref);
+
+// For `search` (args[0]): a QUERY that begins with '-' ("-hoa", an excluded
+// word) is moved after "--" so the parser takes it for QUERY, not for short
+// options (-h would print help). `args` are argv without the program name.
+void protect_search_query(std::vector<std::string>& args);
 
 // Each add_*_command creates its subcommand under `root` and sets `action`
 // when that subcommand is the one parsed.

@@ -2,6 +2,7 @@
 // reports out. See ../shared/SPEC.md for the contract.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -17,7 +18,9 @@ void add_db_option(CLI::App& command, std::filesystem::path& db_path) {
       ->capture_default_str();
 }
 
-void report_error(const std::string& message) { std::cerr << "sohoa: " << message << "\n"; }
+void report_error(const std::string& message) {
+  std::cerr << "sohoa: " << printable(message) << "\n";
+}
 
 namespace {
 
@@ -49,8 +52,11 @@ int run(int argc, char** argv) {
   add_certify_command(app, action);
   add_verify_command(app, action);
 
+  std::vector<std::string> args(argv + 1, argv + argc);
+  protect_search_query(args);
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? kOk : kUsage;

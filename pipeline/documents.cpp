@@ -70,7 +70,7 @@ std::optional<std::pair<int, int>> part_range(const std::string& sha256) {
 
 std::vector<StoredPart> stored_parts(storage::Database& db, const std::string& file_sha256) {
   std::vector<StoredPart> out;
-  for (int64_t id : db.resolve(file_sha256)) {
+  for (int64_t id : db.resolve("sha256:" + file_sha256)) {
     auto existing = db.document(id);
     if (!existing || existing->status == "failed") continue;
     if (existing->sha256.rfind(file_sha256 + "#", 0) != 0) continue;

@@ -1,11 +1,15 @@
 #include "pipeline/ingest.h"
 
+#include <leptonica/allheaders.h>
 #include <malloc.h>
 #include <vips/vips.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,29 +60,34 @@ void collect_entry(const fs::directory_entry& entry, std::vector<fs::path>& out,
   if (regular) out.push_back(p);
 }
 
+// Walks `folder` one level at a time, so that a subfolder that cannot be
+// listed (permissions) is reported and the walk goes on with its siblings;
+// recursive_directory_iterator either skips it silently or stops. Folder
+// links are not followed, so a link loop cannot trap the walk.
 void collect_folder(const fs::path& folder, std::vector<fs::path>& out,
                     const ProblemHandler& on_problem) {
   std::error_code ec;
-  auto options = fs::directory_options::skip_permission_denied;
-  fs::recursive_directory_iterator it(folder, options, ec), end;
+  fs::directory_iterator it(folder, ec), end;
   if (ec) {
     on_problem(folder, "cannot list folder: " + ec.message());
     return;
   }
-  // Directory symlinks are not followed (the iterator's default), so a
-  // symlink loop cannot trap the walk.
+  std::vector<fs::path> subfolders;
   for (; it != end; it.increment(ec)) {
     if (ec) {
-      on_problem(folder, ec.message());
-      ec.clear();
-      continue;
+      on_problem(folder, "cannot list folder: " + ec.message());
+      break;
     }
-    if (is_hidden(it->path())) {
-      if (it->is_directory(ec)) it.disable_recursion_pending();
+    if (is_hidden(it->path())) continue;
+    std::error_code type_ec;
+    if (!it->is_symlink(type_ec) && it->is_directory(type_ec)) {
+      subfolders.push_back(it->path());
       continue;
     }
     collect_entry(*it, out, on_problem);
   }
+  std::sort(subfolders.begin(), subfolders.end());
+  for (const fs::path& sub : subfolders) collect_folder(sub, out, on_problem);
 }
 
 // --- messages between the threads ---
@@ -150,9 +159,58 @@ bool is_stored(const std::optional<storage::Database::Existing>& existing) {
   return existing && existing->status != "failed";
 }
 
+// Why `file` cannot be read, in the system's words ("Permission denied").
+std::string read_error(const fs::path& file, const std::exception& e) {
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (f == nullptr) return std::strerror(errno);
+  std::fclose(f);
+  return e.what();
+}
+
+// The identity of a failed record for a file whose bytes could not be read:
+// a SHA-256 has no colon, so it never names stored bytes, and the document
+// that stores the file's bytes later takes its place (replaces_failed).
+std::string unreadable_key(const fs::path& file) {
+  storage::Sha256 sha;
+  sha.update(file.string());
+  return "unreadable:" + sha.hex();
+}
+
+// One line: library messages (OpenCV's among them) end in or hold newlines.
+std::string single_line(std::string message) {
+  for (char& c : message) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  std::string out;
+  for (char c : message) {
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 std::string page_error(int page, const std::string& message) {
-  if (message.starts_with("page ")) return message;
-  return "page " + std::to_string(page) + ": " + message;
+  std::string line = single_line(message);
+  if (line.starts_with("page ")) return line;
+  return "page " + std::to_string(page) + ": " + line;
+}
+
+// Leptonica prints its errors straight to stderr, lines naming no file
+// (6-15 of them per page under memory pressure). They are caught per worker
+// thread instead, for the page being read.
+thread_local std::string* page_library_messages = nullptr;
+
+void catch_leptonica_message(const char* message) {
+  if (page_library_messages == nullptr || message == nullptr) return;
+  if (page_library_messages->size() > 1000) return;
+  if (!page_library_messages->empty()) *page_library_messages += "; ";
+  *page_library_messages += single_line(message);
+}
+
+bool tells_of_memory(const std::string& messages) {
+  return messages.find("alloc") != std::string::npos ||
+         messages.find("memory") != std::string::npos;
 }
 
 // Hashes each file, skips those already stored, reads the headers of the
@@ -180,8 +238,13 @@ class Feeder {
     try {
       sha = storage::sha256_of_file(file);
     } catch (const std::exception& e) {
-      return messages_.push(
-          FileSettled{failed_unrecorded(file, std::string("cannot read file: ") + e.what())});
+      std::string error = std::string("cannot read file: ") + read_error(file, e);
+      // A file that is there but cannot be read (permissions) is recorded
+      // failed, so review --queue shows it; a vanished one has no record.
+      std::error_code ec;
+      if (!fs::exists(file, ec)) return messages_.push(FileSettled{failed_unrecorded(file, error)});
+      if (!in_flight_.push('f')) return false;
+      return messages_.push(FileUnreadable{index, file, unreadable_key(file), error});
     }
     // Same bytes twice within one batch are both queued; the writer finds the
     // first one stored and reports the second as its duplicate.
@@ -245,12 +308,22 @@ PageRead read_page(const PageJob& job, PageChain* chain, const std::string& chai
     read.error = page_error(job.page, chain_error);
     return read;
   }
+  std::string messages;
+  page_library_messages = &messages;
   try {
     read.page = chain->run(job.scan->load_page(job.page));
     // The writer needs only what OCR learned; pixels would pile up.
     read.page.image.release();
   } catch (const std::exception& e) {
     read.error = page_error(job.page, e.what());
+  }
+  page_library_messages = nullptr;
+  // A page whose images could not be allocated comes out with no words: it
+  // failed, it was not read blank.
+  if (read.error.empty() && tells_of_memory(messages)) {
+    read.error = page_error(job.page, "out of memory (Leptonica: " + messages + ")");
+  } else if (!read.error.empty() && !messages.empty()) {
+    read.error += " (Leptonica: " + messages + ")";
   }
   return read;
 }
@@ -440,21 +513,39 @@ class Writer {
   // write lock held past the busy timeout is waited out a few times.
   FileOutcome store(storage::NewDocument& doc, const fs::path& original) {
     doc.level = level_of(doc.issuer_unit);
+    std::string placeholder = unreadable_key(original);
+    if (doc.sha256 != placeholder) doc.replaces_failed = placeholder;
     for (int attempt = 1;; ++attempt) {
       try {
         auto existing = db_->find_by_sha256(doc.sha256);
         if (is_stored(existing)) return duplicate_of(doc.source, *existing);
-        std::error_code ec;
-        if (fs::is_regular_file(original, ec)) archive_.put(original, doc.archive_sha256);
+        archive(doc, original);
         return outcome_of(doc, db_->store_document(doc));
       } catch (const storage::StorageError& e) {
         if (attempt >= kStoreAttempts || !is_busy(e)) {
           auto existing = db_->find_by_sha256(doc.sha256);
           if (is_stored(existing)) return duplicate_of(doc.source, *existing);
-          throw;
+          // "database or disk is full" alone does not say which input was
+          // being stored when it stopped.
+          throw storage::StorageError(single_line(doc.source) + ": not stored: " + e.what());
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
       }
+    }
+  }
+
+  // The original into the archive. A file written to while it was read
+  // (a scanner still saving it) has pages and a hash of different bytes:
+  // the document is recorded failed, with no archived copy, so the next
+  // ingest reads the finished file again.
+  void archive(storage::NewDocument& doc, const fs::path& original) const {
+    std::error_code ec;
+    if (doc.sha256.starts_with("unreadable:") || !fs::is_regular_file(original, ec)) return;
+    try {
+      archive_.put(original, doc.archive_sha256);
+    } catch (const storage::SourceChanged&) {
+      mark_failed(doc,
+                  "file changed while it was being ingested; ingest it again once it is complete");
     }
   }
 
@@ -489,6 +580,7 @@ void prepare_process_for_page_workers() {
   static std::once_flag once;
   std::call_once(once, [] {
     mallopt(M_ARENA_MAX, 2);
+    leptSetStderrHandler(catch_leptonica_message);
     cv::setNumThreads(1);
     vips_concurrency_set(1);
   });

@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "storage/database.h"
+#include "text/utf8.h"
+#include "text/vntext.h"
 
 namespace sohoa::registry {
 namespace {
@@ -73,17 +75,48 @@ int number(std::string_view digits) {
 
 }  // namespace
 
-CsvReader::CsvReader(const std::filesystem::path& path) : path_(path) {
+CsvReader::CsvReader(const std::filesystem::path& path, const std::string& encoding) : path_(path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw storage::InputError(path.string() + ": cannot read file");
   std::ostringstream bytes;
   bytes << in.rdbuf();
   data_ = std::move(bytes).str();
+  decode(encoding);
   if (data_.rfind("\xEF\xBB\xBF", 0) == 0) pos_ = 3;
   delimiter_ = guess_delimiter(std::string_view(data_).substr(pos_));
   int line = 0;
   if (!read_record(header_, line)) throw storage::InputError(path.string() + ": empty file");
   for (std::string& name : header_) name = lower_ascii(name);
+}
+
+// Office software exports Windows-1258 or Latin-1 as often as UTF-8; read as
+// UTF-8 every accented byte would turn into U+FFFD and no row would match.
+void CsvReader::decode(const std::string& encoding) {
+  std::string name = lower_ascii(encoding);
+  if (!name.empty() && name != "utf-8" && name != "utf8") {
+    try {
+      // Windows-1258 writes tone marks as combining characters: NFC, as
+      // everything sohoa stores, so keys compare equal to typed ones.
+      data_ = text::nfc(text::to_utf8(data_, encoding));
+    } catch (const std::invalid_argument&) {
+      throw storage::InputError(path_.string() + ": unknown encoding '" + encoding +
+                                "' (e.g. windows-1258, latin1, cp1252, utf-8)");
+    } catch (const std::exception&) {
+      throw storage::InputError(path_.string() + ": bytes that are not " + encoding +
+                                "; check --encoding");
+    }
+    return;
+  }
+  size_t bad = text::first_invalid_utf8(data_);
+  if (bad == std::string::npos) return;
+  int line =
+      1 + static_cast<int>(std::count(data_.begin(), data_.begin() + static_cast<long>(bad), '\n'));
+  static const char* const kHex = "0123456789ABCDEF";
+  auto byte = static_cast<unsigned char>(data_[bad]);
+  std::string hex = {'0', 'x', kHex[byte >> 4], kHex[byte & 0xF]};
+  throw storage::InputError(where(line, "not valid UTF-8 (byte " + hex +
+                                            "); give the file's encoding, e.g. "
+                                            "--encoding windows-1258"));
 }
 
 int CsvReader::column(std::string_view name) const {

@@ -10,13 +10,19 @@
 
 namespace sohoa::registry {
 
-// A CSV file with a header row: UTF-8 with or without BOM, ',' or ';'
-// delimited (whichever the header uses), RFC 4180 quotes, LF or CRLF.
-// Unquoted fields are trimmed; blank lines and rows of empty cells are skipped.
+// A CSV file with a header row: UTF-8 with or without BOM (or another
+// encoding when named), ',' or ';' delimited (whichever the header uses),
+// RFC 4180 quotes, LF or CRLF. Unquoted fields are trimmed; blank lines and
+// rows of empty cells are skipped. Fields may hold NUL bytes: the importer
+// decides what a row with one is worth.
 class CsvReader {
  public:
-  // Throws storage::InputError ("FILE: ...") when unreadable or empty.
-  explicit CsvReader(const std::filesystem::path& path);
+  // Reads the file, converting it to UTF-8 from `encoding` (an ICU name such
+  // as "windows-1258") when one is given. Throws storage::InputError
+  // ("FILE: ...") when unreadable, empty, the encoding is unknown or its
+  // bytes do not fit, and, without an encoding, at the first byte that is not
+  // UTF-8 ("FILE:LINE: not valid UTF-8 ...").
+  explicit CsvReader(const std::filesystem::path& path, const std::string& encoding = "");
 
   const std::vector<std::string>& header() const { return header_; }
   // Index of the column named `name` (case-insensitive), or -1.
@@ -34,6 +40,7 @@ class CsvReader {
 
  private:
   bool read_record(std::vector<std::string>& fields, int& line);
+  void decode(const std::string& encoding);
 
   std::filesystem::path path_;
   std::string data_;

@@ -1,6 +1,7 @@
 #include "registry/register_import.h"
 
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "registry/csv_input.h"
@@ -25,6 +26,13 @@ class RowChecker {
       static const std::string none;
       return at[c] >= 0 ? fields[static_cast<size_t>(at[c])] : none;
     };
+    for (int c = 0; c < kCount; ++c) {
+      // A NUL is never typed: the cell is damaged, and stored it would keep
+      // the row from ever matching.
+      if (get(Column(c)).find('\0') != std::string::npos) {
+        return reject(reason, std::string("NUL byte in ") + kNames[c]);
+      }
+    }
     storage::RegisterRow row;
     row.unit = get(kUnit);
     row.doc_number = get(kNumber);
@@ -60,14 +68,31 @@ class RowChecker {
   std::unordered_set<std::string> units_;
 };
 
+// The key a register row is upserted by (SPEC): the second row with the same
+// key in one file would silently overwrite the first.
+class KeyTracker {
+ public:
+  // 0 when first seen, else the line that first had the key.
+  int earlier_line(const storage::RegisterRow& row, int line) {
+    std::string key = row.unit + '\x1f' + row.doc_number + '\x1f' + row.issued_date;
+    auto [it, inserted] = first_line_.emplace(std::move(key), line);
+    return inserted ? 0 : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, int> first_line_;
+};
+
 }  // namespace
 
-RegisterImport import_register(storage::Database& db, const std::filesystem::path& path) {
-  CsvReader csv(path);
+RegisterImport import_register(storage::Database& db, const std::filesystem::path& path,
+                               const std::string& encoding) {
+  CsvReader csv(path, encoding);
   csv.require_columns({"unit", "doc_number", "issued_date"});
   int at[kCount];
   for (int c = 0; c < kCount; ++c) at[c] = csv.column(kNames[c]);
   RowChecker checker(db.units());
+  KeyTracker keys;
 
   RegisterImport result;
   std::vector<std::string> fields;
@@ -76,6 +101,12 @@ RegisterImport import_register(storage::Database& db, const std::filesystem::pat
     std::string reason;
     while (csv.next(fields, line)) {
       if (auto checked = checker.check(fields, at, reason)) {
+        if (int first = keys.earlier_line(*checked, line)) {
+          result.rejected.push_back({line, "same unit, doc_number and issued_date as line " +
+                                               std::to_string(first) + " (kept line " +
+                                               std::to_string(first) + ")"});
+          continue;
+        }
         row = std::move(*checked);
         return true;
       }

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "storage/database.h"
+#include "storage/file_hash.h"
 
 namespace sohoa::storage {
 namespace {
@@ -34,14 +35,17 @@ class Fd {
   int fd_;
 };
 
-void copy_all(int from, int to, const std::filesystem::path& source,
-              const std::filesystem::path& target) {
+// Copies `from` to `to` and returns the SHA-256 of the bytes copied.
+std::string copy_all(int from, int to, const std::filesystem::path& source,
+                     const std::filesystem::path& target) {
   char buffer[1 << 16];
+  Sha256 sha;
   for (;;) {
     ssize_t n = ::read(from, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail(source, "cannot read");
-    if (n == 0) return;
+    if (n == 0) return sha.hex();
+    sha.update(std::string_view(buffer, static_cast<size_t>(n)));
     for (ssize_t done = 0; done < n;) {
       ssize_t w = ::write(to, buffer + done, static_cast<size_t>(n - done));
       if (w < 0 && errno == EINTR) continue;
@@ -100,7 +104,13 @@ std::filesystem::path Archive::path_of(const std::string& sha256) const {
 
 bool Archive::contains(const std::string& sha256) const {
   std::error_code ec;
-  return std::filesystem::is_regular_file(path_of(sha256), ec);
+  std::filesystem::path path = path_of(sha256);
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  try {
+    return sha256_of_file(path) == sha256;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 std::filesystem::path Archive::put(const std::filesystem::path& file,
@@ -108,6 +118,7 @@ std::filesystem::path Archive::put(const std::filesystem::path& file,
   if (sha256.size() < 2) throw StorageError("archive: invalid hash \"" + sha256 + "\"");
   std::filesystem::path target = path_of(sha256);
   remove_dead_temps(target.parent_path(), sha256);
+  // A damaged copy (disk error, someone's editor) is replaced, not trusted.
   if (contains(sha256)) return target;
   std::error_code ec;
   std::filesystem::create_directories(target.parent_path(), ec);
@@ -119,7 +130,12 @@ std::filesystem::path Archive::put(const std::filesystem::path& file,
   Fd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (out.get() < 0) fail(temp, "cannot create");
   try {
-    copy_all(in.get(), out.get(), file, temp);
+    std::string copied = copy_all(in.get(), out.get(), file, temp);
+    if (copied != sha256) {
+      throw SourceChanged(file.string() +
+                          ": file changed while it was being ingested (its bytes no longer have "
+                          "the SHA-256 read before); ingest it again once it is complete");
+    }
     if (::fsync(out.get()) != 0) fail(temp, "cannot sync");
     if (::close(out.release()) != 0) fail(temp, "cannot close");
     if (::rename(temp.c_str(), target.c_str()) != 0) fail(target, "cannot rename into place");

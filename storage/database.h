@@ -27,6 +27,25 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A parsed `DOC` argument (SPEC): all digits is an id only; otherwise a
+// SHA-256 prefix of at least kMinShaPrefix hex characters, case-insensitive,
+// written `sha256:PREFIX` when it is made only of digits.
+struct DocRef {
+  enum Kind { kInvalid, kId, kShaPrefix } kind = kInvalid;
+  int64_t id = 0;
+  std::string sha_prefix;  // lower case
+  std::string problem;     // why kInvalid, for the user
+};
+inline constexpr size_t kMinShaPrefix = 8;
+DocRef parse_doc_ref(const std::string& ref);
+
+// A file's bytes are not those it was identified by: it was written to while
+// being read (Archive::put).
+class SourceChanged : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 class Database {
  public:
   // Opens (creating if needed) the SQLite file at `path` in WAL mode and runs
@@ -56,14 +75,16 @@ class Database {
 
   // Stores the document with its pages, fields and search-index rows in one
   // transaction and returns its id. A previous record with the same sha256
-  // whose status is `failed` is replaced (same id kept); any other existing
-  // record makes this throw StorageError.
+  // whose status is `failed` is replaced (same id kept), as is, when there is
+  // none, a `failed` record whose sha256 is doc.replaces_failed; any other
+  // existing record makes this throw StorageError.
   virtual int64_t store_document(const NewDocument& doc) = 0;
 
   virtual std::optional<StoredDocument> document(int64_t id) = 0;
 
-  // Ids whose decimal id equals `ref`, or whose sha256 starts with `ref`
-  // (case-insensitive hex). Empty when none.
+  // Ids `ref` names under the SPEC's DOC rule (parse_doc_ref): the document
+  // with that id, or those whose sha256 starts with the prefix, by id. Empty
+  // when none or when `ref` is not a valid DOC.
   virtual std::vector<int64_t> resolve(const std::string& ref) = 0;
 
   // All document ids, ascending.
@@ -145,11 +166,15 @@ class Archive {
   explicit Archive(std::filesystem::path dir) : dir_(std::move(dir)) {}
   static Archive beside(const std::filesystem::path& db_path);
 
-  // Copies `file` in under `sha256` unless already there; atomic (temp file,
-  // fsync, rename). Removes temp files of `sha256` left by processes that
-  // died while copying. Throws StorageError.
+  // Copies `file` in under `sha256` unless a copy whose bytes have that hash
+  // is already there; atomic (temp file, fsync, rename), hashing the bytes
+  // as they are copied. Removes temp files of `sha256` left by processes that
+  // died while copying. Throws SourceChanged (nothing stored) when the bytes
+  // copied do not have `sha256`, StorageError when it cannot read or write.
   std::filesystem::path put(const std::filesystem::path& file, const std::string& sha256) const;
   std::filesystem::path path_of(const std::string& sha256) const;
+  // True when the archive holds a file under `sha256` whose bytes have that
+  // SHA-256 (it reads the file: a damaged copy is not contained).
   bool contains(const std::string& sha256) const;
 
  private:

@@ -62,6 +62,9 @@ struct NewDocument {
   std::string error;                        // empty unless failed
   std::vector<std::string> review_reasons;  // why status is review, e.g. "doc_number missing"
   std::string archive_sha256;  // hash of the archived original file (== sha256 unless split)
+  // sha256 of a `failed` record this document takes the place of (same id),
+  // e.g. the record of its file when it could not be read; empty = none.
+  std::string replaces_failed;
   std::vector<Field> fields;
   std::vector<PageRecord> pages;
 };

@@ -15,9 +15,14 @@ struct Term {
 };
 
 // The words of `raw` as one quoted FTS5 phrase; empty when it has no words.
-std::string quoted_phrase(std::string_view raw, bool prefix) {
+// Adds the number of words to `words`.
+std::string quoted_phrase(std::string_view raw, bool prefix, size_t& words) {
   std::string phrase;
   for (const TokenSpan& span : word_spans(raw)) {
+    if (++words > kMaxQueryWords) {
+      throw InputError("search query too long: at most " + std::to_string(kMaxQueryWords) +
+                       " words");
+    }
     if (!phrase.empty()) phrase += ' ';
     phrase += raw.substr(span.begin, span.end - span.begin);
   }
@@ -59,7 +64,7 @@ class Parser {
     pos_ = close + 1;
     bool prefix = pos_ < q_.size() && q_[pos_] == '*';
     while (pos_ < q_.size() && q_[pos_] == '*') ++pos_;
-    return quoted_phrase(body, prefix);
+    return quoted_phrase(body, prefix, words_);
   }
 
   std::string word() {
@@ -68,11 +73,12 @@ class Parser {
     std::string_view raw = q_.substr(pos_, end - pos_);
     pos_ = end;
     bool prefix = !raw.empty() && raw.back() == '*';
-    return quoted_phrase(raw, prefix);
+    return quoted_phrase(raw, prefix, words_);
   }
 
   std::string_view q_;
   size_t pos_ = 0;
+  size_t words_ = 0;
 };
 
 std::string joined(const std::vector<Term>& terms, bool exclude, const char* separator) {
@@ -88,6 +94,10 @@ std::string joined(const std::vector<Term>& terms, bool exclude, const char* sep
 }  // namespace
 
 FtsQuery translate_query(std::string_view user_query) {
+  if (user_query.size() > kMaxQueryBytes) {
+    throw InputError("search query too long: " + std::to_string(user_query.size()) +
+                     " bytes, at most " + std::to_string(kMaxQueryBytes));
+  }
   std::string q = text::collapse_spaces(text::nfc(user_query));
   FtsQuery result;
   result.blank = q.empty();

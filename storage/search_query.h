@@ -13,10 +13,18 @@ struct FtsQuery {
   bool blank = true;     // the query was empty or only spaces
 };
 
+// Limits on a query, so that a pasted page (or a web client) cannot make a
+// search take minutes: FTS5 and the exact-accent re-ranking grow with the
+// square of the number of words. Generous for people: a long document
+// number or a full name with its place is under 15 words.
+inline constexpr size_t kMaxQueryBytes = 1024;
+inline constexpr size_t kMaxQueryWords = 32;
+
 // Bare words become quoted terms ANDed together; "…" is a phrase; word* a
 // prefix; -word or -"…" excludes. Words are what the search tokenizer sees,
 // so punctuation, FTS5 keywords and operators are just text. Throws
-// InputError for an unbalanced quote or a query of only exclusions.
+// InputError for an unbalanced quote, a query of only exclusions, or one
+// longer than kMaxQueryBytes or with more than kMaxQueryWords words.
 FtsQuery translate_query(std::string_view user_query);
 
 }  // namespace sohoa::storage

@@ -214,7 +214,12 @@ class SqliteDatabase final : public Database {
     if (!valid_status(doc.status)) throw InputError("invalid document status: " + doc.status);
     sql::Transaction tx(db_);
     int64_t id = 0;
-    if (auto existing = find_by_sha256(doc.sha256)) {
+    auto existing = find_by_sha256(doc.sha256);
+    if (!existing && !doc.replaces_failed.empty()) {
+      existing = find_by_sha256(doc.replaces_failed);
+      if (existing && existing->status != "failed") existing.reset();
+    }
+    if (existing) {
       if (existing->status != "failed") {
         throw StorageError(path_.string() + ": document " + doc.sha256 + " already stored as id " +
                            std::to_string(existing->id));
@@ -257,25 +262,15 @@ class SqliteDatabase final : public Database {
 
   std::vector<int64_t> resolve(const std::string& ref) override {
     std::vector<int64_t> out;
-    if (ref.empty()) return out;
-    bool digits = std::all_of(ref.begin(), ref.end(), [](char c) { return c >= '0' && c <= '9'; });
-    bool hex =
-        std::all_of(ref.begin(), ref.end(), [](char c) { return std::isxdigit(uint8_t(c)); });
-    if (digits && ref.size() <= 18) {
+    DocRef parsed = parse_doc_ref(ref);
+    if (parsed.kind == DocRef::kId) {
       auto q = cached("SELECT id FROM documents WHERE id = ?1");
-      q->bind(1, static_cast<int64_t>(std::stoll(ref)));
+      q->bind(1, parsed.id);
       if (q->step()) out.push_back(q->integer(0));
-    }
-    if (hex) {
-      std::string lower = ref;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (parsed.kind == DocRef::kShaPrefix) {
       auto q = cached("SELECT id FROM documents WHERE sha256 GLOB ?1 || '*' ORDER BY id");
-      q->bind(1, lower);
-      while (q->step()) {
-        if (std::find(out.begin(), out.end(), q->integer(0)) == out.end()) {
-          out.push_back(q->integer(0));
-        }
-      }
+      q->bind(1, parsed.sha_prefix);
+      while (q->step()) out.push_back(q->integer(0));
     }
     return out;
   }
@@ -459,7 +454,12 @@ class SqliteDatabase final : public Database {
     if (!valid_status(doc.status)) throw InputError("invalid document status: " + doc.status);
     sql::Transaction tx(db_);
     int64_t id = 0;
-    if (auto existing = find_by_sha256(doc.sha256)) {
+    auto existing = find_by_sha256(doc.sha256);
+    if (!existing && !doc.replaces_failed.empty()) {
+      existing = find_by_sha256(doc.replaces_failed);
+      if (existing && existing->status != "failed") existing.reset();
+    }
+    if (existing) {
       if (existing->status != "failed") {
         throw StorageError(path_.string() + ": document " + doc.sha256 + " already stored as id " +
                            std::to_string(existing->id));

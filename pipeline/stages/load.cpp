@@ -65,8 +65,16 @@ std::string vips_message(const vips::VError& e) {
   return msg;
 }
 
+// libjpeg reports a cut file that still ends with EOI, or a header claiming
+// more rows than the data holds, only as a warning ("premature end of data
+// segment") and fills the rest grey: half a page, or a blank one, that
+// looks read. For JPEG a warning is therefore a failure.
+VipsFailOn fail_level(const std::string& format) {
+  return format == "jpeg" ? VIPS_FAIL_ON_WARNING : VIPS_FAIL_ON_ERROR;
+}
+
 vips::VOption* load_options(const std::string& format, int page, int pdf_dpi) {
-  vips::VOption* opts = vips::VImage::option()->set("fail_on", VIPS_FAIL_ON_ERROR);
+  vips::VOption* opts = vips::VImage::option()->set("fail_on", fail_level(format));
   if (is_multipage(format)) opts->set("page", page);
   if (format == "pdf") opts->set("dpi", static_cast<double>(pdf_dpi));
   return opts;

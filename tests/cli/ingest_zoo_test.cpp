@@ -96,6 +96,18 @@ class IngestZoo : public ::testing::Test {
     EXPECT_EQ(enc.exit_code, 0) << enc.err;
     RunResult empty = run({"/usr/bin/qpdf", "--empty", (zoo / "no-pages.pdf").string()});
     EXPECT_EQ(empty.exit_code, 0) << empty.err;
+    // Hostile twins of the JPEG (issue 19): cut in half yet ending with EOI,
+    // and a 64x64 picture whose header claims 11999x10000.
+    std::string jpeg = read_file(jpg);
+    write_file(zoo / "cut-with-eoi.jpg",
+               sohoa::testing::jpeg_cut_keeping_eoi(jpeg, jpeg.size() / 2));
+    fs::path small = gen / "small.jpg";
+    (vips::VImage::black(64, 64) + 200).cast(VIPS_FORMAT_UCHAR).jpegsave(small.c_str());
+    write_file(zoo / "lying-size.jpg",
+               sohoa::testing::jpeg_claiming_size(read_file(small), 11999, 10000));
+    // Names that are not UTF-8 or hold a newline: printed as U+FFFD and "\n".
+    write_file(zoo / "latin1-\xE9t\xE9.png", "");
+    write_file(zoo / "two\nlines.png", "");
     write_huge_image(zoo / "huge.tif");
     write_tiny_image(zoo / "tiny.png");
     fs::create_directory_symlink(".", zoo / "loop");
@@ -111,6 +123,10 @@ class IngestZoo : public ::testing::Test {
         {"random.tif", "not a readable image"},
         {"password.pdf", "encrypted PDF"},
         {"no-pages.pdf", "no pages"},
+        {"cut-with-eoi.jpg", "page 1: "},
+        {"lying-size.jpg", "page 1: "},
+        {"latin1-\xEF\xBF\xBDt\xEF\xBF\xBD.png", "empty file"},
+        {"two\nlines.png", "empty file"},
         {"huge.tif", "over the limit"},
         {"tiny.png", "too small"},
         {"loop", "symbolic link loop"},
@@ -154,8 +170,11 @@ TEST_F(IngestZoo, EveryBadFileIsReportedAndTheGoodOnesAreStored) {
     ASSERT_TRUE(row["error"].is_string()) << row;
     EXPECT_FALSE(row["error"].get<std::string>().empty()) << row;
     EXPECT_NE(row["error"].get<std::string>().find(reason), std::string::npos) << row;
-    EXPECT_NE(r.err.find(name), std::string::npos) << "no stderr line for " << name;
+    std::string printed = name == "two\nlines.png" ? "two\\nlines.png" : name;
+    EXPECT_NE(r.err.find(printed), std::string::npos) << "no stderr line for " << name;
   }
+  // One line per problem, each naming its file.
+  EXPECT_EQ(sohoa::testing::lines_of(r.err).size(), expected.size() - good.size()) << r.err;
   // Files that exist are recorded as failed (so review lists them); a vanished
   // file or a link that leads nowhere has no record.
   for (const char* recorded : {"empty.png", "random.tif", "password.pdf", "huge.tif"}) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/database.h"
+#include "storage/file_hash.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -49,7 +50,12 @@ NewDocument document(const std::string& sha, const std::string& number,
   return doc;
 }
 
-std::string sha_of(char c) { return std::string(64, c); }
+// The SHA-256 of the original written for `c` (the archive checks it).
+std::string sha_of(char c) {
+  sohoa::storage::Sha256 sha;
+  sha.update(std::string("original bytes ") + c);
+  return sha.hex();
+}
 
 class StationMerge : public ::testing::Test {
  protected:

@@ -3,14 +3,17 @@
 // mid-file, one that reads nothing, one that is slow while a stop is asked
 // for, and a chain that cannot be made at all.
 #include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
 
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <vips/vips8>
 
 #include "pipeline/ingest.h"
 #include "registry/units_import.h"
 #include "storage/database.h"
+#include "storage/file_hash.h"
 #include "tests/support/fault_stage.h"
 #include "tests/support/test_support.h"
 
@@ -106,6 +109,74 @@ TEST_F(IngestFaults, StageThrowingMidFileFailsThatFileOnlyWithPageAndMessage) {
   EXPECT_EQ(failed->status, "failed");
   EXPECT_TRUE(failed->pages.empty());  // nothing stored half
   EXPECT_EQ(db->document(*out["b.tif"].id)->pages.size(), 1u);
+}
+
+// A scanner still writing the file while ingest reads it: the archive must
+// never hold the new bytes under the old SHA-256 (export --original would
+// refuse forever). The file is failed, with no archived copy, and the next
+// ingest stores the finished bytes.
+TEST_F(IngestFaults, FileChangedWhileBeingIngestedIsFailedNeverArchivedUnderTheOldHash) {
+  fs::path file = dir / "in" / "a.tif";
+  write_tiff(file, 1, 4);
+  std::string before = sohoa::storage::sha256_of_file(file);
+  Faults changing;
+  changing.on_page = [file](int) {
+    std::ofstream(file, std::ios::binary | std::ios::app) << "more bytes from the scanner";
+  };
+  auto out = run(options(changing));
+  ASSERT_EQ(out["a.tif"].status, "failed");
+  EXPECT_EQ(out["a.tif"].error,
+            "file changed while it was being ingested; ingest it again once it is complete");
+  ASSERT_TRUE(out["a.tif"].id.has_value());  // recorded, so review --queue shows it
+  auto archive = sohoa::storage::Archive::beside(db_path);
+  EXPECT_FALSE(fs::exists(archive.path_of(before)));
+  EXPECT_FALSE(archive.contains(before));
+
+  std::string after = sohoa::storage::sha256_of_file(file);
+  ASSERT_NE(after, before);
+  auto again = run(options(Faults{}));
+  EXPECT_NE(again["a.tif"].status, "failed") << again["a.tif"].error;
+  EXPECT_TRUE(archive.contains(after));
+  EXPECT_EQ(sohoa::testing::read_file(archive.path_of(after)), sohoa::testing::read_file(file));
+}
+
+// contains() reads the copy: a damaged archived file is not "there", and the
+// next put replaces it with the right bytes.
+TEST_F(IngestFaults, DamagedArchiveCopyIsNotContainedAndIsReplaced) {
+  fs::path file = dir / "in" / "a.tif";
+  write_tiff(file, 1, 5);
+  std::string sha = sohoa::storage::sha256_of_file(file);
+  auto archive = sohoa::storage::Archive::beside(db_path);
+  archive.put(file, sha);
+  ASSERT_TRUE(archive.contains(sha));
+  sohoa::testing::write_file(archive.path_of(sha), "damaged");
+  EXPECT_FALSE(archive.contains(sha));
+  archive.put(file, sha);
+  EXPECT_TRUE(archive.contains(sha));
+  EXPECT_EQ(sohoa::testing::read_file(archive.path_of(sha)), sohoa::testing::read_file(file));
+}
+
+// Under memory pressure Leptonica printed raw lines naming no file and the
+// page came out empty, stored as `review`. Its messages now go into the
+// page's error and the page is failed.
+TEST_F(IngestFaults, PageWhoseImagesCouldNotBeAllocatedIsFailedWithLeptonicasWords) {
+  write_tiff(dir / "in" / "a.tif", 1, 6);
+  Faults starved;
+  starved.empty_text = true;
+  starved.on_page = [](int) {
+    // Leptonica's allocator, failing for this one call, as when memory runs out.
+    setPixMemoryManager([](size_t) -> void* { return nullptr; }, free);
+    PIX* pix = pixCreate(200, 200, 8);
+    setPixMemoryManager(malloc, free);
+    pixDestroy(&pix);
+  };
+  IngestOptions o = options(starved);
+  o.jobs = 1;  // the allocator is the process's
+  auto out = run(o);
+  ASSERT_EQ(out["a.tif"].status, "failed");
+  const std::string& error = out["a.tif"].error;
+  EXPECT_TRUE(error.starts_with("page 1: out of memory (Leptonica: Error in pixCreate")) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
 }
 
 TEST_F(IngestFaults, FailedFileIsReadAgainByTheNextIngest) {

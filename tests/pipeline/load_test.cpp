@@ -107,6 +107,31 @@ TEST_F(LoadTest, RefusesBrokenFiles) {
   EXPECT_THROW(ScanFile(dir / "truncated.png").load_page(1), LoadError);
 }
 
+// libjpeg only warns about these and fills the missing rows grey: half a
+// page, or a blank 120-megapixel one, stored as if read. They must fail.
+TEST_F(LoadTest, RefusesJpegsCutShortOrClaimingMoreRowsThanTheyHold) {
+  auto good = dir / "good.jpg";
+  test_page(800, 1100, 300).write_to_file(good.c_str());
+  std::string bytes = sohoa::testing::read_file(good);
+  ASSERT_EQ(ScanFile(good).load_page(1).image.rows, 1100);
+
+  sohoa::testing::write_file(dir / "cut.jpg",
+                             sohoa::testing::jpeg_cut_keeping_eoi(bytes, bytes.size() / 2));
+  auto small = dir / "small.jpg";
+  test_page(64, 64, 300).write_to_file(small.c_str());
+  sohoa::testing::write_file(dir / "liar.jpg", sohoa::testing::jpeg_claiming_size(
+                                                   sohoa::testing::read_file(small), 11999, 10000));
+  for (const char* name : {"cut.jpg", "liar.jpg"}) {
+    try {
+      ScanFile(dir / name).load_page(1);
+      FAIL() << name << " loaded as a good page";
+    } catch (const LoadError& e) {
+      std::string what = e.what();
+      EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    }
+  }
+}
+
 TEST_F(LoadTest, RefusesPagesOverThePixelLimit) {
   auto path = dir / "big.png";
   test_page(2000, 2000, 300).write_to_file(path.c_str());
@@ -140,10 +165,10 @@ class PdfLoadTest : public LoadTest {};
 
 TEST_F(PdfLoadTest, ScannedPdfPagesAreReadFromTheirImagesAtTheirResolution) {
   auto out = dir / "pdf";
-  auto gen = sohoa::testing::run(
-      {sohoa::testing::samples_bin(), "--out", out.string(), "--count", "1", "--seed", "2",
-       "--profile", "clean", "--format", "pdf", "--pages", "2", "--units",
-       sohoa::testing::units_csv_path().string()});
+  auto gen =
+      sohoa::testing::run({sohoa::testing::samples_bin(), "--out", out.string(), "--count", "1",
+                           "--seed", "2", "--profile", "clean", "--format", "pdf", "--pages", "2",
+                           "--units", sohoa::testing::units_csv_path().string()});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   ScanFile scan(out / "doc-0001.pdf");
   EXPECT_EQ(scan.format(), "pdf");

@@ -125,5 +125,82 @@ TEST_F(RegisterImportTest, CommandExitCodes) {
   EXPECT_EQ(bad.exit_code, 1);
 }
 
+// Office software exports Windows-1258: without --encoding its accented bytes
+// are not UTF-8, and the import stops at the first, naming its line, before
+// changing anything.
+TEST_F(RegisterImportTest, InvalidUtf8IsBadInputNamingTheLine) {
+  const std::string cp1258 =
+      "unit,doc_number,issued_date,title\n"
+      "hoa-dong,1/QD,2022-01-01,plain\n"
+      "hoa-dong,392/Q\xD0-UBND,2022-06-03,Quy\xEA\xECt \xF0i\xF2nh\n";
+  write_file(file, cp1258);
+  try {
+    import_register(*db, file);
+    FAIL() << "imported a file that is not UTF-8";
+  } catch (const storage::InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              file.string() +
+                  ":3: not valid UTF-8 (byte 0xD0); give the file's encoding, e.g. --encoding "
+                  "windows-1258");
+  }
+  EXPECT_EQ(db->register_size(), 0);
+
+  auto r = import_register(*db, file, "windows-1258");
+  EXPECT_TRUE(r.rejected.empty());
+  EXPECT_EQ(r.inserted, 2);
+  // Converted to the same NFC text a UTF-8 export has: the same key.
+  auto again = import("unit,doc_number,issued_date\nhoa-dong,392/QĐ-UBND,2022-06-03\n");
+  EXPECT_EQ(again.inserted, 0);
+  EXPECT_EQ(again.updated, 1);
+  EXPECT_EQ(db->register_size(), 2);
+}
+
+TEST_F(RegisterImportTest, UnknownEncodingIsBadInput) {
+  write_file(file, "unit,doc_number,issued_date\nhoa-dong,1,2022-01-01\n");
+  EXPECT_THROW(import_register(*db, file, "klingon-8"), storage::InputError);
+  EXPECT_EQ(db->register_size(), 0);
+}
+
+TEST_F(RegisterImportTest, NulByteRejectsItsRow) {
+  const std::string nul(1, '\0');
+  auto r = import("unit,doc_number,issued_date\nhoa-dong,1/QĐ,2022-01-01\nhoa-dong,2/Q" + nul +
+                  "Đ,2022-01-01\nhoa-dong,3/QĐ,2022-01-01\n");
+  ASSERT_EQ(r.rejected.size(), 1u);
+  EXPECT_EQ(r.rejected[0].line, 3);
+  EXPECT_EQ(r.rejected[0].reason, "NUL byte in doc_number");
+  EXPECT_EQ(r.inserted, 2);
+}
+
+TEST_F(RegisterImportTest, RepeatedKeyInOneFileIsSaidAndTheFirstKept) {
+  auto r = import(
+      "unit,doc_number,issued_date,valid_until\n"
+      "hoa-dong,1/QĐ,2022-01-01,2030-01-01\n"
+      "hoa-dong,1/QĐ,01/01/2022,\n"
+      "hoa-dong,2/QĐ,2022-01-01,\n"
+      "hoa-dong,1/QĐ,2022-01-01,2040-01-01\n");
+  std::vector<std::pair<int, std::string>> got;
+  for (const auto& x : r.rejected) got.emplace_back(x.line, x.reason);
+  EXPECT_EQ(got, (std::vector<std::pair<int, std::string>>{
+                     {3, "same unit, doc_number and issued_date as line 2 (kept line 2)"},
+                     {5, "same unit, doc_number and issued_date as line 2 (kept line 2)"}}));
+  EXPECT_EQ(r.inserted, 2);
+  auto facts = db->register_facts({});
+  ASSERT_EQ(facts.rows.size(), 2u);
+  EXPECT_EQ(facts.rows[0].valid_until + facts.rows[1].valid_until, 20300101);
+}
+
+TEST_F(RegisterImportTest, EncodingOptionOnTheCommandLine) {
+  write_file(file, "unit,doc_number,issued_date\nhoa-dong,392/Q\xD0-UBND,2022-06-03\n");
+  auto bad = sohoa::testing::run(
+      {sohoa::testing::sohoa_bin(), "register", "import", "--db", db_path, file.string()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(sohoa::testing::lines_of(bad.err).size(), 1u) << bad.err;
+  EXPECT_NE(bad.err.find(file.string() + ":2: not valid UTF-8"), std::string::npos) << bad.err;
+  auto ok = sohoa::testing::run({sohoa::testing::sohoa_bin(), "register", "import", "--db", db_path,
+                                 "--encoding", "windows-1258", file.string()});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "imported 1 rows (1 new, 0 updated), rejected 0\n");
+}
+
 }  // namespace
 }  // namespace sohoa::registry

@@ -240,14 +240,33 @@ TEST_F(StorageTest, FailedRecordIsReplacedKeepingItsId) {
 }
 
 TEST_F(StorageTest, ResolvesIdsAndUniqueShaPrefixes) {
-  int64_t a = db->store_document(sample_document("ab12" + std::string(60, '0'), "x"));
-  int64_t b = db->store_document(sample_document("ab34" + std::string(60, '0'), "y"));
+  int64_t a = db->store_document(sample_document("ab12cdef" + std::string(56, '0'), "x"));
+  int64_t b = db->store_document(sample_document("ab34cdef" + std::string(56, '0'), "y"));
   EXPECT_EQ(db->resolve(std::to_string(a)), std::vector<int64_t>{a});
-  EXPECT_EQ(db->resolve("AB3"), std::vector<int64_t>{b});
-  EXPECT_EQ(db->resolve("ab").size(), 2u);
-  EXPECT_TRUE(db->resolve("ff").empty());
+  EXPECT_EQ(db->resolve("AB34CDEF"), std::vector<int64_t>{b});
+  EXPECT_EQ(db->resolve("sha256:ab34cdef0"), std::vector<int64_t>{b});
+  // Fewer than 8 hex characters is no DOC, however many documents it begins.
+  EXPECT_TRUE(db->resolve("ab").empty());
+  EXPECT_TRUE(db->resolve("ab3").empty());
+  EXPECT_TRUE(db->resolve("ffffffff").empty());
   EXPECT_TRUE(db->resolve("").empty());
   EXPECT_TRUE(db->resolve("x'; DROP TABLE documents; --").empty());
+}
+
+// SPEC: an all-digit DOC is an id only, never a SHA-256 prefix; a prefix of
+// digits only is written sha256:PREFIX.
+TEST_F(StorageTest, AllDigitDocIsAnIdOnly) {
+  int64_t a = db->store_document(sample_document("17000000" + std::string(56, 'a'), "x"));
+  ASSERT_EQ(a, 1);
+  EXPECT_TRUE(db->resolve("17").empty());
+  EXPECT_TRUE(db->resolve("17000000").empty());
+  EXPECT_TRUE(db->resolve("0").empty());
+  EXPECT_EQ(db->resolve("1"), std::vector<int64_t>{a});
+  EXPECT_EQ(db->resolve("sha256:17000000"), std::vector<int64_t>{a});
+  EXPECT_TRUE(db->resolve("sha256:17").empty());
+  EXPECT_EQ(storage::parse_doc_ref("sha256:1700").kind, storage::DocRef::kInvalid);
+  EXPECT_EQ(storage::parse_doc_ref("1234567890123456789").kind, storage::DocRef::kInvalid);
+  EXPECT_EQ(storage::parse_doc_ref("abcdefg1").kind, storage::DocRef::kInvalid);
 }
 
 TEST_F(StorageTest, FoldedQueryFindsAccentedText) {

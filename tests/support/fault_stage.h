@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -19,6 +20,7 @@ struct Faults {
   bool empty_text = false;                 // every page comes out with no words at all
   int delay_ms = 0;                        // each page takes this long
   std::atomic<int>* pages_seen = nullptr;  // counts run() calls when set
+  std::function<void(int page)> on_page;   // called first in run(), when set
 };
 
 // Stands in for recognize: writes `text` (one line "TRANG N", or nothing)
@@ -29,6 +31,7 @@ class FaultStage : public pipeline::PageStage {
   const char* name() const override { return "fault"; }
   pipeline::Page run(pipeline::Page page) override {
     if (faults_.pages_seen) ++*faults_.pages_seen;
+    if (faults_.on_page) faults_.on_page(page.number);
     if (faults_.delay_ms > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(faults_.delay_ms));
     if (page.number == faults_.throw_on_page) throw std::runtime_error(faults_.throw_message);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -97,6 +98,28 @@ std::vector<std::string> lines_of(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+}  // namespace sohoa::testing
+
+namespace sohoa::testing {
+
+std::string jpeg_cut_keeping_eoi(const std::string& jpeg, size_t keep) {
+  return jpeg.substr(0, std::min(keep, jpeg.size())) + "\xFF\xD9";
+}
+
+std::string jpeg_claiming_size(std::string jpeg, int width, int height) {
+  for (size_t i = 2; i + 9 < jpeg.size(); ++i) {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(jpeg[k]); };
+    if (b(i) != 0xFF || (b(i + 1) != 0xC0 && b(i + 1) != 0xC2)) continue;
+    // FF Cn, length (2), precision (1), height (2), width (2)
+    jpeg[i + 5] = static_cast<char>(height >> 8);
+    jpeg[i + 6] = static_cast<char>(height & 0xFF);
+    jpeg[i + 7] = static_cast<char>(width >> 8);
+    jpeg[i + 8] = static_cast<char>(width & 0xFF);
+    return jpeg;
+  }
+  throw std::runtime_error("no JPEG frame header");
 }
 
 }  // namespace sohoa::testing

@@ -49,3 +49,14 @@ void write_file(const std::filesystem::path& path, const std::string& bytes);
 std::vector<std::string> lines_of(const std::string& text);
 
 }  // namespace sohoa::testing
+
+namespace sohoa::testing {
+
+// Hostile twins of a JPEG's bytes (issue 19): the first `keep` bytes with an
+// EOI marker appended, so the file still looks complete to a quick check.
+std::string jpeg_cut_keeping_eoi(const std::string& jpeg, size_t keep);
+// The same JPEG with its frame header (SOF0/SOF2) claiming width x height.
+// Throws std::runtime_error when it has no such header.
+std::string jpeg_claiming_size(std::string jpeg, int width, int height);
+
+}  // namespace sohoa::testing
