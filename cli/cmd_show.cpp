@@ -127,8 +127,7 @@ int run_show(const ShowArgs& args) {
   auto doc = db->document(id);
   if (!doc) throw UsageError("no document " + std::to_string(id));
   if (args.json) {
-    std::cout << json_line(document_json(*doc, db->certifications(id))) << "
-";
+    std::cout << json_line(document_json(*doc, db->certifications(id))) << "\n";
   } else if (args.text) {
     print_text(*doc);
   } else {
