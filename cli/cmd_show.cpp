@@ -52,6 +52,7 @@ json document_json(const storage::StoredDocument& d) {
                      {"width", p.width},
                      {"height", p.height},
                      {"dpi", p.dpi},
+                     {"text_dpi", p.text_dpi > 0 ? json(p.text_dpi) : json()},
                      {"rotation", p.rotation},
                      {"skew_deg", p.skew_deg},
                      {"ocr_confidence", p.ocr_confidence},

@@ -111,6 +111,11 @@ DROP INDEX register_progress;
 CREATE INDEX register_progress
   ON register_rows(unit, issued_date, valid_until, digitized_at);
 )sql",
+      // The resolution a page's text implies (SPEC pages[].text_dpi); 0
+      // for pages stored before it was measured, or whose text had no size.
+      R"sql(
+ALTER TABLE pages ADD COLUMN text_dpi INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return steps;
 }

@@ -580,12 +580,13 @@ class SqliteDatabase final : public Database {
   void write_pages(int64_t id, const std::vector<PageRecord>& pages) {
     auto q = cached(
         "INSERT INTO pages(doc_id, page, width, height, dpi, rotation, skew_deg, "
-        "ocr_confidence, text, codes, layout) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10, ?11)");
+        "ocr_confidence, text, codes, layout, text_dpi) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?11, ?12)");
     for (const PageRecord& p : pages) {
       q->bind(1, id).bind(2, p.page).bind(3, p.width).bind(4, p.height).bind(5, p.dpi);
       q->bind(6, p.rotation).bind(7, p.skew_deg).bind(8, p.ocr_confidence);
-      q->bind(9, text::nfc(p.text)).bind(10, json_list(p.codes)).bind(11, p.layout_json).run();
+      q->bind(9, text::nfc(p.text)).bind(10, json_list(p.codes)).bind(11, p.layout_json);
+      q->bind(12, p.text_dpi).run();
     }
   }
 
@@ -601,7 +602,7 @@ class SqliteDatabase final : public Database {
   std::vector<PageRecord> read_pages(int64_t id) {
     auto q = cached(
         "SELECT page, width, height, dpi, rotation, skew_deg, ocr_confidence, text, codes, "
-        "layout FROM pages WHERE doc_id = ?1 ORDER BY page");
+        "layout, text_dpi FROM pages WHERE doc_id = ?1 ORDER BY page");
     q->bind(1, id);
     std::vector<PageRecord> out;
     while (q->step()) {
@@ -616,6 +617,7 @@ class SqliteDatabase final : public Database {
       p.text = q->text(7);
       p.codes = parse_json_list(q->text(8));
       p.layout_json = q->text(9);
+      p.text_dpi = static_cast<int>(q->integer(10));
       out.push_back(std::move(p));
     }
     return out;

@@ -33,6 +33,7 @@ storage::PageRecord page_record(const Page& page) {
   record.width = page.scan_width;
   record.height = page.scan_height;
   record.dpi = page.scan_dpi;
+  record.text_dpi = page.text_dpi;
   record.rotation = page.rotation;
   record.skew_deg = std::round(page.skew_deg * 100.0) / 100.0;
   record.ocr_confidence = std::round(page.text.mean_confidence * 10.0) / 10.0;

@@ -21,6 +21,7 @@ struct Page {
   // Learned by the restoration stages (SPEC conventions).
   int rotation = 0;     // 0/90/180/270: scanned page turned counter-clockwise from upright
   double skew_deg = 0;  // remaining angle of the upright page, + when lines rise to the right
+  int text_dpi = 0;     // resolution the page's text implies (ocr/text_size.h); 0: not measured
 
   ocr::PageText text;              // learned by OCR
   std::vector<std::string> codes;  // QR/barcode contents found on the page
@@ -33,8 +34,9 @@ struct Page {
 //   other field through as it got it:
 //     codes      codes
 //     orient     rotation, skew_deg, image (turned upright)
-//     deskew     skew_deg (when orient left it 0), image, dpi (when it scales)
-//     clean      image, dpi (when it scales)
+//     deskew     skew_deg (when orient left it 0), text_dpi, image, dpi
+//                (the resolution of the scaled image, from its text)
+//     clean      image
 //     recognize  text
 // - `image` is CV_8UC1 grey at `dpi`. A stage MUST accept an empty image:
 //   codes and the restoration stages return the page unchanged; recognize

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "storage/database.h"
+#include "storage/schema.h"
 #include "tests/support/test_support.h"
 
 namespace sohoa::storage {
@@ -35,6 +36,7 @@ NewDocument sample_document(const std::string& sha, const std::string& text) {
   page.width = 2480;
   page.height = 3508;
   page.dpi = 300;
+  page.text_dpi = 96;
   page.rotation = 180;
   page.skew_deg = -1.25;
   page.ocr_confidence = 91.0;
@@ -98,12 +100,12 @@ class StorageTest : public ::testing::Test {
 };
 
 TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
-  EXPECT_EQ(user_version(path), 2);
+  EXPECT_EQ(user_version(path), static_cast<int>(sohoa::storage::migrations().size()));
   db->upsert_units(
       {{"hoa-dong", "Xã Hòa Đồng", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-thinh"}});
   db.reset();
   auto again = Database::open(path);
-  EXPECT_EQ(user_version(path), 2);
+  EXPECT_EQ(user_version(path), static_cast<int>(sohoa::storage::migrations().size()));
   auto unit = again->unit("hoa-dong");
   ASSERT_TRUE(unit);
   EXPECT_EQ(unit->name, "Xã Hòa Đồng");
@@ -162,6 +164,7 @@ TEST_F(StorageTest, StoresAndReadsBackExactValues) {
   EXPECT_EQ(p.width, 2480);
   EXPECT_EQ(p.height, 3508);
   EXPECT_EQ(p.dpi, 300);
+  EXPECT_EQ(p.text_dpi, 96);
   EXPECT_EQ(p.rotation, 180);
   EXPECT_DOUBLE_EQ(p.skew_deg, -1.25);
   EXPECT_DOUBLE_EQ(p.ocr_confidence, 91.0);
