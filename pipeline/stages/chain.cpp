@@ -5,6 +5,7 @@
 #include "ocr/layout_json.h"
 #include "pipeline/stages/clean.h"
 #include "pipeline/stages/codes.h"
+#include "pipeline/stages/colour.h"
 #include "pipeline/stages/deskew.h"
 #include "pipeline/stages/orient.h"
 #include "pipeline/stages/recognize.h"
@@ -15,6 +16,7 @@ PageChain PageChain::standard() {
   std::vector<std::unique_ptr<PageStage>> stages;
   // Codes first: ZXing reads them at any orientation, from the scan as it is.
   stages.push_back(std::make_unique<CodesStage>());
+  stages.push_back(std::make_unique<ColourStage>());
   stages.push_back(std::make_unique<OrientStage>());
   stages.push_back(std::make_unique<DeskewStage>());
   stages.push_back(std::make_unique<CleanStage>());

@@ -1,4 +1,4 @@
-// The chain of page stages one worker runs: codes -> orient -> deskew ->
+// The chain of page stages one worker runs: codes -> colour -> orient -> deskew ->
 // clean -> recognize (OCR). One chain per worker thread; the document-level
 // steps (split, extract, store) run after it, in pipeline/documents.h.
 #pragma once

@@ -13,6 +13,8 @@ namespace sohoa::pipeline {
 struct Page {
   int number = 1;      // 1-based page number within its file
   cv::Mat image;       // CV_8UC1 grey, as restored so far
+  cv::Mat colour;      // CV_8UC3 RGB of a colour source, same size as `image` as loaded;
+                       // empty for grey sources and after the colour stage
   int dpi = 300;       // resolution of `image`
   int scan_width = 0;  // size of the page as scanned (before restoration)
   int scan_height = 0;
@@ -33,6 +35,7 @@ struct Page {
 // - It MUST write only the fields it is said to write below and pass every
 //   other field through as it got it:
 //     codes      codes
+//     colour     image (from `colour`, when the page has coloured ink), colour (released)
 //     orient     rotation, skew_deg, image (turned upright)
 //     deskew     skew_deg (when orient left it 0), text_dpi, image, dpi
 //                (the resolution of the scaled image, from its text)
