@@ -12,7 +12,7 @@
 
 namespace sohoa::pipeline {
 
-PageChain PageChain::standard() {
+PageChain PageChain::standard(const ocr::ReaderOptions& reader) {
   std::vector<std::unique_ptr<PageStage>> stages;
   // Codes first: ZXing reads them at any orientation, from the scan as it is.
   stages.push_back(std::make_unique<CodesStage>());
@@ -20,7 +20,7 @@ PageChain PageChain::standard() {
   stages.push_back(std::make_unique<OrientStage>());
   stages.push_back(std::make_unique<DeskewStage>());
   stages.push_back(std::make_unique<CleanStage>());
-  stages.push_back(std::make_unique<RecognizeStage>());
+  stages.push_back(std::make_unique<RecognizeStage>(reader));
   return PageChain(std::move(stages));
 }
 
