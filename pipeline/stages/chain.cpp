@@ -8,6 +8,7 @@
 #include "pipeline/stages/colour.h"
 #include "pipeline/stages/deskew.h"
 #include "pipeline/stages/orient.h"
+#include "pipeline/stages/perspective.h"
 #include "pipeline/stages/recognize.h"
 
 namespace sohoa::pipeline {
@@ -17,6 +18,7 @@ PageChain PageChain::standard(const ocr::ReaderOptions& reader) {
   // Codes first: ZXing reads them at any orientation, from the scan as it is.
   stages.push_back(std::make_unique<CodesStage>());
   stages.push_back(std::make_unique<ColourStage>());
+  stages.push_back(std::make_unique<PerspectiveStage>());
   stages.push_back(std::make_unique<OrientStage>());
   stages.push_back(std::make_unique<DeskewStage>());
   stages.push_back(std::make_unique<CleanStage>());

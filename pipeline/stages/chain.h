@@ -1,4 +1,5 @@
-// The chain of page stages one worker runs: codes -> colour -> orient -> deskew ->
+// The chain of page stages one worker runs: codes -> colour ->
+// perspective -> orient -> deskew ->
 // clean -> recognize (OCR). One chain per worker thread; the document-level
 // steps (split, extract, store) run after it, in pipeline/documents.h.
 #pragma once

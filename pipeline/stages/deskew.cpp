@@ -1,7 +1,6 @@
 #include "pipeline/stages/deskew.h"
 
 #include <cmath>
-#include <cstdlib>
 
 #include "ocr/deskew.h"
 #include "ocr/restore_ink.h"
@@ -19,9 +18,7 @@ constexpr double kMeasureLevelAbove = 4.0;
 
 }  // namespace
 
-DeskewStage::DeskewStage(int read_dpi) : read_dpi_(read_dpi) {
-  if (const char* env = std::getenv("SOHOA_READ_DPI")) read_dpi_ = std::atoi(env);
-}
+DeskewStage::DeskewStage(int read_dpi) : read_dpi_(read_dpi) {}
 
 const char* DeskewStage::name() const { return "deskew"; }
 

@@ -21,9 +21,10 @@ struct Page {
   int scan_dpi = 300;
 
   // Learned by the restoration stages (SPEC conventions).
-  int rotation = 0;     // 0/90/180/270: scanned page turned counter-clockwise from upright
-  double skew_deg = 0;  // remaining angle of the upright page, + when lines rise to the right
-  int text_dpi = 0;     // resolution the page's text implies (ocr/text_size.h); 0: not measured
+  int rotation = 0;        // 0/90/180/270: scanned page turned counter-clockwise from upright
+  double skew_deg = 0;     // remaining angle of the upright page, + when lines rise to the right
+  bool flattened = false;  // the sheet was photographed at an angle and warped flat
+  int text_dpi = 0;        // resolution the page's text implies (ocr/text_size.h); 0: not measured
 
   ocr::PageText text;              // learned by OCR
   std::vector<std::string> codes;  // QR/barcode contents found on the page
@@ -36,6 +37,7 @@ struct Page {
 //   other field through as it got it:
 //     codes      codes
 //     colour     image (from `colour`, when the page has coloured ink), colour (released)
+//     perspective  image (warped flat), flattened
 //     orient     rotation, skew_deg, image (turned upright)
 //     deskew     skew_deg (when orient left it 0), text_dpi, image, dpi
 //                (the resolution of the scaled image, from its text)
