@@ -15,6 +15,15 @@
 #                              [--real DIR] [--model fast|best]
 # Needs build/sohoa, build/sohoa-samples, build/real_pages, build/real_score
 # (built here when missing).
+#
+# Measured 2026-12-01 (13 real pages, 12 phone pages seed 7; default model =
+# best; machine shared with other builds). CER / WER, mean over pages:
+#   real   sohoa 6.87% / 17.6%   tesseract 16.43% / 28.8%   tess2.5x 11.47% / 21.3%
+#          (pooled 8.25%, 18.35%, 12.77%); before this work sohoa read them at 21.46%
+#   phone  sohoa 0.96% / 2.6%    tesseract 11.07% / 12.7%   tess2.5x 11.98% / 14.4%
+#          (before: 2.79% on the first 8)
+# sohoa is still worse than the better tesseract route on 8 of the 13 real
+# pages, by 0.3-1.5 points (anh12, image_image(536), mau-hop-dong, test_ne, ...).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
