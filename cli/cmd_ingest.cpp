@@ -24,6 +24,7 @@ struct IngestArgs {
   std::string digitized_at;
   std::string station;
   std::string split = "none";
+  std::string model;  // "" (best where installed), "fast" or "best"
   bool json = false;
   bool quiet = false;
 };
@@ -80,6 +81,13 @@ pipeline::IngestOptions ingest_options(const IngestArgs& args) {
   }
   unsigned cores = std::thread::hardware_concurrency();
   options.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(cores == 0 ? 1 : cores);
+  ocr::ReaderOptions reader;
+  try {
+    reader = ocr::reader_options_for_model(args.model);
+  } catch (const ocr::OcrError& e) {
+    throw UsageError(e.what());
+  }
+  options.make_chain = [reader] { return pipeline::PageChain::standard(reader); };
   return options;
 }
 
@@ -152,6 +160,11 @@ void add_ingest_command(CLI::App& root, Action& action) {
   cmd->add_option("--split", args->split, "Cut a scanned stack into documents: separator|auto|none")
       ->check(CLI::IsMember({"separator", "auto", "none"}))
       ->capture_default_str();
+  cmd->add_option(
+         "--model", args->model,
+         "Vietnamese OCR model: best (tessdata_best, installed by scripts/install-deps) or fast "
+         "(Debian's tesseract-ocr-vie); default best where installed")
+      ->check(CLI::IsMember({"fast", "best"}));
   cmd->add_flag("--json", args->json,
                 "One JSON line per input file: source, status, id, pages, error");
   cmd->add_flag("--quiet,-q", args->quiet,

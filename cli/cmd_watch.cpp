@@ -34,6 +34,7 @@ struct WatchArgs {
   double settle = 5;
   std::string station;
   std::string split = "none";
+  std::string model;  // "" (best where installed), "fast" or "best"
 };
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -61,6 +62,13 @@ pipeline::WatchOptions watch_options(const WatchArgs& args) {
   ingest.station = args.station.empty() ? env_or("SOHOA_STATION", host_name()) : args.station;
   unsigned cores = std::thread::hardware_concurrency();
   ingest.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(cores == 0 ? 1 : cores);
+  ocr::ReaderOptions reader;
+  try {
+    reader = ocr::reader_options_for_model(args.model);
+  } catch (const ocr::OcrError& e) {
+    throw UsageError(e.what());
+  }
+  ingest.make_chain = [reader] { return pipeline::PageChain::standard(reader); };
   return options;
 }
 
@@ -121,6 +129,11 @@ void add_watch_command(CLI::App& root, Action& action) {
   cmd->add_option("--split", args->split, "Cut each file as a scanned stack: separator|auto|none")
       ->check(CLI::IsMember({"separator", "auto", "none"}))
       ->capture_default_str();
+  cmd->add_option(
+         "--model", args->model,
+         "Vietnamese OCR model: best (tessdata_best, installed by scripts/install-deps) or fast "
+         "(Debian's tesseract-ocr-vie); default best where installed")
+      ->check(CLI::IsMember({"fast", "best"}));
   cmd->callback([args, &action] { action = [args] { return run_watch(*args); }; });
 }
 

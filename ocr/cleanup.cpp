@@ -184,10 +184,9 @@ cv::Mat remove_speckles(const cv::Mat& grey, int dpi) {
   return out;
 }
 
-cv::Mat clean_page(const cv::Mat& grey, int& dpi) {
+cv::Mat clean_page(const cv::Mat& grey, int dpi) {
   require_grey(grey, "clean_page");
-  cv::Mat page = scale_to_dpi(grey, dpi);
-  if (dpi < 300) dpi = 300;
+  cv::Mat page = grey;
   cv::Mat coarse = coarse_copy(page);
   cv::Mat borders = border_cells(coarse, paper_level(page));
   page = flatten_with(page, coarse);

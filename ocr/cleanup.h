@@ -30,9 +30,9 @@ cv::Mat flatten_background(const cv::Mat& grey);
 // sizes what counts as a speck.
 cv::Mat remove_speckles(const cv::Mat& grey, int dpi);
 
-// The whole clean-up, in order: scale to 300 dpi, borders, light, speckle.
-// `dpi` is updated when the page is scaled.
-cv::Mat clean_page(const cv::Mat& grey, int& dpi);
+// The whole clean-up of a page already at its reading scale (`dpi`, the
+// resolution its text implies), in order: borders, light, speckle.
+cv::Mat clean_page(const cv::Mat& grey, int dpi);
 
 // Otsu binarization (ink 0, paper 255), for reading a cleaned page binarized.
 // The output holds only the values 0 and 255.

@@ -99,7 +99,9 @@ cv::Mat rotate_and_scale(const cv::Mat& grey, double angle_deg, double scale, in
   m.at<double>(0, 2) += out_size.width / 2.0 - centre.x;
   m.at<double>(1, 2) += out_size.height / 2.0 - centre.y;
   cv::Mat out;
-  cv::warpAffine(grey, out, m, out_size, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(fill));
+  // Enlarging interpolates strokes from few pixels: bicubic keeps them sharper.
+  const int interpolation = scale > 1.2 ? cv::INTER_CUBIC : cv::INTER_LINEAR;
+  cv::warpAffine(grey, out, m, out_size, interpolation, cv::BORDER_CONSTANT, cv::Scalar(fill));
   return out;
 }
 

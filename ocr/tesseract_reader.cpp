@@ -5,6 +5,8 @@
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 
 #include "text/vntext.h"
 
@@ -87,6 +89,28 @@ std::vector<Block> collect_layout(tesseract::ResultIterator& it) {
 }
 
 }  // namespace
+
+std::string best_tessdata_dir(const std::string& language) {
+  const char* env = std::getenv("SOHOA_TESSDATA");
+  std::filesystem::path dir = env != nullptr && *env != '\0' ? env : kBestTessdataDir;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(dir / (language + ".traineddata"), ec)) return {};
+  return dir.string();
+}
+
+ReaderOptions reader_options_for_model(const std::string& model) {
+  ReaderOptions options;
+  if (model == "fast") return options;
+  options.tessdata_dir = best_tessdata_dir(options.language);
+  if (model == "best" && options.tessdata_dir.empty()) {
+    const char* env = std::getenv("SOHOA_TESSDATA");
+    throw OcrError(std::string("the best OCR model is not installed (no ") + options.language +
+                   ".traineddata in " + (env != nullptr && *env != '\0' ? env : kBestTessdataDir) +
+                   "; run scripts/install-deps)");
+  }
+  if (model != "best" && !model.empty()) throw OcrError("unknown OCR model '" + model + "'");
+  return options;
+}
 
 TesseractReader::TesseractReader(ReaderOptions options)
     : options_(std::move(options)), api_(std::make_unique<tesseract::TessBaseAPI>()) {

@@ -26,6 +26,21 @@ struct ReaderOptions {
   int page_time_limit_ms = 120000;  // a pathological page stops here (0: no limit)
 };
 
+// The folder sohoa's own tessdata is installed into by scripts/install-deps
+// (the "best" Vietnamese model, tessdata_best in integer form, beside a link
+// to Debian's osd model).
+inline constexpr const char* kBestTessdataDir = "/usr/local/share/sohoa/tessdata";
+
+// The tessdata folder of the "best" model for `language`: $SOHOA_TESSDATA
+// when set, else kBestTessdataDir; "" when it holds no
+// `language`.traineddata (the model is not installed).
+std::string best_tessdata_dir(const std::string& language = "vie");
+
+// Reader options for a model named by the user: "best" (tessdata_best; throws
+// OcrError naming the folder looked in when not installed), "fast" (Debian's
+// tesseract-ocr-vie) or "" (best where installed, else fast).
+ReaderOptions reader_options_for_model(const std::string& model);
+
 // One Tesseract engine. Not thread-safe: give each worker thread its own.
 class TesseractReader {
  public:

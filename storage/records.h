@@ -40,6 +40,7 @@ struct PageRecord {
   int width = 0;
   int height = 0;
   int dpi = 0;
+  int text_dpi = 0;     // resolution judged from the text's size (SPEC); 0: not measured
   int rotation = 0;     // 0, 90, 180, 270 (SPEC)
   double skew_deg = 0;  // SPEC sign convention
   double ocr_confidence = 0;

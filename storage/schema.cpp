@@ -131,6 +131,11 @@ CREATE INDEX certifications_doc ON certifications(doc_id);
 ALTER TABLE pages ADD COLUMN text_source TEXT NOT NULL DEFAULT 'ocr'
   CHECK (text_source IN ('ocr', 'pdf'));
 )sql",
+      // The resolution a page's text implies (SPEC pages[].text_dpi); 0
+      // for pages stored before it was measured, or whose text had no size.
+      R"sql(
+ALTER TABLE pages ADD COLUMN text_dpi INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return steps;
 }

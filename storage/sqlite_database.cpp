@@ -608,13 +608,14 @@ class SqliteDatabase final : public Database {
   void write_pages(int64_t id, const std::vector<PageRecord>& pages) {
     auto q = cached(
         "INSERT INTO pages(doc_id, page, width, height, dpi, rotation, skew_deg, "
-        "ocr_confidence, text, codes, layout, text_source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-        "?8, ?9, ?10, ?11, ?12)");
+        "ocr_confidence, text, codes, layout, text_source, text_dpi) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     for (const PageRecord& p : pages) {
       q->bind(1, id).bind(2, p.page).bind(3, p.width).bind(4, p.height).bind(5, p.dpi);
       q->bind(6, p.rotation).bind(7, p.skew_deg).bind(8, p.ocr_confidence);
       q->bind(9, text::nfc(p.text)).bind(10, json_list(p.codes)).bind(11, p.layout_json);
-      q->bind(12, std::string_view(p.text_source == "pdf" ? "pdf" : "ocr")).run();
+      q->bind(12, std::string_view(p.text_source == "pdf" ? "pdf" : "ocr"));
+      q->bind(13, p.text_dpi).run();
     }
   }
 
@@ -630,7 +631,7 @@ class SqliteDatabase final : public Database {
   std::vector<PageRecord> read_pages(int64_t id) {
     auto q = cached(
         "SELECT page, width, height, dpi, rotation, skew_deg, ocr_confidence, text, codes, "
-        "layout, text_source FROM pages WHERE doc_id = ?1 ORDER BY page");
+        "layout, text_source, text_dpi FROM pages WHERE doc_id = ?1 ORDER BY page");
     q->bind(1, id);
     std::vector<PageRecord> out;
     while (q->step()) {
@@ -646,6 +647,7 @@ class SqliteDatabase final : public Database {
       p.codes = parse_json_list(q->text(8));
       p.layout_json = q->text(9);
       p.text_source = q->text(10);
+      p.text_dpi = static_cast<int>(q->integer(11));
       out.push_back(std::move(p));
     }
     return out;

@@ -5,20 +5,24 @@
 #include "ocr/layout_json.h"
 #include "pipeline/stages/clean.h"
 #include "pipeline/stages/codes.h"
+#include "pipeline/stages/colour.h"
 #include "pipeline/stages/deskew.h"
 #include "pipeline/stages/orient.h"
+#include "pipeline/stages/perspective.h"
 #include "pipeline/stages/recognize.h"
 
 namespace sohoa::pipeline {
 
-PageChain PageChain::standard() {
+PageChain PageChain::standard(const ocr::ReaderOptions& reader) {
   std::vector<std::unique_ptr<PageStage>> stages;
   // Codes first: ZXing reads them at any orientation, from the scan as it is.
   stages.push_back(std::make_unique<CodesStage>());
+  stages.push_back(std::make_unique<ColourStage>());
+  stages.push_back(std::make_unique<PerspectiveStage>());
   stages.push_back(std::make_unique<OrientStage>());
   stages.push_back(std::make_unique<DeskewStage>());
   stages.push_back(std::make_unique<CleanStage>());
-  stages.push_back(std::make_unique<RecognizeStage>());
+  stages.push_back(std::make_unique<RecognizeStage>(reader));
   return PageChain(std::move(stages));
 }
 
@@ -36,6 +40,7 @@ storage::PageRecord page_record(const Page& page) {
   record.width = page.scan_width;
   record.height = page.scan_height;
   record.dpi = page.scan_dpi;
+  record.text_dpi = page.text_dpi;
   record.rotation = page.rotation;
   record.skew_deg = std::round(page.skew_deg * 100.0) / 100.0;
   record.ocr_confidence = std::round(page.text.mean_confidence * 10.0) / 10.0;

@@ -1,4 +1,5 @@
-// The chain of page stages one worker runs: codes -> orient -> deskew ->
+// The chain of page stages one worker runs: codes -> colour ->
+// perspective -> orient -> deskew ->
 // clean -> recognize (OCR). One chain per worker thread; the document-level
 // steps (split, extract, store) run after it, in pipeline/documents.h.
 #pragma once
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ocr/tesseract_reader.h"
 #include "pipeline/stages/page.h"
 #include "storage/records.h"
 
@@ -15,8 +17,9 @@ namespace sohoa::pipeline {
 
 class PageChain {
  public:
-  // The default chain, with a Tesseract engine of its own.
-  static PageChain standard();
+  // The default chain, with a Tesseract engine of its own reading with
+  // `reader` (the model: ocr::reader_options_for_model).
+  static PageChain standard(const ocr::ReaderOptions& reader = {});
 
   explicit PageChain(std::vector<std::unique_ptr<PageStage>> stages) : stages_(std::move(stages)) {}
   Page run(Page page);

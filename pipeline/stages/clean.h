@@ -1,5 +1,6 @@
-// Stage: dark borders, uneven light, grey paper and speckle removed; pages
-// under 300 dpi scaled up (ocr::clean_page). Leaves a grey image.
+// Stage: dark borders, uneven light, grey paper and speckle removed
+// (ocr::clean_page), sized by `dpi`, the resolution the deskew stage brought
+// the text to. Leaves a grey image of the same size.
 #pragma once
 
 #include "pipeline/stages/page.h"

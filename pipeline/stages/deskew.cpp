@@ -4,16 +4,21 @@
 
 #include "ocr/skew.h"
 #include "ocr/restore_ink.h"
+#include "ocr/text_size.h"
 
 namespace sohoa::pipeline {
 namespace {
 
-constexpr int kTargetDpi = 300;
-constexpr double kNegligibleSkew = 0.02;  // degrees: below the estimator's resolution
+constexpr int kFallbackDpi = 300;          // pages whose text cannot be measured
+constexpr double kNegligibleSkew = 0.02;   // degrees: below the estimator's resolution
+constexpr double kNegligibleScale = 0.06;  // a resampling costs more than this gains
+// Over this skew a letter's box is measurably taller than the letter: the
+// text is measured on the page turned level.
+constexpr double kMeasureLevelAbove = 4.0;
 
 }  // namespace
 
-DeskewStage::DeskewStage() = default;
+DeskewStage::DeskewStage(int read_dpi) : read_dpi_(read_dpi) {}
 
 const char* DeskewStage::name() const { return "deskew"; }
 
@@ -23,12 +28,28 @@ Page DeskewStage::run(Page page) {
     ocr::SkewEstimate skew = ocr::estimate_skew(page.image);
     page.skew_deg = skew.found ? std::round(skew.angle_deg * 100) / 100 : 0.0;
   }
-  double scale = page.dpi > 0 && page.dpi < kTargetDpi ? double(kTargetDpi) / page.dpi : 1.0;
-  if (std::abs(page.skew_deg) < kNegligibleSkew && scale == 1.0) return page;
+  const int fill = ocr::paper_level(page.image);
+  double skew = page.skew_deg;
+  if (std::abs(skew) > kMeasureLevelAbove) {
+    page.image = ocr::rotate_and_scale(page.image, skew, 1.0, fill);
+    skew = 0;
+  }
+  const ocr::TextSize size = ocr::estimate_text_size(page.image);
+  page.text_dpi = size.found ? size.text_dpi : 0;
+  double scale = 1.0;
+  if (size.found) {
+    scale = ocr::text_scale(page.image.size(), size.text_dpi, read_dpi_);
+  } else if (page.dpi > 0 && page.dpi < kFallbackDpi) {
+    scale = ocr::text_scale(page.image.size(), page.dpi, kFallbackDpi);
+  }
+  if (std::abs(scale - 1.0) < kNegligibleScale) scale = 1.0;
+  if (std::abs(skew) < kNegligibleSkew && scale == 1.0) {
+    if (size.found) page.dpi = size.text_dpi;
+    return page;
+  }
   // One resampling for both: every interpolation blurs the strokes a little.
-  page.image =
-      ocr::rotate_and_scale(page.image, page.skew_deg, scale, ocr::paper_level(page.image));
-  if (scale != 1.0) page.dpi = kTargetDpi;
+  page.image = ocr::rotate_and_scale(page.image, skew, scale, fill);
+  page.dpi = static_cast<int>(std::lround((size.found ? size.text_dpi : page.dpi) * scale));
   return page;
 }
 

@@ -1,5 +1,9 @@
-// Stage: measures the upright page's skew (±45°), records `skew_deg`, and
-// undoes it, scaling pages under 300 dpi up in the same resampling.
+// Stage: measures the upright page's skew (±45°), records `skew_deg`, and its
+// text size, records `text_dpi` (ocr/text_size.h), then undoes the skew and
+// brings the text to the size Tesseract reads best (kReadDpi) in one
+// resampling: phone photos and small scans are scaled up, 400–600 dpi pages
+// down. A page whose text cannot be measured (blank, a photo) is scaled by
+// its file's dpi instead, up to 300 dpi when under it.
 // A skew already on the page (non-zero `skew_deg`) is taken as measured:
 // OrientStage measures it, with the same estimator, while finding which way
 // the lines run, and measuring twice would cost a page's worth of work.
@@ -11,9 +15,18 @@ namespace sohoa::pipeline {
 
 class DeskewStage : public PageStage {
  public:
-  DeskewStage();
+  // The resolution, in text_dpi terms, pages are read at: the x-height of
+  // 13 pt body text is then about 20 px, where Tesseract's `vie` models read
+  // real and generated pages at least as well as at 300 dpi, and faster
+  // (measured by bench/real_compare.sh and bench/ocr_compare.sh).
+  static constexpr int kReadDpi = 220;
+
+  explicit DeskewStage(int read_dpi = kReadDpi);
   const char* name() const override;
   Page run(Page page) override;
+
+ private:
+  int read_dpi_;
 };
 
 }  // namespace sohoa::pipeline

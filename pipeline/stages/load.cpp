@@ -159,6 +159,30 @@ std::optional<vips::VImage> embedded_pdf_image(const std::filesystem::path& path
   return image.copy_memory();
 }
 
+// The colour of a colour page as 8-bit RGB (transparent areas white), for
+// the colour stage (page.h); empty for grey pages. Isolated hook: the rest of
+// loading is unchanged.
+cv::Mat colour_of(vips::VImage image) {
+  if (image.bands() < 3 || image.interpretation() == VIPS_INTERPRETATION_B_W) return {};
+  if (image.has_alpha()) {
+    image = image.flatten(
+        vips::VImage::option()->set("background", std::vector<double>{255.0, 255.0, 255.0}));
+  }
+  if (image.interpretation() != VIPS_INTERPRETATION_sRGB)
+    image = image.colourspace(VIPS_INTERPRETATION_sRGB);
+  if (image.bands() > 3) image = image.extract_band(0, vips::VImage::option()->set("n", 3));
+  if (image.format() != VIPS_FORMAT_UCHAR) {
+    if (image.format() == VIPS_FORMAT_USHORT) image = image / 257;
+    image = image.cast(VIPS_FORMAT_UCHAR);
+  }
+  size_t size = 0;
+  void* pixels = image.write_to_memory(&size);
+  cv::Mat copy(image.height(), image.width(), CV_8UC3);
+  std::memcpy(copy.data, pixels, std::min(size, copy.total() * 3));
+  g_free(pixels);
+  return copy;
+}
+
 cv::Mat to_mat(const vips::VImage& grey) {
   size_t size = 0;
   void* pixels = grey.write_to_memory(&size);
@@ -235,6 +259,7 @@ Page ScanFile::load_page(int number) const {
       }
     }
     page.image = to_mat(to_grey8(image));
+    page.colour = colour_of(image);
     page.scan_width = page.image.cols;
     page.scan_height = page.image.rows;
     page.scan_dpi = page.dpi;

@@ -21,14 +21,18 @@ inline const char* text_source_name(TextSource source) {
 struct Page {
   int number = 1;      // 1-based page number within its file
   cv::Mat image;       // CV_8UC1 grey, as restored so far
+  cv::Mat colour;      // CV_8UC3 RGB of a colour source, same size as `image` as loaded;
+                       // empty for grey sources and after the colour stage
   int dpi = 300;       // resolution of `image`
   int scan_width = 0;  // size of the page as scanned (before restoration)
   int scan_height = 0;
   int scan_dpi = 300;
 
   // Learned by the restoration stages (SPEC conventions).
-  int rotation = 0;     // 0/90/180/270: scanned page turned counter-clockwise from upright
-  double skew_deg = 0;  // remaining angle of the upright page, + when lines rise to the right
+  int rotation = 0;        // 0/90/180/270: scanned page turned counter-clockwise from upright
+  double skew_deg = 0;     // remaining angle of the upright page, + when lines rise to the right
+  bool flattened = false;  // the sheet was photographed at an angle and warped flat
+  int text_dpi = 0;        // resolution the page's text implies (ocr/text_size.h); 0: not measured
 
   ocr::PageText text;  // learned by OCR, or read by load from a PDF's text layer
   TextSource text_source = TextSource::ocr;
@@ -43,9 +47,12 @@ struct Page {
 //     load       (makes the page) number, image, dpi, scan_*; for a PDF page
 //                with real text also text and text_source = pdf
 //     codes      codes
+//     colour     image (from `colour`, when the page has coloured ink), colour (released)
+//     perspective  image (warped flat), flattened
 //     orient     rotation, skew_deg, image (turned upright)
-//     deskew     skew_deg (when orient left it 0), image, dpi (when it scales)
-//     clean      image, dpi (when it scales)
+//     deskew     skew_deg (when orient left it 0), text_dpi, image, dpi
+//                (the resolution of the scaled image, from its text)
+//     clean      image
 //     recognize  text
 // - `image` is CV_8UC1 grey at `dpi`. A stage MUST accept an empty image:
 //   codes and the restoration stages return the page unchanged; recognize

@@ -139,6 +139,9 @@ TEST_F(IngestE2E, StoresEveryScanAndShowsTheSpecRecord) {
     EXPECT_EQ(page["width"], 2480);
     EXPECT_EQ(page["height"], 3508);
     EXPECT_EQ(page["dpi"], 300);
+    // A flat 300 dpi scan of 13 pt type: its text says about 300 too.
+    ASSERT_TRUE(page["text_dpi"].is_number()) << page.dump();
+    EXPECT_NEAR(page["text_dpi"].get<int>(), 300, 90);
     EXPECT_GT(page["ocr_confidence"].get<double>(), 80.0);
     std::string text = page["text"];
     // The small `vie` model may miss a tone mark on a clean page ("GIẦY"):

@@ -93,6 +93,25 @@ TEST_F(LoadTest, WebpAndColourJpegBecomeGrey) {
   }
 }
 
+// A colour page also hands its RGB to the colour stage; a grey one does not.
+TEST_F(LoadTest, ColourPageKeepsItsColourBesideTheGrey) {
+  vips::VImage grey = test_page(300, 200, 300);
+  vips::VImage red = grey.bandjoin(grey * 0.2).bandjoin(grey * 0.2).cast(VIPS_FORMAT_UCHAR);
+  red = red.copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+  auto colour_path = dir / "red.png";
+  red.write_to_file(colour_path.c_str());
+  auto page = ScanFile(colour_path).load_page(1);
+  ASSERT_EQ(page.colour.type(), CV_8UC3);
+  EXPECT_EQ(page.colour.size(), page.image.size());
+  cv::Vec3b paper = page.colour.at<cv::Vec3b>(0, 0);  // RGB order
+  EXPECT_EQ(paper[0], 255);
+  EXPECT_LE(paper[1], 52);
+  EXPECT_LE(paper[2], 52);
+  auto grey_path = dir / "grey.png";
+  grey.write_to_file(grey_path.c_str());
+  EXPECT_TRUE(ScanFile(grey_path).load_page(1).colour.empty());
+}
+
 TEST_F(LoadTest, RefusesBrokenFiles) {
   sohoa::testing::write_file(dir / "empty.png", "");
   sohoa::testing::write_file(dir / "random.tif", std::string(5000, '\x5a'));

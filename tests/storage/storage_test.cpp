@@ -37,6 +37,7 @@ NewDocument sample_document(const std::string& sha, const std::string& text) {
   page.width = 2480;
   page.height = 3508;
   page.dpi = 300;
+  page.text_dpi = 96;
   page.rotation = 180;
   page.skew_deg = -1.25;
   page.ocr_confidence = 91.0;
@@ -188,6 +189,7 @@ TEST_F(StorageTest, StoresAndReadsBackExactValues) {
   EXPECT_EQ(p.width, 2480);
   EXPECT_EQ(p.height, 3508);
   EXPECT_EQ(p.dpi, 300);
+  EXPECT_EQ(p.text_dpi, 96);
   EXPECT_EQ(p.rotation, 180);
   EXPECT_DOUBLE_EQ(p.skew_deg, -1.25);
   EXPECT_DOUBLE_EQ(p.ocr_confidence, 91.0);
