@@ -4,7 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 #include "pipeline/stages/perspective.h"
 #include "tests/support/restore_render.h"
 

@@ -1,4 +1,4 @@
-#include "ocr/deskew.h"
+#include "ocr/skew.h"
 
 #include <gtest/gtest.h>
 
