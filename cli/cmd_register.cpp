@@ -2,6 +2,7 @@
 // of progress.
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "registry/register_import.h"
@@ -12,6 +13,7 @@ namespace {
 struct RegisterArgs {
   std::filesystem::path db;
   std::filesystem::path file;
+  bool json = false;
 };
 
 int run_register_import(const RegisterArgs& args) {
@@ -23,9 +25,20 @@ int run_register_import(const RegisterArgs& args) {
   for (const auto& r : result.rejected) {
     report_error(args.file.string() + ":" + std::to_string(r.line) + ": " + r.reason);
   }
-  std::cout << "imported " << result.inserted + result.updated << " rows (" << result.inserted
-            << " new, " << result.updated << " updated), rejected " << result.rejected.size()
-            << "\n";
+  if (args.json) {
+    nlohmann::ordered_json rejected = nlohmann::ordered_json::array();
+    for (const auto& r : result.rejected)
+      rejected.push_back({{"line", r.line}, {"reason", r.reason}});
+    nlohmann::ordered_json out = {{"file", args.file.string()},
+                                  {"inserted", result.inserted},
+                                  {"updated", result.updated},
+                                  {"rejected", rejected}};
+    std::cout << out.dump() << "\n";
+  } else {
+    std::cout << "imported " << result.inserted + result.updated << " rows (" << result.inserted
+              << " new, " << result.updated << " updated), rejected " << result.rejected.size()
+              << "\n";
+  }
   return result.rejected.empty() ? kOk : kPartial;
 }
 
@@ -35,18 +48,18 @@ void add_register_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<RegisterArgs>();
   CLI::App* cmd = root.add_subcommand("register", "The register of results issued");
   cmd->require_subcommand(1);
-  CLI::App* import = cmd->add_subcommand(
+  CLI::App* import_cmd = cmd->add_subcommand(
       "import",
       "Import a register CSV (UTF-8, ',' or ';', columns by name: unit, doc_number,\n"
       "issued_date required; valid_until, dossier_code, procedure_code, doc_type, title).\n"
       "Rows are keyed by (unit, doc_number, issued_date): importing again updates them.\n"
       "Rejected rows are listed with their line; exit 3 when there are any.");
-  add_db_option(*import, args->db);
-  import->add_option("FILE", args->file, "Register CSV")->required();
-  import->callback([args, &action] { action = [args] { return run_register_import(*args);
-};
-}  // namespace sohoa::cli
-);
+  add_db_option(*import_cmd, args->db);
+  import_cmd->add_option("FILE", args->file, "Register CSV")->required();
+  import_cmd->add_flag("--json", args->json,
+                       "Print the counts as one JSON object: file, inserted, updated, rejected "
+                       "[{line, reason}]");
+  import_cmd->callback([args, &action] { action = [args] { return run_register_import(*args); }; });
 }
 
 }  // namespace sohoa::cli
