@@ -92,6 +92,15 @@ void print_summary(const storage::StoredDocument& d) {
   for (const auto& name : storage::metadata_field_names()) {
     const storage::Field* f = find_field(d, name);
     std::string value = f == nullptr || f->value.empty() ? "-" : f->value;
+    if (name == "citizen_ids" && f != nullptr) {
+      // A list, stored as JSON: shown as the numbers.
+      json ids = citizen_ids_json(f);
+      value.clear();
+      for (const auto& id : ids) {
+        value += (value.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
+      }
+      if (value.empty()) value = "-";
+    }
     std::cout << "  " << name << std::string(14 - std::min<size_t>(13, name.size()), ' ') << value
               << "\n";
   }
@@ -158,10 +167,26 @@ void print_history(const History& h, int64_t id) {
   }
 }
 
+// A deleted document's id says so, with who, when and why, rather than
+// "no document".
+int64_t resolve_or_explain(storage::Database& db, const std::string& ref) {
+  try {
+    return resolve_document(db, ref);
+  } catch (const UsageError&) {
+    for (const storage::Deletion& d : db.deletions()) {
+      if (std::to_string(d.doc_id) == ref || (ref.size() >= 8 && d.sha256.starts_with(ref))) {
+        throw UsageError("document " + std::to_string(d.doc_id) + " (" + d.source +
+                         ") was deleted at " + d.at + " by " + d.by + ": " + d.reason);
+      }
+    }
+    throw;
+  }
+}
+
 int run_show(const ShowArgs& args) {
   if (args.json && args.text) throw UsageError("show: give --json or --text, not both");
   auto db = storage::Database::open(args.db);
-  int64_t id = resolve_document(*db, args.doc);
+  int64_t id = resolve_or_explain(*db, args.doc);
   auto doc = db->document(id);
   if (!doc) throw UsageError("no document " + std::to_string(id));
   History history = history_of(*db, id);

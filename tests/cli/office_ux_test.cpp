@@ -227,6 +227,11 @@ TEST_F(OfficeUx, DeleteTakesADocumentOutEverywhereAndKeepsATombstone) {
   json doc = json::parse(before.out);
   std::string sha = doc["sha256"];
   std::string number = doc["metadata"]["doc_number"];
+  // The text view shows the citizen's number, not the stored JSON list.
+  ASSERT_EQ(doc["metadata"]["citizen_ids"].size(), 1u);
+  std::string cccd = doc["metadata"]["citizen_ids"][0];
+  EXPECT_NE(sohoa({"show", std::to_string(id)}).out.find("  citizen_ids   " + cccd + "\n"),
+            std::string::npos);
   RunResult found = sohoa({"search", number, "--json"});
   ASSERT_EQ(ndjson(found.out).size(), 1u) << found.out;
   RunResult progress_before = sohoa({"progress", "--format", "json"});
@@ -252,7 +257,10 @@ TEST_F(OfficeUx, DeleteTakesADocumentOutEverywhereAndKeepsATombstone) {
   ASSERT_EQ(del.exit_code, 0) << del.err;
   EXPECT_NE(del.out.find("deleted " + std::to_string(id)), std::string::npos) << del.out;
 
-  EXPECT_EQ(sohoa({"show", std::to_string(id)}).exit_code, 1);
+  RunResult show_deleted = sohoa({"show", std::to_string(id)});
+  EXPECT_EQ(show_deleted.exit_code, 1);
+  EXPECT_NE(show_deleted.err.find("was deleted at 20"), std::string::npos) << show_deleted.err;
+  EXPECT_NE(show_deleted.err.find(" by lan: scanned upside down"), std::string::npos);
   EXPECT_EQ(ndjson(sohoa({"search", number, "--json"}).out).size(), 0u);
   EXPECT_EQ(sohoa({"list"}).out.find("doc-0001.png"), std::string::npos);
   EXPECT_EQ(sohoa({"review", "--queue"}).out.find("doc-0001.png"), std::string::npos);
