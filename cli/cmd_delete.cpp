@@ -42,7 +42,8 @@ int run_delete(const DeleteArgs& args) {
 void add_delete_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<DeleteArgs>();
   CLI::App* cmd = root.add_subcommand(
-      "delete", "Delete a document (a wrong scan, not a document): a tombstone keeps why");
+      "delete",
+      "Delete a wrong record (a bad scan, a file that is no document); a tombstone stays");
   cmd->footer(
       "The document leaves search, progress, review and list; its pages, text, metadata,\n"
       "corrections and archived original go. A tombstone keeps its SHA-256, source, who, when\n"
