@@ -4,6 +4,7 @@
 // XML, or the archived original bytes.
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "cli/command.h"
@@ -24,6 +25,7 @@ struct ExportArgs {
   std::string pdf;
   std::string alto;
   std::string original;
+  bool json = false;
 };
 
 Format chosen_format(const ExportArgs& args, std::string& out) {
@@ -69,6 +71,22 @@ void export_one(const exports::DocumentExporter& exporter, const storage::Stored
   }
 }
 
+const char* format_name(Format format) {
+  return format == Format::kPdf ? "pdf" : format == Format::kAlto ? "alto" : "original";
+}
+
+// `--json`: what was written, one line per document.
+void print_written(int64_t id, Format format, const fs::path& out, bool as_json) {
+  if (!as_json) return;
+  std::error_code ec;
+  auto bytes = fs::file_size(out, ec);
+  nlohmann::ordered_json line = {{"id", id},
+                                 {"format", format_name(format)},
+                                 {"out", out.string()},
+                                 {"bytes", ec ? 0 : bytes}};
+  std::cout << line.dump() << "\n";
+}
+
 std::string extension_of(const storage::StoredDocument& doc, Format format) {
   if (format == Format::kPdf) return ".pdf";
   if (format == Format::kAlto) return ".xml";
@@ -80,7 +98,7 @@ std::string extension_of(const storage::StoredDocument& doc, Format format) {
 // gets the document id appended. Prints "ID<TAB>FILE" per file written;
 // documents that cannot be exported are reported on stderr and skipped.
 int export_all(storage::Database& db, const exports::DocumentExporter& exporter, Format format,
-               const fs::path& dir) {
+               const fs::path& dir, bool json) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (!fs::is_directory(dir)) throw UsageError(dir.string() + ": cannot create this folder");
@@ -101,7 +119,11 @@ int export_all(storage::Database& db, const exports::DocumentExporter& exporter,
     fs::path out = dir / (base + extension_of(*doc, format));
     try {
       export_one(exporter, *doc, format, out);
-      std::cout << id << "\t" << out.string() << "\n";
+      if (json) {
+        print_written(id, format, out, true);
+      } else {
+        std::cout << id << "\t" << out.string() << "\n";
+      }
     } catch (const UsageError& e) {
       report_error(e.what());
       ++skipped;
@@ -120,11 +142,12 @@ int run_export(const ExportArgs& args) {
   if (args.all == !args.doc.empty()) throw UsageError("give either DOC or --all");
   auto db = storage::Database::open(args.db);
   exports::DocumentExporter exporter(args.db);
-  if (args.all) return export_all(*db, exporter, format, out);
+  if (args.all) return export_all(*db, exporter, format, out, args.json);
   int64_t id = resolve_document(*db, args.doc);
   auto doc = db->document(id);
   if (!doc) throw UsageError("no document " + std::to_string(id));
   export_one(exporter, *doc, format, out);
+  print_written(id, format, out, args.json);
   return kOk;
 }
 
@@ -142,6 +165,7 @@ void add_export_command(CLI::App& root, Action& action) {
   cmd->add_option("--pdf", args->pdf, "Searchable PDF (page images + invisible text layer)");
   cmd->add_option("--alto", args->alto, "ALTO v4 XML: blocks, lines, words, boxes, confidences");
   cmd->add_option("--original", args->original, "The archived original file, byte for byte");
+  cmd->add_flag("--json", args->json, "One JSON line per document written: id, format, out, bytes");
   cmd->callback([args, &action] { action = [args] { return run_export(*args); }; });
 }
 

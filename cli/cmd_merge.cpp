@@ -17,6 +17,12 @@ struct MergeArgs {
 };
 
 int run_merge(const MergeArgs& args) {
+  // SPEC: a path with no sohoa database behind it is exit 2, as for --db.
+  if (!storage::Database::exists(args.station)) {
+    throw storage::StorageError(args.station.string() +
+                                ": no sohoa database there (a station's database file, as its "
+                                "--db names it)");
+  }
   pipeline::MergeSummary summary;
   try {
     summary = pipeline::merge_station(args.station, args.db, report_error);

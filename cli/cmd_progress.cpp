@@ -26,8 +26,10 @@ std::string render(storage::Database& db, const ProgressArgs& args) {
     per_level.by = "level";
     registry::ProgressOptions per_unit = args.options;
     per_unit.by = "unit";
-    return registry::render_html(registry::compute_progress(db, per_level),
-                                 registry::compute_progress(db, per_unit));
+    bool by_unit = args.options.by == "unit";
+    return registry::render_html(
+        registry::compute_progress(db, per_level),
+        by_unit ? registry::compute_progress(db, per_unit) : registry::ProgressReport{}, by_unit);
   }
   return registry::render_table(report);
 }

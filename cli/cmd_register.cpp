@@ -2,6 +2,7 @@
 // of progress.
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "registry/register_import.h"
@@ -13,6 +14,7 @@ struct RegisterArgs {
   std::filesystem::path db;
   std::filesystem::path file;
   std::string encoding;
+  bool json = false;
 };
 
 int run_register_import(const RegisterArgs& args) {
@@ -24,9 +26,20 @@ int run_register_import(const RegisterArgs& args) {
   for (const auto& r : result.rejected) {
     report_error(args.file.string() + ":" + std::to_string(r.line) + ": " + r.reason);
   }
-  std::cout << "imported " << result.inserted + result.updated << " rows (" << result.inserted
-            << " new, " << result.updated << " updated), rejected " << result.rejected.size()
-            << "\n";
+  if (args.json) {
+    nlohmann::ordered_json rejected = nlohmann::ordered_json::array();
+    for (const auto& r : result.rejected)
+      rejected.push_back({{"line", r.line}, {"reason", r.reason}});
+    nlohmann::ordered_json out = {{"file", args.file.string()},
+                                  {"inserted", result.inserted},
+                                  {"updated", result.updated},
+                                  {"rejected", rejected}};
+    std::cout << json_line(out) << "\n";
+  } else {
+    std::cout << "imported " << result.inserted + result.updated << " rows (" << result.inserted
+              << " new, " << result.updated << " updated), rejected " << result.rejected.size()
+              << "\n";
+  }
   return result.rejected.empty() ? kOk : kPartial;
 }
 
@@ -36,7 +49,7 @@ void add_register_command(CLI::App& root, Action& action) {
   auto args = std::make_shared<RegisterArgs>();
   CLI::App* cmd = root.add_subcommand("register", "The register of results issued");
   cmd->require_subcommand(1);
-  CLI::App* import = cmd->add_subcommand(
+  CLI::App* import_cmd = cmd->add_subcommand(
       "import",
       "Import a register CSV (UTF-8 unless --encoding, ',' or ';', columns by name: unit,\n"
       "doc_number, issued_date required; valid_until, dossier_code, procedure_code, doc_type,\n"
@@ -44,15 +57,15 @@ void add_register_command(CLI::App& root, Action& action) {
       "a key repeated within the file is kept from its first line, the others rejected.\n"
       "A row with a NUL byte is rejected.\n"
       "Rejected rows are listed with their line; exit 3 when there are any.");
-  add_db_option(*import, args->db);
-  import->add_option("FILE", args->file, "Register CSV")->required();
-  import->add_option("--encoding", args->encoding,
-                     "The file's character set when it is not UTF-8, e.g. windows-1258, latin1 "
-                     "(a byte that is not UTF-8 otherwise stops the import, naming its line)");
-  import->callback([args, &action] { action = [args] { return run_register_import(*args);
-};
-}  // namespace sohoa::cli
-);
+  add_db_option(*import_cmd, args->db);
+  import_cmd->add_option("FILE", args->file, "Register CSV")->required();
+  import_cmd->add_option("--encoding", args->encoding,
+                         "The file's character set when it is not UTF-8, e.g. windows-1258, latin1 "
+                         "(a byte that is not UTF-8 otherwise stops the import, naming its line)");
+  import_cmd->add_flag("--json", args->json,
+                       "Print the counts as one JSON object: file, inserted, updated, rejected "
+                       "[{line, reason}]");
+  import_cmd->callback([args, &action] { action = [args] { return run_register_import(*args); }; });
 }
 
 }  // namespace sohoa::cli

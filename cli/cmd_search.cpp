@@ -35,9 +35,24 @@ void print_hit(const storage::SearchHit& h) {
             << text::collapse_spaces(h.snippet) << "\n";
 }
 
+// How many documents the query finds in all, counted up to a cap (a broad
+// query over a large store need not be read whole to say "more").
+constexpr int kCountCap = 10000;
+
+std::string shown_of_total(storage::Database& db, const SearchArgs& args, size_t shown) {
+  storage::SearchQuery all = args.query;
+  all.limit = kCountCap + 1;
+  size_t total = db.search(all).size();
+  if (total <= shown) return {};
+  std::string of = total > static_cast<size_t>(kCountCap) ? "more than " + std::to_string(kCountCap)
+                                                          : std::to_string(total);
+  return std::to_string(shown) + " of " + of + " shown (raise --limit, or narrow the query)";
+}
+
 int run_search(const SearchArgs& args) {
   auto db = storage::Database::open(args.db);
   std::vector<storage::SearchHit> hits = db->search(args.query);
+  if (!args.json && !hits.empty()) std::cout << "id\tnumber\tissued\ttype\tunit\n";
   for (const auto& h : hits) {
     if (args.json) {
       std::cout << json_line(hit_json(h)) << "\n";
@@ -45,7 +60,12 @@ int run_search(const SearchArgs& args) {
       print_hit(h);
     }
   }
-  if (!args.json && hits.empty()) std::cerr << "no documents found\n";
+  if (!args.json && hits.empty()) std::cerr << "sohoa: no documents found\n";
+  if (args.query.limit > 0 && hits.size() == static_cast<size_t>(args.query.limit)) {
+    // On stderr, so that piped lines stay data.
+    std::string more = shown_of_total(*db, args, hits.size());
+    if (!more.empty()) std::cerr << "sohoa: " << more << "\n";
+  }
   return kOk;
 }
 

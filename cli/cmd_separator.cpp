@@ -35,6 +35,7 @@ void add_separator_command(CLI::App& root, Action& action) {
       "SOHOA-SEPARATOR (sheets printing PATCHT, the patch-code convention, also count).\n"
       "Example: sohoa separator --out separator.pdf");
   add_db_option(*cmd, args->db);
+  allow_missing_database(*cmd);
   cmd->add_option("--out", args->out, "PDF file to write")->required();
   cmd->callback([args, &action] { action = [args] { return run_separator(*args); }; });
 }

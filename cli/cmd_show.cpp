@@ -1,5 +1,6 @@
 // sohoa show DOC [--json | --text]: one stored document.
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -108,6 +109,15 @@ void print_summary(const storage::StoredDocument& d,
   for (const auto& name : storage::metadata_field_names()) {
     const storage::Field* f = find_field(d, name);
     std::string value = f == nullptr || f->value.empty() ? "-" : f->value;
+    if (name == "citizen_ids" && f != nullptr) {
+      // A list, stored as JSON: shown as the numbers.
+      json ids = citizen_ids_json(f);
+      value.clear();
+      for (const auto& id : ids) {
+        value += (value.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
+      }
+      if (value.empty()) value = "-";
+    }
     std::cout << "  " << name << std::string(14 - std::min<size_t>(13, name.size()), ' ') << value
               << "\n";
   }
@@ -122,17 +132,95 @@ void print_summary(const storage::StoredDocument& d,
   }
 }
 
+// What a person changed, oldest first, each with the value it replaced (the
+// value read from the page, or an earlier correction), and why the document
+// awaits review.
+struct History {
+  struct Change {
+    storage::Correction correction;
+    std::string previous;
+  };
+  std::vector<Change> changes;
+  std::vector<std::string> review_reasons;
+};
+
+History history_of(storage::Database& db, int64_t id) {
+  History h;
+  std::map<std::string, std::string> current;
+  if (auto as_stored = db.document_as_stored(id)) {
+    for (const auto& f : as_stored->fields) current[f.name] = f.value;
+    h.review_reasons = as_stored->review_reasons;
+  }
+  for (const auto& c : db.corrections(id)) {
+    h.changes.push_back({c, current[c.field]});
+    current[c.field] = c.value;
+  }
+  return h;
+}
+
+json history_json(const History& h) {
+  json changes = json::array();
+  for (const auto& [c, previous] : h.changes) {
+    changes.push_back({{"field", c.field},
+                       {"value", c.value},
+                       {"previous", or_null(previous)},
+                       {"by", c.by},
+                       {"at", c.at}});
+  }
+  return changes;
+}
+
+void print_history(const History& h, int64_t id) {
+  auto shown = [](const std::string& v) { return v.empty() ? std::string("(empty)") : v; };
+  if (!h.review_reasons.empty()) {
+    std::cout << "  review        ";
+    for (size_t i = 0; i < h.review_reasons.size(); ++i) {
+      std::cout << (i > 0 ? "; " : "") << h.review_reasons[i];
+    }
+    std::cout << "\n";
+  }
+  for (const auto& [c, previous] : h.changes) {
+    std::cout << "  corrected     " << c.field << ": " << shown(previous) << " -> "
+              << shown(c.value) << " (by " << c.by << ", " << c.at << ")\n";
+  }
+  if (!h.changes.empty()) {
+    std::cout << "  (undo one: sohoa review " << id << " --undo FIELD)\n";
+  }
+}
+
+// A deleted document's id says so, with who, when and why, rather than
+// "no document".
+int64_t resolve_or_explain(storage::Database& db, const std::string& ref) {
+  try {
+    return resolve_document(db, ref);
+  } catch (const UsageError&) {
+    for (const storage::Deletion& d : db.deletions()) {
+      if (std::to_string(d.doc_id) == ref || (ref.size() >= 8 && d.sha256.starts_with(ref))) {
+        throw UsageError("document " + std::to_string(d.doc_id) + " (" + d.source +
+                         ") was deleted at " + d.at + " by " + d.by + ": " + d.reason);
+      }
+    }
+    throw;
+  }
+}
+
 int run_show(const ShowArgs& args) {
+  if (args.json && args.text) throw UsageError("show: give --json or --text, not both");
   auto db = storage::Database::open(args.db);
-  int64_t id = resolve_document(*db, args.doc);
+  int64_t id = resolve_or_explain(*db, args.doc);
   auto doc = db->document(id);
   if (!doc) throw UsageError("no document " + std::to_string(id));
+  History history = history_of(*db, id);
   if (args.json) {
-    std::cout << json_line(document_json(*doc, db->certifications(id))) << "\n";
+    json out = document_json(*doc, db->certifications(id));
+    out["corrections"] = history_json(history);
+    out["review_reasons"] = history.review_reasons;
+    std::cout << json_line(out) << "\n";
   } else if (args.text) {
     print_text(*doc);
   } else {
     print_summary(*doc, db->certifications(id));
+    print_history(history, id);
   }
   return kOk;
 }
@@ -144,9 +232,9 @@ void add_show_command(CLI::App& root, Action& action) {
   CLI::App* cmd = root.add_subcommand("show", "Show one stored document: its metadata and pages");
   add_db_option(*cmd, args->db);
   cmd->add_option("DOC", args->doc, "Document id, or a unique prefix of its SHA-256")->required();
-  auto* json_flag = cmd->add_flag("--json", args->json, "The whole record as one JSON object");
-  cmd->add_flag("--text", args->text, "The pages' OCR text, pages separated by a form feed")
-      ->excludes(json_flag);
+  cmd->add_flag("--json", args->json, "The whole record as one JSON object");
+  cmd->add_flag("--text", args->text,
+                "The pages' OCR text, pages separated by a form feed (not with --json)");
   cmd->callback([args, &action] { action = [args] { return run_show(*args); }; });
 }
 

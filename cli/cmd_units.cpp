@@ -42,7 +42,12 @@ int run_import(const UnitsArgs& args) {
 
 int run_list(const UnitsArgs& args) {
   auto db = storage::Database::open(args.db);
-  for (const storage::Unit& u : db->units()) {
+  std::vector<storage::Unit> units = db->units();
+  if (!args.json && !units.empty()) {
+    std::cout << "code\tlevel\tname\tvalid_from\tvalid_to\tsuccessor\n";
+  }
+  if (units.empty()) std::cerr << "sohoa: no units (sohoa units import UNITS.csv)\n";
+  for (const storage::Unit& u : units) {
     if (args.json) {
       std::cout << json_line(unit_json(u)) << "\n";
       continue;
@@ -62,21 +67,19 @@ void add_units_command(CLI::App& root, Action& action) {
   CLI::App* cmd = root.add_subcommand("units", "The registry of administrative units");
   cmd->require_subcommand(1);
 
-  CLI::App* import = cmd->add_subcommand(
+  CLI::App* import_cmd = cmd->add_subcommand(
       "import",
       "Import units from a CSV with header code,name,level,parent,valid_from,valid_to,successor\n"
       "(same code updates the unit; the whole file or nothing)");
-  add_db_option(*import, args->db);
-  import->add_option("FILE", args->file, "Units CSV")->required();
-  import->callback([args, &action] { action = [args] { return run_import(*args);
-};
-}  // namespace sohoa::cli
-);
+  add_db_option(*import_cmd, args->db);
+  allow_missing_database(*import_cmd);
+  import_cmd->add_option("FILE", args->file, "Units CSV")->required();
+  import_cmd->callback([args, &action] { action = [args] { return run_import(*args); }; });
 
-CLI::App* list = cmd->add_subcommand("list", "List the units, by code");
-add_db_option(*list, args->db);
-list->add_flag("--json", args->json, "One JSON object per line, with the CSV's keys");
-list->callback([args, &action] { action = [args] { return run_list(*args); }; });
+  CLI::App* list = cmd->add_subcommand("list", "List the units, by code");
+  add_db_option(*list, args->db);
+  list->add_flag("--json", args->json, "One JSON object per line, with the CSV's keys");
+  list->callback([args, &action] { action = [args] { return run_list(*args); }; });
 }
 
 }  // namespace sohoa::cli

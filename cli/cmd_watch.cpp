@@ -3,8 +3,10 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cli/command.h"
@@ -15,7 +17,17 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void request_stop(int) { g_stop.store(true); }
+// Says at once that the stop was heard: finishing a long file can take
+// minutes, and silence then looks like a hang. (write(2) is safe in a
+// signal handler; iostreams are not.)
+extern "C" void request_stop(int) {
+  if (!g_stop.exchange(true)) {
+    static const char kMessage[] =
+        "sohoa: stopping: finishing the file in hand, then exiting (it is not lost)\n";
+    ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    (void)ignored;
+  }
+}
 
 // Without SA_RESTART, so the wait for folder events wakes up at once.
 void stop_on_signals() {
@@ -35,6 +47,8 @@ struct WatchArgs {
   std::string station;
   std::string split = "none";
   std::string model;  // "" (best where installed), "fast" or "best"
+  bool recursive = false;
+  bool json = false;
 };
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -55,6 +69,7 @@ pipeline::WatchOptions watch_options(const WatchArgs& args) {
   options.dir = args.dir;
   options.settle_s = args.settle;
   options.stop = &g_stop;
+  options.recursive = args.recursive;
   pipeline::IngestOptions& ingest = options.ingest;
   ingest.db_path = args.db;
   ingest.unit = args.unit;
@@ -74,17 +89,39 @@ pipeline::WatchOptions watch_options(const WatchArgs& args) {
 
 void check_unit_known(const pipeline::WatchOptions& options) {
   auto db = storage::Database::open(options.ingest.db_path);
-  if (!db->unit(options.ingest.unit)) {
-    throw UsageError("unknown unit '" + options.ingest.unit +
-                     "': import the units registry first (sohoa units import FILE.csv)");
-  }
+  require_known_unit(*db, options.ingest.unit);
 }
 
-// One line per file, as it is filed away; a service's journal keeps them.
-void print_outcome(const pipeline::FileOutcome& o) {
-  if (!o.error.empty()) report_error(o.source + ": " + o.error);
+// Local time, to the second: when a file was filed away.
+std::string now_local() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
+  return buf;
+}
+
+// One line per file, as it is filed away, with the time: a station runs for
+// days and a service's journal keeps them.
+void print_outcome(const pipeline::FileOutcome& o, bool as_json) {
+  std::string at = now_local();
+  std::string status = o.status == "review" ? "ok" : o.status;
+  if (!o.error.empty()) report_error(at + " " + o.source + ": " + o.error);
+  if (as_json) {
+    nlohmann::ordered_json line = {
+        {"at", at},
+        {"source", o.source},
+        {"status", status},
+        {"id", o.id ? nlohmann::ordered_json(*o.id) : nlohmann::ordered_json(nullptr)},
+        {"pages", o.pages},
+        {"error",
+         o.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.error)}};
+    std::cout << json_line(line) << std::endl;
+    return;
+  }
   std::string id = o.id ? std::to_string(*o.id) : "-";
-  std::cout << (o.status == "review" ? "ok" : o.status) << "\t" << id << "\t" << o.pages
+  std::cout << at << "\t" << status << "\t" << id << "\t" << o.pages
             << (o.pages == 1 ? " page\t" : " pages\t") << printable(o.source) << std::endl;
 }
 
@@ -92,9 +129,13 @@ int run_watch(const WatchArgs& args) {
   pipeline::WatchOptions options = watch_options(args);
   check_unit_known(options);
   stop_on_signals();
-  std::cerr << "sohoa: watching " << args.dir << " (settle " << args.settle
+  std::cerr << "sohoa: " << now_local() << " watching " << args.dir
+            << (args.recursive ? " and its subfolders" : "") << " (settle " << args.settle
             << " s); stop with Ctrl+C or SIGTERM" << std::endl;
-  pipeline::watch(options, print_outcome);
+  bool as_json = args.json;
+  pipeline::watch(options,
+                  [as_json](const pipeline::FileOutcome& o) { print_outcome(o, as_json); });
+  std::cerr << "sohoa: " << now_local() << " stopped" << std::endl;
   return kOk;
 }
 
@@ -105,11 +146,14 @@ void add_watch_command(CLI::App& root, Action& action) {
   CLI::App* cmd = root.add_subcommand("watch", "Ingest scans as they appear in a hot folder");
   cmd->footer(
       "A file is ingested once its size has not changed for --settle seconds, then moved to\n"
-      "DIR/done/ (stored or duplicate) or DIR/failed/ with NAME.error.txt beside it. Only files\n"
-      "directly in DIR are taken. SIGINT/SIGTERM finish the files in hand, then exit 0.\n"
+      "DIR/done/ (stored or duplicate) or DIR/failed/ with NAME.error.txt beside it; a file\n"
+      "that is not an image or PDF goes to failed/ unrecorded (reported skipped). Only files\n"
+      "directly in DIR are taken, unless --recursive (then each keeps its subfolder under\n"
+      "done/ or failed/). Lines start with the local time. SIGINT/SIGTERM finish the files in\n"
+      "hand, then exit 0.\n"
       "--split separator|auto cuts each file as a stack (see ingest --help); the file moves\n"
       "once all its parts are stored.\n"
-      "Example: sohoa watch /srv/scans --unit 22222 --station hoa-dong-1");
+      "Example: sohoa watch /srv/scans --unit hoa-dong --station hoa-dong-1");
   add_db_option(*cmd, args->db);
   cmd->add_option("DIR", args->dir, "Hot folder the scanner writes into")->required();
   args->unit = env_or("SOHOA_UNIT", "");
@@ -134,6 +178,10 @@ void add_watch_command(CLI::App& root, Action& action) {
          "Vietnamese OCR model: best (tessdata_best, installed by scripts/install-deps) or fast "
          "(Debian's tesseract-ocr-vie); default best where installed")
       ->check(CLI::IsMember({"fast", "best"}));
+  cmd->add_flag("--recursive", args->recursive,
+                "Also take files in subfolders (not done/, failed/ or hidden ones)");
+  cmd->add_flag("--json", args->json,
+                "One JSON line per file: at, source, status, id, pages, error");
   cmd->callback([args, &action] { action = [args] { return run_watch(*args); }; });
 }
 

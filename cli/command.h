@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,11 +31,18 @@ class UsageError : public std::runtime_error {
 using Action = std::function<int()>;
 
 // Adds `--db PATH` to a subcommand: default $SOHOA_DB, else ./sohoa.db.
+// Before the command runs, a path with no sohoa database behind it is refused
+// (exit 2), unless allow_missing_database() was called for it.
 void add_db_option(CLI::App& command, std::filesystem::path& db_path);
 
 // Prints one problem line to stderr: "sohoa: <message>", made one line
 // (control characters such as a newline in a file name escaped) and valid
 // UTF-8 (see printable).
+// For a command that creates the database (`units import`) or does not use
+// it (`separator`): its --db may name no database yet.
+void allow_missing_database(CLI::App& command);
+
+// Prints one problem line to stderr: "sohoa: <message>".
 void report_error(const std::string& message);
 
 // `value` as one line of JSON, every string made valid UTF-8 first (each
@@ -57,6 +65,23 @@ int64_t resolve_document(storage::Database& db, const std::string& ref);
 // word) is moved after "--" so the parser takes it for QUERY, not for short
 // options (-h would print help). `args` are argv without the program name.
 void protect_search_query(std::vector<std::string>& args);
+// The candidate nearest to `word` within a typo or two, or "" when none is.
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+// Throws UsageError unless `code` is in the units registry; the message says
+// how to see the registry (or import one) and names the nearest code.
+void require_known_unit(storage::Database& db, const std::string& code);
+
+// Help without parser jargon; set on the root before commands are added.
+std::shared_ptr<CLI::Formatter> plain_formatter();
+
+// Reports a parse error as one "sohoa: CMD: …" line (with "did you mean"
+// for a mistyped command), or prints the help asked for; returns the exit code.
+int report_parse_error(CLI::App& app, const CLI::ParseError& e);
+
+// Who does a correction or a deletion when --by is not given: $SOHOA_USER,
+// else $USER, else $LOGNAME, else "unknown".
+std::string default_person();
 
 // Each add_*_command creates its subcommand under `root` and sets `action`
 // when that subcommand is the one parsed.
@@ -74,5 +99,7 @@ void add_merge_command(CLI::App& root, Action& action);
 void add_export_command(CLI::App& root, Action& action);
 void add_certify_command(CLI::App& root, Action& action);
 void add_verify_command(CLI::App& root, Action& action);
+void add_delete_command(CLI::App& root, Action& action);
+void add_list_command(CLI::App& root, Action& action);
 
 }  // namespace sohoa::cli

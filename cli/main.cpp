@@ -1,21 +1,68 @@
 // sohoa: scanned administrative results in, searchable records and progress
-// reports out. See ../shared/SPEC.md for the contract.
+// reports out. The contract (commands, JSON, exit codes) is docs/commands.md.
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include "cli/command.h"
 #include "storage/database.h"
 
 namespace sohoa::cli {
 
+namespace {
+
+// Each subcommand's --db, so that one check before any command runs refuses a
+// path with no database behind it (a typo must not create an empty one).
+struct DbOption {
+  CLI::App* command = nullptr;
+  std::filesystem::path* path = nullptr;
+  bool may_be_missing = false;
+};
+
+std::vector<DbOption>& db_options() {
+  static std::vector<DbOption> options;
+  return options;
+}
+
+// A PostgreSQL URL is checked by its store when it connects.
+bool is_url(const std::filesystem::path& db) {
+  return db.string().find("://") != std::string::npos;
+}
+
+// SPEC: only `units import` creates a database; any other command on a path
+// with no sohoa database exits 2, naming it and how to create one.
+std::optional<std::string> missing_database() {
+  for (const DbOption& o : db_options()) {
+    if (o.may_be_missing || !o.command->parsed() || is_url(*o.path)) continue;
+    if (storage::Database::exists(*o.path)) continue;
+    std::error_code ec;
+    std::string what =
+        std::filesystem::exists(*o.path, ec) ? "is not a sohoa database" : "no such database";
+    return o.path->string() + ": " + what +
+           " (check --db or $SOHOA_DB; create one with `sohoa units import UNITS.csv --db " +
+           o.path->string() + "`)";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void add_db_option(CLI::App& command, std::filesystem::path& db_path) {
   const char* env = std::getenv("SOHOA_DB");
   db_path = env != nullptr && *env != '\0' ? std::filesystem::path(env) : "sohoa.db";
   command.add_option("--db", db_path, "SQLite database file (default: $SOHOA_DB, else ./sohoa.db)")
       ->capture_default_str();
+  db_options().push_back({&command, &db_path, false});
+}
+
+void allow_missing_database(CLI::App& command) {
+  for (DbOption& o : db_options()) {
+    if (o.command == &command) o.may_be_missing = true;
+  }
 }
 
 void report_error(const std::string& message) {
@@ -30,6 +77,7 @@ int run(int argc, char** argv) {
       "find them by number, date, person or free text, and report the share digitized\n"
       "per administrative level and year against the plan.",
       "sohoa"};
+  app.formatter(plain_formatter());
   app.require_subcommand(1);
   app.set_version_flag("--version", "sohoa 0.1.0");
   app.footer(
@@ -51,6 +99,8 @@ int run(int argc, char** argv) {
   add_export_command(app, action);
   add_certify_command(app, action);
   add_verify_command(app, action);
+  add_list_command(app, action);
+  add_delete_command(app, action);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   protect_search_query(args);
@@ -58,8 +108,11 @@ int run(int argc, char** argv) {
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kOk : kUsage;
+    return report_parse_error(app, e);
+  }
+  if (auto problem = missing_database()) {
+    report_error(*problem);
+    return kFatal;
   }
   try {
     return action ? action() : kUsage;

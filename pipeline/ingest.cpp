@@ -44,20 +44,26 @@ bool is_folder_link_loop(const fs::path& link) {
 }
 
 void collect_entry(const fs::directory_entry& entry, std::vector<fs::path>& out,
-                   const ProblemHandler& on_problem) {
+                   const ProblemHandler& on_problem, const ProblemHandler& on_skipped) {
   const fs::path& p = entry.path();
   std::error_code ec;
   if (entry.is_symlink(ec) && is_folder_link_loop(p)) {
     on_problem(p, "symbolic link loop, not followed");
     return;
   }
-  if (!is_scan_file(p)) return;
   bool regular = entry.is_regular_file(ec);
   if (ec) {
     on_problem(p, "cannot read: " + ec.message());
     return;
   }
-  if (regular) out.push_back(p);
+  if (!regular) return;
+  // SPEC: by content, not name; a non-scan in a folder is reported skipped.
+  std::string not_scan = why_not_a_scan(p);
+  if (!not_scan.empty()) {
+    if (on_skipped) on_skipped(p, not_scan);
+    return;
+  }
+  out.push_back(p);
 }
 
 // Walks `folder` one level at a time, so that a subfolder that cannot be
@@ -65,7 +71,7 @@ void collect_entry(const fs::directory_entry& entry, std::vector<fs::path>& out,
 // recursive_directory_iterator either skips it silently or stops. Folder
 // links are not followed, so a link loop cannot trap the walk.
 void collect_folder(const fs::path& folder, std::vector<fs::path>& out,
-                    const ProblemHandler& on_problem) {
+                    const ProblemHandler& on_problem, const ProblemHandler& on_skipped) {
   std::error_code ec;
   fs::directory_iterator it(folder, ec), end;
   if (ec) {
@@ -84,7 +90,7 @@ void collect_folder(const fs::path& folder, std::vector<fs::path>& out,
       subfolders.push_back(it->path());
       continue;
     }
-    collect_entry(*it, out, on_problem);
+    collect_entry(*it, out, on_problem, on_skipped);
   }
   std::sort(subfolders.begin(), subfolders.end());
   for (const fs::path& sub : subfolders) collect_folder(sub, out, on_problem);
@@ -133,6 +139,10 @@ FileOutcome outcome_of(const storage::NewDocument& doc, int64_t id) {
   o.id = id;
   o.pages = static_cast<int>(doc.pages.size());
   o.error = doc.error;
+  for (const storage::Field& f : doc.fields) {
+    if (f.name == "doc_number") o.doc_number = f.value;
+    if (f.name == "doc_type") o.doc_type = f.value;
+  }
   return o;
 }
 
@@ -142,6 +152,12 @@ FileOutcome failed_unrecorded(const fs::path& path, const std::string& error) {
   o.file = o.source;
   o.status = "failed";
   o.error = error;
+  return o;
+}
+
+FileOutcome skipped_file(const fs::path& path, const std::string& why) {
+  FileOutcome o = failed_unrecorded(path, why);
+  o.status = "skipped";
   return o;
 }
 
@@ -405,6 +421,7 @@ class Writer {
       ++summary.duplicate;
     else
       ++summary.ok;
+    if (outcome.status == "review") ++summary.review;
     summary.pages += outcome.status == "duplicate" ? 0 : outcome.pages;
     if (outcome.file_done) ++progress_.files_done;
   }
@@ -417,6 +434,10 @@ class Writer {
     int unopened = progress_.files_total - files_opened_ - files_unopened_;
     double per_file = files_opened_ > 0 ? double(pages_opened_) / files_opened_ : 1.0;
     progress_.pages_expected = pages_opened_ + static_cast<int>(unopened * per_file + 0.5);
+    progress_.pages_estimated = unopened > 0;
+    if (progress_.pages_done > 0 && progress_.first_page_s == 0) {
+      progress_.first_page_s = progress_.elapsed_s;
+    }
     options_.on_progress(progress_);
   }
 
@@ -594,13 +615,14 @@ bool completes_a_file(const Message& message) {
 }  // namespace
 
 std::vector<fs::path> find_input_files(const std::vector<fs::path>& inputs,
-                                       const ProblemHandler& on_problem) {
+                                       const ProblemHandler& on_problem,
+                                       const ProblemHandler& on_skipped) {
   std::vector<fs::path> files;
   for (const auto& input : inputs) {
     std::error_code ec;
     if (fs::is_directory(input, ec)) {
       std::vector<fs::path> found;
-      collect_folder(input, found, on_problem);
+      collect_folder(input, found, on_problem, on_skipped);
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {
@@ -617,14 +639,25 @@ IngestSummary ingest(const IngestOptions& options,
   prepare_process_for_page_workers();
   IngestSummary summary;
   std::vector<FileOutcome> problems;
-  std::vector<fs::path> files =
-      find_input_files(options.inputs, [&](const fs::path& path, const std::string& problem) {
+  std::vector<FileOutcome> skipped;
+  std::vector<fs::path> files = find_input_files(
+      options.inputs,
+      [&](const fs::path& path, const std::string& problem) {
         problems.push_back(failed_unrecorded(path, problem));
+      },
+      [&](const fs::path& path, const std::string& why) {
+        skipped.push_back(skipped_file(path, why));
       });
   Writer writer(options, static_cast<int>(files.size()));
   for (const auto& problem : problems) {
     ++summary.failed;
     on_outcome(problem);
+  }
+  std::sort(skipped.begin(), skipped.end(),
+            [](const FileOutcome& a, const FileOutcome& b) { return a.source < b.source; });
+  for (const auto& skip : skipped) {
+    ++summary.skipped;
+    on_outcome(skip);
   }
 
   const size_t workers = static_cast<size_t>(std::max(1, options.jobs));

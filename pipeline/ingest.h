@@ -20,11 +20,15 @@ namespace sohoa::pipeline {
 
 // Counters for a progress display, as known when a page or file finishes.
 struct IngestProgress {
-  int files_total = 0;     // input files found
-  int files_done = 0;      // with a final outcome
-  int pages_done = 0;      // pages read in this run
-  int pages_expected = 0;  // pages of the files opened so far, plus an estimate for the rest
+  int files_total = 0;           // input files found
+  int files_done = 0;            // with a final outcome
+  int pages_done = 0;            // pages read in this run
+  int pages_expected = 0;        // pages of the files opened so far, plus an estimate for the rest
+  bool pages_estimated = false;  // some files are not opened yet: pages_expected is a guess
   double elapsed_s = 0;
+  // When the first page was done (0: none yet, or unknown). The rate is
+  // measured from there: start-up (OCR engines loading) is no page's cost.
+  double first_page_s = 0;
 };
 
 struct IngestOptions {
@@ -54,16 +58,22 @@ struct FileOutcome {
   std::string source;     // PATH, or PATH#FIRST-LAST for a part of a stack
   std::string file;       // the input file it comes from
   bool file_done = true;  // the last outcome of its input file
-  std::string status;     // ok | review | duplicate | failed
+  std::string status;     // ok | review | duplicate | failed | skipped
   std::optional<int64_t> id;
   int pages = 0;
-  std::string error;  // empty unless failed
+  std::string error;  // why it failed or was skipped; empty otherwise
+  // The stored document's effective number and type, when it has them (for
+  // the per-file line).
+  std::string doc_number;
+  std::string doc_type;
 };
 
 struct IngestSummary {
-  int ok = 0;
+  int ok = 0;      // stored now, `review` ones included
+  int review = 0;  // of `ok`: stored, awaiting a person's look
   int duplicate = 0;
   int failed = 0;
+  int skipped = 0;  // files in folders that are not scans (not recorded)
   int pages = 0;
 };
 
@@ -71,9 +81,11 @@ using ProblemHandler = std::function<void(const std::filesystem::path&, const st
 
 // Input files under `inputs`: files as given, folders searched recursively in
 // name order, hidden entries skipped, symlink loops not followed. Unreadable
-// folders and entries are reported through `on_problem`.
+// folders and entries are reported through `on_problem`; a folder's files
+// that are not scans by content (why_not_a_scan) through `on_skipped`.
 std::vector<std::filesystem::path> find_input_files(
-    const std::vector<std::filesystem::path>& inputs, const ProblemHandler& on_problem);
+    const std::vector<std::filesystem::path>& inputs, const ProblemHandler& on_problem,
+    const ProblemHandler& on_skipped = {});
 
 // Runs the whole ingest. `on_outcome` is called from the calling thread once
 // per file (once per part with --split; `file_done` on the last) as soon as

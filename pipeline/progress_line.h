@@ -18,9 +18,15 @@ std::string format_duration(double seconds);
 
 // Redraws the line on `out` (a terminal) at most a few times a second;
 // clear() wipes it so that other output starts on a clean line.
+//
+// With `in_place` false (the terminal also shows output another process
+// copies there, e.g. `sohoa ingest … | tee log`, whose lines land whenever
+// that process writes them), nothing is redrawn: a whole line
+// "sohoa: files …" every few seconds and once at the end, so the two
+// streams can only interleave by whole lines.
 class ProgressLine {
  public:
-  explicit ProgressLine(std::ostream& out) : out_(out) {}
+  explicit ProgressLine(std::ostream& out, bool in_place = true) : out_(out), in_place_(in_place) {}
   ~ProgressLine() { clear(); }
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
@@ -30,7 +36,9 @@ class ProgressLine {
 
  private:
   std::ostream& out_;
+  bool in_place_ = true;
   bool shown_ = false;
+  bool printed_final_ = false;
   std::chrono::steady_clock::time_point last_{};
 };
 

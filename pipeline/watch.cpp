@@ -61,15 +61,18 @@ void write_error_note(const fs::path& moved, const std::string& error) {
   note << error << "\n";
 }
 
-// Moves the file of `outcome` out of the hot folder; a file that vanished
-// is simply not moved. False when it is still there (no permission to move).
+// Moves the file of `outcome` out of the hot folder, into the same subfolder
+// of done/ or failed/ it was in; a file that vanished is simply not moved.
+// False when it is still there (no permission to move).
 bool file_away(const fs::path& dir, const FileOutcome& outcome) {
   fs::path source = outcome.file.empty() ? fs::path(outcome.source) : fs::path(outcome.file);
   std::error_code ec;
   if (!fs::exists(source, ec)) return true;
-  bool failed = outcome.status == "failed";
+  bool failed = outcome.status == "failed" || outcome.status == "skipped";
+  fs::path sub = source.parent_path().lexically_relative(dir);
+  if (sub.empty() || sub == "." || *sub.begin() == "..") sub.clear();
   try {
-    fs::path moved = move_into(source, dir / (failed ? kFailed : kDone));
+    fs::path moved = move_into(source, dir / (failed ? kFailed : kDone) / sub);
     if (failed) write_error_note(moved, outcome.error);
     return true;
   } catch (const fs::filesystem_error&) {
@@ -115,13 +118,20 @@ std::vector<fs::path> SettleTracker::settled(Clock::time_point now) const {
   return out;
 }
 
-std::vector<fs::path> hot_folder_files(const fs::path& dir) {
+std::vector<fs::path> hot_folder_files(const fs::path& dir, bool recursive) {
   std::vector<fs::path> files;
   std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+  auto options = fs::directory_options::skip_permission_denied;
+  for (fs::recursive_directory_iterator it(dir, options, ec), end; !ec && it != end;
+       it.increment(ec)) {
     const fs::path& p = it->path();
-    if (is_hidden(p) || !is_scan_file(p)) continue;
     std::error_code type_ec;
+    bool folder = it->is_directory(type_ec);
+    bool filed = it.depth() == 0 && (p.filename() == kDone || p.filename() == kFailed);
+    if (is_hidden(p) || filed || (folder && !recursive)) {
+      if (folder) it.disable_recursion_pending();
+      continue;
+    }
     if (it->is_regular_file(type_ec)) files.push_back(p);
   }
   std::sort(files.begin(), files.end());
@@ -152,9 +162,22 @@ void watch(const WatchOptions& options, const std::function<void(const FileOutco
   std::set<fs::path> stuck;
   while (!stopping()) {
     auto now = SettleTracker::Clock::now();
-    tracker.observe(hot_folder_files(options.dir), now);
+    tracker.observe(hot_folder_files(options.dir, options.recursive), now);
     std::vector<fs::path> ready = tracker.settled(now);
     std::erase_if(ready, [&](const fs::path& p) { return stuck.count(p) > 0; });
+    // Not scans (a .docx, a CSV): filed away unrecorded, with the reason.
+    std::erase_if(ready, [&](const fs::path& p) {
+      std::string why = why_not_a_scan(p);
+      if (why.empty()) return false;
+      FileOutcome skipped;
+      skipped.source = skipped.file = p.string();
+      skipped.status = "skipped";
+      skipped.error = why;
+      if (!file_away(options.dir, skipped)) stuck.insert(p);
+      tracker.forget(p);
+      on_outcome(skipped);
+      return true;
+    });
     if (ready.empty()) {
       inotify.wait(kTickMs);
       continue;

@@ -20,6 +20,9 @@ struct WatchOptions {
   // the day each file is read.
   IngestOptions ingest;
   double settle_s = 5;  // a file is taken once its size and time stood still this long
+  // Also take files in subfolders (not done/, failed/ or hidden ones); they
+  // are filed under the same subfolder of done/ or failed/.
+  bool recursive = false;
   // Set (e.g. from a signal handler) to stop: the files in hand are finished.
   const std::atomic<bool>* stop = nullptr;
 };
@@ -47,8 +50,12 @@ class SettleTracker {
   std::map<std::filesystem::path, Seen> seen_;
 };
 
-// Scan files directly in `dir` (not in done/, failed/ or hidden entries).
-std::vector<std::filesystem::path> hot_folder_files(const std::filesystem::path& dir);
+// Files directly in `dir` (with `recursive`, in its subfolders too), in name
+// order: every regular file but hidden ones and those under done/ and
+// failed/. Files that are not scans are among them, so they can be filed
+// away to failed/ rather than stay forever.
+std::vector<std::filesystem::path> hot_folder_files(const std::filesystem::path& dir,
+                                                    bool recursive = false);
 
 // Moves `file` into `folder` (created if needed) under a name not yet taken
 // there; returns the new path.
@@ -56,7 +63,9 @@ std::filesystem::path move_into(const std::filesystem::path& file,
                                 const std::filesystem::path& folder);
 
 // Watches `options.dir` until `options.stop` is set. `on_outcome` is called
-// for every file ingested, after it was moved. Throws storage::StorageError
+// for every file ingested, after it was moved; a file that is not a scan by
+// content is not recorded: it moves to failed/ with its reason, reported
+// `skipped`. Throws storage::StorageError
 // when the database fails, std::runtime_error when the folder cannot be watched.
 void watch(const WatchOptions& options, const std::function<void(const FileOutcome&)>& on_outcome);
 

@@ -128,6 +128,11 @@ std::vector<std::string> cells(const ProgressReport& r, const ProgressRow& row, 
   return out;
 }
 
+std::string unit_name(const ProgressReport& r, const std::string& code) {
+  auto it = r.unit_names.find(code);
+  return it == r.unit_names.end() ? std::string() : it->second;
+}
+
 std::string csv_cell(const std::string& value) {
   if (value.find_first_of(",\"\n") == std::string::npos) return value;
   std::string quoted = "\"";
@@ -301,10 +306,14 @@ ProgressReport compute_progress(storage::Database& db, const ProgressOptions& o)
 std::string render_csv(const ProgressReport& report) {
   std::ostringstream out;
   auto names = column_names(report);
+  // Per unit, the unit's name too, as the last column: codes alone mean
+  // little in a spreadsheet, and the SPEC's columns keep their places.
+  if (report.by_unit) names.push_back("unit_name");
   for (size_t i = 0; i < names.size(); ++i) out << (i ? "," : "") << names[i];
   out << "\n";
   for (const ProgressRow& row : report.rows) {
     auto values = cells(report, row, true);
+    if (report.by_unit) values.push_back(unit_name(report, row.unit));
     for (size_t i = 0; i < values.size(); ++i) out << (i ? "," : "") << csv_cell(values[i]);
     out << "\n";
   }
@@ -353,6 +362,7 @@ std::string render_json(const ProgressReport& report) {
     j["percent"] = json_or_null(row.percent);
     j["target"] = json_or_null(row.target);
     j["met"] = json_or_null(row.met);
+    if (report.by_unit) j["unit_name"] = unit_name(report, row.unit);
     rows.push_back(std::move(j));
   }
   nlohmann::ordered_json unmatched = nlohmann::ordered_json::array();

@@ -66,8 +66,12 @@ std::string render_table(const ProgressReport& report);
 std::string render_csv(const ProgressReport& report);
 std::string render_json(const ProgressReport& report);
 // One self-contained page: a chart of percent against target per level
-// (from `by_level`), the per-unit table (from `by_unit`) and the unmatched
-// documents. Inline SVG and CSS, nothing fetched.
-std::string render_html(const ProgressReport& by_level, const ProgressReport& by_unit);
+// (from `by_level`), then the table `--by` asked for: per level (from
+// `by_level`) or, with `per_unit`, per unit (from `by_unit`); then the
+// unmatched documents. Counts are printed, not only in tooltips; headers
+// are Vietnamese (English in brackets); a period not yet over (the
+// current year) is marked as counted so far. Inline SVG and CSS.
+std::string render_html(const ProgressReport& by_level, const ProgressReport& by_unit,
+                        bool per_unit = true);
 
 }  // namespace sohoa::registry

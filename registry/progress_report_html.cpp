@@ -27,8 +27,27 @@ std::string level_title(const std::string& level) {
   return level;
 }
 
+// The last day of the row's period, ISO.
+std::string period_end(const ProgressRow& row) {
+  std::string month_day = "12-31";
+  if (row.period == "H1" || row.period == "Q2") month_day = "06-30";
+  if (row.period == "Q1") month_day = "03-31";
+  if (row.period == "Q3") month_day = "09-30";
+  return std::to_string(row.year) + "-" + month_day;
+}
+
+// The current year (or half, quarter) is counted only up to today.
+bool is_partial(const ProgressRow& row) { return row.as_of < period_end(row); }
+
 std::string period_label(const ProgressRow& row) {
-  return std::to_string(row.year) + (row.period.empty() ? "" : " " + row.period);
+  return std::to_string(row.year) + (row.period.empty() ? "" : " " + row.period) +
+         (is_partial(row) ? "*" : "");
+}
+
+// "31/12": the day a partial period was counted to, as offices write it.
+std::string day_month(const std::string& iso) {
+  if (iso.size() < 10) return iso;
+  return iso.substr(8, 2) + "/" + iso.substr(5, 2);
 }
 
 const char* bar_color(const ProgressRow& row) {
@@ -67,8 +86,13 @@ std::string chart_svg(const std::vector<const ProgressRow*>& rows) {
           << row.valid << ")</title></rect>\n";
     }
     svg << "<text x=\"" << cx << "\" y=\""
-        << (row.percent ? y_of(*row.percent) - 5 : top + plot_h - 5)
+        << (row.percent ? y_of(*row.percent) - 18 : top + plot_h - 18)
         << "\" text-anchor=\"middle\" fill=\"#222\">" << dash_or(row.percent, "%") << "</text>\n";
+    // The counts themselves, not only in a tooltip: a printed page has none.
+    svg << "<text x=\"" << cx << "\" y=\""
+        << (row.percent ? y_of(*row.percent) - 5 : top + plot_h - 5)
+        << "\" text-anchor=\"middle\" fill=\"#555\" font-size=\"10\">" << row.digitized << "/"
+        << row.valid << "</text>\n";
     if (row.target) {
       double y = y_of(*row.target);
       svg << "<line x1=\"" << cx - slot * 0.42 << "\" y1=\"" << y << "\" x2=\"" << cx + slot * 0.42
@@ -89,23 +113,52 @@ std::string chart_svg(const std::vector<const ProgressRow*>& rows) {
   return svg.str();
 }
 
+std::string met_cell(const ProgressRow& row) {
+  return row.met ? (*row.met ? "<span class=ok>✔ đạt</span>" : "<span class=no>✘ chưa đạt</span>")
+                 : "–";
+}
+
+std::string as_of_cell(const ProgressRow& row) {
+  return row.as_of + (is_partial(row) ? " <span class=part>(đến " + day_month(row.as_of) +
+                                            ", chưa hết kỳ)</span>"
+                                      : "");
+}
+
+// The count columns shared by both tables, headers in Vietnamese with the
+// CSV's names in brackets.
+const char* kCountHeaders =
+    "<th>Tính đến (as_of)</th><th>Còn hiệu lực (valid)</th><th>Đã số hóa (digitized)</th>"
+    "<th>Tỷ lệ % (percent)</th><th>Chỉ tiêu % (target)</th><th>Đạt (met)</th></tr>\n";
+
+std::string count_cells(const ProgressRow& row) {
+  std::ostringstream out;
+  out << "<td>" << as_of_cell(row) << "</td><td class=n>" << row.valid << "</td><td class=n>"
+      << row.digitized << "</td><td class=n>" << dash_or(row.percent) << "</td><td class=n>"
+      << dash_or(row.target) << "</td><td>" << met_cell(row) << "</td></tr>\n";
+  return out.str();
+}
+
 void unit_table(std::ostringstream& html, const ProgressReport& by_unit) {
-  html << "<h2>Theo đơn vị (per unit)</h2>\n<table>\n<tr><th>unit</th><th>name</th>"
-          "<th>level</th><th>year</th>"
-       << (by_unit.with_period ? "<th>period</th>" : "")
-       << "<th>as_of</th><th>valid</th><th>digitized</th><th>percent</th><th>target</th>"
-          "<th>met</th></tr>\n";
+  html << "<h2>Theo đơn vị (per unit)</h2>\n<table>\n<tr><th>Mã (unit)</th><th>Tên (name)</th>"
+          "<th>Cấp (level)</th><th>Năm (year)</th>"
+       << (by_unit.with_period ? "<th>Kỳ (period)</th>" : "") << kCountHeaders;
   for (const ProgressRow& row : by_unit.rows) {
     auto name = by_unit.unit_names.find(row.unit);
     html << "<tr><td>" << text::xml_escape(row.unit) << "</td><td>"
          << text::xml_escape(name != by_unit.unit_names.end() ? name->second : "") << "</td><td>"
          << row.level << "</td><td>" << row.year << "</td>"
-         << (by_unit.with_period ? "<td>" + row.period + "</td>" : "") << "<td>" << row.as_of
-         << "</td><td class=n>" << row.valid << "</td><td class=n>" << row.digitized
-         << "</td><td class=n>" << dash_or(row.percent) << "</td><td class=n>"
-         << dash_or(row.target) << "</td><td>"
-         << (row.met ? (*row.met ? "<span class=ok>✔</span>" : "<span class=no>✘</span>") : "–")
-         << "</td></tr>\n";
+         << (by_unit.with_period ? "<td>" + row.period + "</td>" : "") << count_cells(row);
+  }
+  html << "</table>\n";
+}
+
+void level_table(std::ostringstream& html, const ProgressReport& by_level) {
+  html << "<h2>Theo cấp (per level)</h2>\n<table>\n<tr><th>Cấp (level)</th><th>Năm (year)</th>"
+       << (by_level.with_period ? "<th>Kỳ (period)</th>" : "") << kCountHeaders;
+  for (const ProgressRow& row : by_level.rows) {
+    html << "<tr><td>" << text::xml_escape(level_title(row.level)) << "</td><td>" << row.year
+         << "</td>" << (by_level.with_period ? "<td>" + row.period + "</td>" : "")
+         << count_cells(row);
   }
   html << "</table>\n";
 }
@@ -126,7 +179,8 @@ void unmatched_table(std::ostringstream& html, const ProgressReport& report) {
 
 }  // namespace
 
-std::string render_html(const ProgressReport& by_level, const ProgressReport& by_unit) {
+std::string render_html(const ProgressReport& by_level, const ProgressReport& by_unit,
+                        bool per_unit) {
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<title>Tiến độ số hóa kết quả TTHC – "
@@ -140,6 +194,7 @@ std::string render_html(const ProgressReport& by_level, const ProgressReport& by
           ".ok{color:#2e9d4f;font-weight:bold}.no{color:#b00020;font-weight:bold}\n"
           ".legend span{display:inline-block;margin-right:16px}\n"
           ".sw{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}\n"
+          ".part{color:#8a5a00}\n"
           "</style>\n</head>\n<body>\n"
           "<h1>Tiến độ số hóa kết quả giải quyết TTHC (digitization progress), tính đến "
        << by_level.as_of << "</h1>\n"
@@ -159,7 +214,17 @@ std::string render_html(const ProgressReport& by_level, const ProgressReport& by
     html << "<h2>" << text::xml_escape(level_title(level)) << "</h2>\n"
          << chart_svg(per_level[level]);
   }
-  unit_table(html, by_unit);
+  bool partial = false;
+  for (const ProgressRow& row : by_level.rows) partial = partial || is_partial(row);
+  if (partial) {
+    html << "<p class=part>* Kỳ chưa kết thúc: số liệu tính đến " << day_month(by_level.as_of)
+         << " (the period is not over: counted so far).</p>\n";
+  }
+  if (per_unit) {
+    unit_table(html, by_unit);
+  } else {
+    level_table(html, by_level);
+  }
   unmatched_table(html, by_level);
   html << "</body>\n</html>\n";
   return html.str();

@@ -148,3 +148,15 @@ std::filesystem::path Archive::put(const std::filesystem::path& file,
 }
 
 }  // namespace sohoa::storage
+
+namespace sohoa::storage {
+
+bool Archive::remove(const std::string& sha256) const {
+  if (sha256.size() < 2) return false;
+  std::error_code ec;
+  bool removed = std::filesystem::remove(path_of(sha256), ec);
+  if (ec) throw StorageError(path_of(sha256).string() + ": cannot remove: " + ec.message());
+  return removed;
+}
+
+}  // namespace sohoa::storage

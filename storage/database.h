@@ -52,6 +52,10 @@ class Database {
   // pending migrations. Throws StorageError. One Database per thread: it
   // keeps prepared statements; several may share a file (and processes too).
   static std::unique_ptr<Database> open(const std::filesystem::path& path);
+  // True when `path` is a file holding a sohoa database (SQLite with sohoa's
+  // tables). Opens it read-only: never creates or changes anything, never
+  // throws. The CLI refuses any command but `units import` otherwise.
+  static bool exists(const std::filesystem::path& path);
   virtual ~Database() = default;
 
   // --- units ---
@@ -90,6 +94,30 @@ class Database {
   // All document ids, ascending.
   virtual std::vector<int64_t> document_ids() = 0;
 
+  // Takes the document out of search, progress, review and listings: its
+  // pages, fields, corrections and matches go; a tombstone (Deletion) stays.
+  // The same bytes ingested later are stored again, under a new id (ids of
+  // deleted documents are never reused). Returns the tombstone. Throws
+  // InputError when there is no such document.
+  virtual Deletion delete_document(int64_t id, const std::string& reason,
+                                   const std::string& by) = 0;
+  // Tombstones, oldest first.
+  virtual std::vector<Deletion> deletions() = 0;
+  // True when some stored document's original is archived under `sha256`
+  // (the archive file of a deleted document may then not be removed).
+  virtual bool archive_in_use(const std::string& archive_sha256) = 0;
+
+  struct ListQuery {
+    std::string status;  // ok | review | failed; empty = any
+    std::string unit;    // issuing unit; empty = any
+    int limit = 0;       // 0 = all
+    int64_t after_id = 0;
+  };
+  // Documents by id, filtered.
+  virtual std::vector<DocumentSummary> list_documents(const ListQuery& query) = 0;
+  // How many documents the query's filters select (ignoring limit).
+  virtual int64_t count_documents(const ListQuery& query) = 0;
+
   // --- review and re-extraction ---
   // Records a person's correction of one metadata field (kept with who and
   // when; it wins over extracted values from then on, also after
@@ -104,6 +132,12 @@ class Database {
                                   const std::string& issuer_unit, const std::string& level,
                                   const std::string& status,
                                   const std::vector<std::string>& review_reasons) = 0;
+
+  // Undoes the person's corrections of `field` (they stay on record, marked
+  // undone by `by`), so the value read from the page is back, and refreshes
+  // the search-index rows. Returns how many corrections were undone (0: the
+  // field had none). Throws InputError when there is no such document.
+  virtual int undo_corrections(int64_t id, const std::string& field, const std::string& by) = 0;
 
   struct ReviewItem {
     int64_t id = 0;
@@ -140,7 +174,7 @@ class Database {
   // A stored document as ingest handed it over: extracted (not corrected)
   // fields, review reasons, pages. nullopt when there is no such id.
   virtual std::optional<NewDocument> document_as_stored(int64_t id) = 0;
-  // The document's corrections, oldest first.
+  // The document's corrections in force (not undone), oldest first.
   virtual std::vector<Correction> corrections(int64_t id) = 0;
   // store_document, plus `corrections` kept with their who and when, all in
   // one transaction.
@@ -176,6 +210,9 @@ class Archive {
   // True when the archive holds a file under `sha256` whose bytes have that
   // SHA-256 (it reads the file: a damaged copy is not contained).
   bool contains(const std::string& sha256) const;
+  // Removes the file archived under `sha256`; false when there was none.
+  // Throws StorageError when it cannot be removed.
+  bool remove(const std::string& sha256) const;
 
  private:
   std::filesystem::path dir_;

@@ -92,6 +92,29 @@ struct Certification {
   std::string pdf_sha256;
 };
 
+// What is kept of a deleted document (its tombstone). `at`: UTC, ISO 8601.
+struct Deletion {
+  int64_t doc_id = 0;
+  std::string sha256;
+  std::string source;
+  std::string status;  // what it was: ok | review | failed
+  std::string doc_number;
+  std::string reason;
+  std::string by;
+  std::string at;
+};
+
+// One line of a document listing (`sohoa list`).
+struct DocumentSummary {
+  int64_t id = 0;
+  std::string status;  // ok | review | failed
+  std::string doc_number;
+  std::string issued_date;
+  std::string doc_type;
+  std::string unit;  // issuing unit
+  std::string source;
+};
+
 struct StoredDocument {
   int64_t id = 0;
   std::string sha256;

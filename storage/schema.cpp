@@ -136,6 +136,26 @@ ALTER TABLE pages ADD COLUMN text_source TEXT NOT NULL DEFAULT 'ocr'
       R"sql(
 ALTER TABLE pages ADD COLUMN text_dpi INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // Deleting documents and undoing corrections (issue 18): a deleted
+      // document leaves a tombstone (its SHA-256, who, when, why) so its ids
+      // are never handed out again; an undone correction is kept, marked,
+      // for the record of who changed what.
+      R"sql(
+CREATE TABLE deletions (
+  id INTEGER PRIMARY KEY,
+  doc_id INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '',
+  doc_number TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL,
+  by TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL
+);
+CREATE INDEX deletions_sha256 ON deletions(sha256);
+ALTER TABLE corrections ADD COLUMN undone_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE corrections ADD COLUMN undone_at TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return steps;
 }

@@ -282,7 +282,89 @@ class SqliteDatabase final : public Database {
     return out;
   }
 
+  Deletion delete_document(int64_t id, const std::string& reason, const std::string& by) override {
+    sql::Transaction tx(db_);
+    Deletion gone;
+    {
+      auto q = cached("SELECT sha256, source, status, doc_number FROM documents WHERE id = ?1");
+      q->bind(1, id);
+      if (!q->step()) throw InputError("no document with id " + std::to_string(id));
+      gone = {id, q->text(0), q->text(1), q->text(2), q->text(3), text::nfc(reason), by, ""};
+    }
+    std::vector<int64_t> rows = linked("SELECT row_id FROM matches WHERE doc_id = ?1", id);
+    remove_search_rows(id);
+    // Pages, fields, corrections and matches go with it (ON DELETE CASCADE).
+    cached("DELETE FROM documents WHERE id = ?1")->bind(1, id).run();
+    for (int64_t row : rows) refresh_row_digitized(row);
+    auto tomb = cached(
+        "INSERT INTO deletions(doc_id, sha256, source, status, doc_number, reason, by, at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
+        "RETURNING at");
+    tomb->bind(1, id).bind(2, gone.sha256).bind(3, gone.source).bind(4, gone.status);
+    tomb->bind(5, gone.doc_number).bind(6, gone.reason).bind(7, by);
+    if (tomb->step()) gone.at = tomb->text(0);
+    tomb->reset();
+    tx.commit();
+    return gone;
+  }
+
+  std::vector<Deletion> deletions() override {
+    auto q = cached(
+        "SELECT doc_id, sha256, source, status, doc_number, reason, by, at FROM deletions "
+        "ORDER BY id");
+    std::vector<Deletion> out;
+    while (q->step()) {
+      out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5),
+                     q->text(6), q->text(7)});
+    }
+    return out;
+  }
+
+  bool archive_in_use(const std::string& archive_sha256) override {
+    auto q = cached("SELECT EXISTS (SELECT 1 FROM documents WHERE archive_sha256 = ?1)");
+    q->bind(1, archive_sha256);
+    q->step();
+    return q->integer(0) != 0;
+  }
+
+  std::vector<DocumentSummary> list_documents(const ListQuery& query) override {
+    auto q = cached(
+        "SELECT id, status, doc_number, issued_date, doc_type, issuer_unit, source "
+        "FROM documents WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR issuer_unit = ?2) "
+        "AND id > ?4 ORDER BY id LIMIT ?3");
+    q->bind(1, query.status).bind(2, query.unit);
+    q->bind(3, static_cast<int64_t>(query.limit > 0 ? query.limit : -1)).bind(4, query.after_id);
+    std::vector<DocumentSummary> out;
+    while (q->step()) {
+      out.push_back(
+          {q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5), q->text(6)});
+    }
+    return out;
+  }
+
+  int64_t count_documents(const ListQuery& query) override {
+    auto q = cached(
+        "SELECT count(*) FROM documents WHERE (?1 = '' OR status = ?1) "
+        "AND (?2 = '' OR issuer_unit = ?2)");
+    q->bind(1, query.status).bind(2, query.unit);
+    q->step();
+    return q->integer(0);
+  }
+
   // --- review ---
+  int undo_corrections(int64_t id, const std::string& field, const std::string& by) override {
+    sql::Transaction tx(db_);
+    require_document(id);
+    auto undo = cached(
+        "UPDATE corrections SET undone_by = ?3, undone_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+        "WHERE doc_id = ?1 AND field = ?2 AND undone_at = ''");
+    undo->bind(1, id).bind(2, field).bind(3, by).run();
+    int undone = sqlite3_changes(db_);
+    if (undone > 0) refresh_effective(id);
+    tx.commit();
+    return undone;
+  }
+
   void add_correction(int64_t id, const std::string& field, const std::string& value,
                       const std::string& by) override {
     sql::Transaction tx(db_);
@@ -442,7 +524,9 @@ class SqliteDatabase final : public Database {
   }
 
   std::vector<Correction> corrections(int64_t id) override {
-    Stmt q(db_, "SELECT field, value, by, at FROM corrections WHERE doc_id = ?1 ORDER BY id");
+    Stmt q(db_,
+           "SELECT field, value, by, at FROM corrections WHERE doc_id = ?1 AND undone_at = '' "
+           "ORDER BY id");
     q.bind(1, id);
     std::vector<Correction> out;
     while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
@@ -585,9 +669,12 @@ class SqliteDatabase final : public Database {
         id != 0 ? "UPDATE documents SET sha256 = ?2, source = ?3, station = ?4, unit = ?5, "
                   "issuer_unit = ?6, level = ?7, digitized_at = ?8, status = ?9, error = ?10, "
                   "review_reasons = ?11, archive_sha256 = ?12 WHERE id = ?1"
-                : "INSERT INTO documents(sha256, source, station, unit, issuer_unit, level, "
+                // Past deleted ids too: an id names one document for good.
+                : "INSERT INTO documents(id, sha256, source, station, unit, issuer_unit, level, "
                   "digitized_at, status, error, review_reasons, archive_sha256) "
-                  "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+                  "VALUES (max(coalesce((SELECT max(id) FROM documents), 0), "
+                  "coalesce((SELECT max(doc_id) FROM deletions), 0)) + 1, "
+                  "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     if (id != 0) q->bind(1, id);
     q->bind(2, doc.sha256).bind(3, doc.source).bind(4, doc.station).bind(5, doc.unit);
     q->bind(6, doc.issuer_unit).bind(7, doc.level).bind(8, doc.digitized_at).bind(9, doc.status);
@@ -661,7 +748,8 @@ class SqliteDatabase final : public Database {
     while (extracted->step()) {
       by_name[extracted->text(0)] = {extracted->text(0), extracted->text(1), extracted->real(2)};
     }
-    auto corrected = cached("SELECT field, value FROM corrections WHERE doc_id = ?1 ORDER BY id");
+    auto corrected = cached(
+        "SELECT field, value FROM corrections WHERE doc_id = ?1 AND undone_at = '' ORDER BY id");
     corrected->bind(1, id);
     while (corrected->step())
       by_name[corrected->text(0)] = {corrected->text(0), corrected->text(1), 1.0};
@@ -828,7 +916,14 @@ class SqliteDatabase final : public Database {
     for (const Field& f : fields) {
       if (f.value.empty()) continue;
       if (!meta.empty()) meta += '\n';
-      meta += f.value;
+      // A list is indexed as its items: a snippet shows numbers, not JSON.
+      if (f.name == "citizen_ids") {
+        std::vector<std::string> ids = parse_json_list(f.value);
+        for (size_t i = 0; i < ids.size(); ++i) meta += (i > 0 ? " " : "") + ids[i];
+        if (ids.empty()) meta += f.value;
+      } else {
+        meta += f.value;
+      }
     }
     std::string body;
     auto pages = cached("SELECT text FROM pages WHERE doc_id = ?1 ORDER BY page");
@@ -903,6 +998,28 @@ Database::RegisterCounts Database::upsert_register_rows(const std::vector<Regist
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& path) {
   return std::make_unique<SqliteDatabase>(path);
+}
+
+bool Database::exists(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec) || std::filesystem::file_size(path, ec) == 0) {
+    return false;
+  }
+  sqlite3* db = nullptr;
+  bool found = false;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    sqlite3_stmt* q = nullptr;
+    if (sqlite3_prepare_v2(
+            db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'", -1, &q,
+            nullptr) == SQLITE_OK) {
+      found = sqlite3_step(q) == SQLITE_ROW;
+    }
+    sqlite3_finalize(q);
+  }
+  sqlite3_close(db);
+  return found;
 }
 
 }  // namespace sohoa::storage

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <string_view>
 #include <vips/vips8>
 
 #include "pipeline/stages/pdf_image.h"
@@ -49,7 +51,9 @@ std::string format_of(const std::filesystem::path& path) {
       return lower;
     }
   }
-  throw LoadError("unsupported file type (" + name + ")");
+  // libvips could read it (CSV, a matrix, SVG…), but it is no scan; its
+  // loader's name means nothing to a clerk.
+  throw LoadError("not an image or PDF");
 }
 
 bool is_multipage(const std::string& format) {
@@ -200,6 +204,27 @@ bool is_scan_file(const std::filesystem::path& path) {
   std::string ext = lower_extension(path);
   return std::any_of(std::begin(kExtensions), std::end(kExtensions),
                      [&](const char* e) { return ext == e; });
+}
+
+std::string why_not_a_scan(const std::filesystem::path& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return {};
+  char head[1024];
+  size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  if (n == 0) return "empty file";
+  std::string_view b(head, n);
+  auto starts = [&](std::string_view magic, size_t at = 0) {
+    return b.size() >= at + magic.size() && b.substr(at, magic.size()) == magic;
+  };
+  bool image = starts("\x89PNG\r\n\x1a\n") || starts("\xff\xd8\xff") ||
+               starts(std::string_view("II*\0", 4)) || starts(std::string_view("MM\0*", 4)) ||
+               (starts("RIFF") && starts("WEBP", 8)) || starts("GIF87a") || starts("GIF89a");
+  // PDF readers accept the header anywhere in the first 1024 bytes.
+  bool pdf = b.find("%PDF-") != std::string_view::npos;
+  if (image || pdf) return {};
+  std::string ext = lower_extension(path);
+  return "not an image or PDF" + (ext.empty() ? std::string() : " (a " + ext + " file)");
 }
 
 ScanFile::ScanFile(std::filesystem::path path, LoadOptions options)

@@ -29,6 +29,13 @@ struct LoadOptions {
 // True for the file types ingest accepts (by extension, case-insensitive).
 bool is_scan_file(const std::filesystem::path& path);
 
+// Why the file, by its first bytes, is neither an image nor a PDF: "empty
+// file" or "not an image or PDF (…)"; empty when it starts as a PNG, JPEG,
+// TIFF, WebP, GIF or PDF does, or cannot be opened (the loader then says
+// why). Reads at most 1 KiB; never throws. Folders' files are sorted by this,
+// whatever their names.
+std::string why_not_a_scan(const std::filesystem::path& path);
+
 class ScanFile {
  public:
   // Reads the file's header: type, page count, first page's size. Throws

@@ -73,6 +73,9 @@ class StationMerge : public ::testing::Test {
     db->add_correction(a, "doc_number", "21/QĐ-UBND", "Lan");
     db->store_document(document(sha_of('b'), "34/GP-UBND"));
     db->store_document(document(sha_of('c'), "", "failed"));
+    // The district's database exists before anything is merged into it:
+    // only `units import` creates one (SPEC).
+    Database::open(district_);
   }
 
   RunResult merge() {
@@ -165,10 +168,11 @@ TEST_F(StationMerge, ReplacesAFailedRecordHereButKeepsWhatIsStoredHere) {
   EXPECT_EQ(b->station, "district-desk");
 }
 
-TEST_F(StationMerge, MissingStationFileIsAUsageError) {
+// SPEC: a path with no sohoa database behind it is exit 2, naming it.
+TEST_F(StationMerge, MissingStationFileIsFatalAndNamed) {
   RunResult r =
       run({sohoa::testing::sohoa_bin(), "merge", (dir_ / "nope.db").string(), "--db", district_});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nope.db"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "nope.db"));
 }

@@ -35,6 +35,52 @@ TEST(ProgressLine, NoRateBeforeTheFirstPage) {
   EXPECT_EQ(sohoa::pipeline::format_progress(p), "files 0/3 · pages 0/3");
 }
 
+// Issue 18: the page total was a guess shown as a count, and the first rate
+// counted the engines' start-up as page time.
+TEST(ProgressLine, AGuessedTotalIsMarkedAndNeverBelowWhatIsDone) {
+  IngestProgress p;
+  p.files_total = 12;
+  p.files_done = 1;
+  p.pages_done = 16;
+  p.pages_expected = 12;  // files not opened yet were guessed at one page
+  p.pages_estimated = true;
+  EXPECT_EQ(sohoa::pipeline::format_progress(p), "files 1/12 · pages 16/~16");
+}
+
+TEST(ProgressLine, RateIsMeasuredFromTheFirstPage) {
+  IngestProgress p;
+  p.files_total = 10;
+  p.files_done = 2;
+  p.pages_done = 5;
+  p.pages_expected = 10;
+  p.first_page_s = 20;  // 20 s of start-up before the first page
+  p.elapsed_s = 28;     // then 4 pages in 8 s: 30 pages/min, 5 left
+  EXPECT_EQ(sohoa::pipeline::format_progress(p),
+            "files 2/10 · pages 5/10 · 30.0 pages/min · 10 s left");
+  p.pages_done = 1;  // one page says nothing about the rate yet
+  p.elapsed_s = 21;
+  EXPECT_EQ(sohoa::pipeline::format_progress(p), "files 2/10 · pages 1/10");
+}
+
+TEST(ProgressLine, WholeLinesWhenNotRedrawnInPlace) {
+  std::ostringstream out;
+  sohoa::pipeline::ProgressLine line(out, false);
+  IngestProgress p;
+  p.files_total = 2;
+  p.pages_expected = 2;
+  line.update(p);  // nothing done yet: nothing to say
+  p.files_done = 1;
+  p.pages_done = 1;
+  line.update(p);
+  line.update(p);  // too soon
+  p.files_done = 2;
+  p.pages_done = 2;
+  line.update(p);  // the end is always said
+  line.update(p);  // once
+  line.clear();
+  EXPECT_EQ(out.str(), "sohoa: files 1/2 · pages 1/2\nsohoa: files 2/2 · pages 2\n");
+}
+
 TEST(ProgressLine, Durations) {
   EXPECT_EQ(sohoa::pipeline::format_duration(42), "42 s");
   EXPECT_EQ(sohoa::pipeline::format_duration(89), "1 min");
@@ -71,7 +117,8 @@ TEST(SettleTracker, TakesAFileOnlyOnceItStoppedGrowing) {
   EXPECT_TRUE(tracker.settled(t0 + 5000ms).empty());
 }
 
-TEST(HotFolder, ListsScansDirectlyInTheFolderOnly) {
+// Non-scans are listed too: watch files them away to failed/ (issue 18).
+TEST(HotFolder, ListsFilesDirectlyInTheFolderUnlessRecursive) {
   TempDir dir;
   write_file(dir / "b.png", "x");
   write_file(dir / "a.PDF", "x");
@@ -79,8 +126,20 @@ TEST(HotFolder, ListsScansDirectlyInTheFolderOnly) {
   write_file(dir / "notes.txt", "x");
   fs::create_directories(dir.path() / "done");
   write_file(dir.path() / "done" / "c.png", "x");
+  fs::create_directories(dir.path() / "failed");
+  write_file(dir.path() / "failed" / "d.png", "x");
+  fs::create_directories(dir.path() / "desk 2" / "done");
+  write_file(dir.path() / "desk 2" / "e.png", "x");
+  write_file(dir.path() / "desk 2" / "done" / "f.png", "x");
+  fs::create_directories(dir.path() / ".hidden");
+  write_file(dir.path() / ".hidden" / "g.png", "x");
   EXPECT_EQ(sohoa::pipeline::hot_folder_files(dir.path()),
-            (std::vector<fs::path>{dir / "a.PDF", dir / "b.png"}));
+            (std::vector<fs::path>{dir / "a.PDF", dir / "b.png", dir / "notes.txt"}));
+  // Only the top done/ and failed/ are the filed ones.
+  EXPECT_EQ(
+      sohoa::pipeline::hot_folder_files(dir.path(), true),
+      (std::vector<fs::path>{dir / "a.PDF", dir / "b.png", dir.path() / "desk 2" / "done" / "f.png",
+                             dir.path() / "desk 2" / "e.png", dir / "notes.txt"}));
 }
 
 TEST(HotFolder, MoveIntoNeverOverwrites) {

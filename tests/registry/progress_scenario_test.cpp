@@ -248,15 +248,15 @@ TEST_F(ProgressScenario, ByUnit) {
   options.by = "unit";
   options.from = 2024;
   EXPECT_EQ(render_csv(report(options)),
-            "unit,level,year,as_of,valid,digitized,percent,target,met\n"
-            "hoa-dong,xa,2024,2024-12-31,80,20,25.0,75.0,false\n"
-            "hoa-dong,xa,2025,2025-09-30,80,40,50.0,95.0,false\n"
-            "phu-thu,xa,2024,2024-12-31,0,0,,75.0,\n"
-            "phu-thu,xa,2025,2025-09-30,0,0,,95.0,\n"
-            "tay-hoa,huyen,2024,2024-12-31,140,50,35.7,80.0,false\n"
-            "tay-hoa,huyen,2025,2025-09-30,140,100,71.4,100.0,false\n"
-            "xa-tay-hoa,xa,2024,2024-12-31,0,0,,75.0,\n"
-            "xa-tay-hoa,xa,2025,2025-09-30,30,15,50.0,95.0,false\n");
+            "unit,level,year,as_of,valid,digitized,percent,target,met,unit_name\n"
+            "hoa-dong,xa,2024,2024-12-31,80,20,25.0,75.0,false,Xã Hòa Đồng\n"
+            "hoa-dong,xa,2025,2025-09-30,80,40,50.0,95.0,false,Xã Hòa Đồng\n"
+            "phu-thu,xa,2024,2024-12-31,0,0,,75.0,,Thị trấn Phú Thứ\n"
+            "phu-thu,xa,2025,2025-09-30,0,0,,95.0,,Thị trấn Phú Thứ\n"
+            "tay-hoa,huyen,2024,2024-12-31,140,50,35.7,80.0,false,Huyện Tây Hòa\n"
+            "tay-hoa,huyen,2025,2025-09-30,140,100,71.4,100.0,false,Huyện Tây Hòa\n"
+            "xa-tay-hoa,xa,2024,2024-12-31,0,0,,75.0,,Xã Tây Hòa\n"
+            "xa-tay-hoa,xa,2025,2025-09-30,30,15,50.0,95.0,false,Xã Tây Hòa\n");
 }
 
 TEST_F(ProgressScenario, UnmatchedDocumentsInJsonAndTable) {
@@ -316,6 +316,18 @@ TEST_F(ProgressScenario, HtmlIsOneSelfContainedPage) {
   EXPECT_EQ(charts, 2u);  // one per level
   EXPECT_NE(html.find("71.4%"), std::string::npos);
   EXPECT_NE(html.find("<td>xa-tay-hoa</td><td>Xã Tây Hòa</td>"), std::string::npos);
+  // Headers in Vietnamese; counts printed, not only in tooltips; the year
+  // not yet over (as of 2025-09-30) marked as counted so far.
+  EXPECT_NE(html.find("<th>Đã số hóa (digitized)</th>"), std::string::npos);
+  EXPECT_NE(html.find(">100/140</text>"), std::string::npos);
+  EXPECT_NE(html.find("2025*"), std::string::npos);
+  EXPECT_NE(html.find("(đến 30/09, chưa hết kỳ)"), std::string::npos);
+  // --by level: the per-level table instead of the per-unit one.
+  std::string per_level = render_html(report(by_level), report(by_unit), false);
+  EXPECT_NE(per_level, html);
+  EXPECT_EQ(per_level.find("<td>xa-tay-hoa</td>"), std::string::npos);
+  EXPECT_NE(per_level.find("<h2>Theo cấp (per level)</h2>"), std::string::npos);
+  EXPECT_NE(per_level.find("<td>Cấp huyện (huyen)</td><td>2025</td>"), std::string::npos);
   // Nothing fetched: the only URL is the SVG namespace.
   std::string rest = html;
   for (size_t at = rest.find("http"); at != std::string::npos; at = rest.find("http", at + 1)) {

@@ -390,6 +390,83 @@ TEST_F(StorageTest, SearchFindsMetadata) {
   EXPECT_EQ(ids_of(db->search(sq("H46.57-220603-3392"))), std::vector<int64_t>{id});
 }
 
+// Issue 18: a CCCD snippet showed the stored JSON list, brackets and quotes.
+TEST_F(StorageTest, CitizenIdSnippetShowsTheNumbersNotJson) {
+  NewDocument d = sample_document(sha_of('c'), "không có số");
+  d.fields.push_back({"citizen_ids", R"(["054091580039","054197575507"])", 1.0});
+  int64_t id = db->store_document(d);
+  std::vector<SearchHit> hits = db->search(sq("054091580039"));
+  ASSERT_EQ(ids_of(hits), std::vector<int64_t>{id});
+  EXPECT_NE(hits[0].snippet.find("[054091580039] 054197575507"), std::string::npos)
+      << hits[0].snippet;
+  EXPECT_EQ(hits[0].snippet.find('"'), std::string::npos) << hits[0].snippet;
+}
+
+TEST_F(StorageTest, DeletedDocumentLeavesATombstoneAndItsIdIsNeverReused) {
+  int64_t first = db->store_document(sample_document(sha_of('a'), "một"));
+  int64_t second = db->store_document(sample_document(sha_of('b'), "hai"));
+  db->add_correction(second, "doc_number", "7/QĐ", "lan");
+  Deletion gone = db->delete_document(second, "quét nhầm", "lan");
+  EXPECT_EQ(gone.doc_id, second);
+  EXPECT_EQ(gone.sha256, sha_of('b'));
+  EXPECT_EQ(gone.reason, "quét nhầm");
+  EXPECT_EQ(gone.by, "lan");
+  EXPECT_EQ(gone.at.size(), 24u);
+  EXPECT_FALSE(db->document(second));
+  EXPECT_FALSE(db->find_by_sha256(sha_of('b')));
+  EXPECT_TRUE(db->search(sq("hai")).empty());
+  EXPECT_EQ(db->corrections(second).size(), 0u);
+  EXPECT_THROW(db->delete_document(second, "again", "lan"), InputError);
+  ASSERT_EQ(db->deletions().size(), 1u);
+  // The same bytes again: stored anew, under an id never given before.
+  int64_t again = db->store_document(sample_document(sha_of('b'), "hai"));
+  EXPECT_GT(again, second);
+  EXPECT_EQ(db->document_ids(), (std::vector<int64_t>{first, again}));
+  EXPECT_FALSE(db->archive_in_use(sha_of('z')));
+  EXPECT_TRUE(db->archive_in_use(sha_of('a')));
+}
+
+TEST_F(StorageTest, UndoneCorrectionsLeaveTheExtractedValueAndStayOnRecord) {
+  int64_t id = db->store_document(sample_document(sha_of('a'), "văn bản"));
+  db->add_correction(id, "doc_number", "1/QĐ", "lan");
+  db->add_correction(id, "doc_number", "2/QĐ", "minh");
+  db->add_correction(id, "signer", "Lê Văn A", "lan");
+  EXPECT_EQ(db->undo_corrections(id, "doc_number", "lan"), 2);
+  EXPECT_EQ(field(*db->document(id), "doc_number"), "392/QĐ-UBND");
+  EXPECT_EQ(field(*db->document(id), "signer"), "Lê Văn A");
+  ASSERT_EQ(db->corrections(id).size(), 1u);
+  EXPECT_EQ(db->undo_corrections(id, "doc_number", "lan"), 0);
+  EXPECT_EQ(ids_of(db->search(sq("392/QĐ-UBND"))), std::vector<int64_t>{id});
+  EXPECT_THROW(db->undo_corrections(999, "doc_number", "lan"), InputError);
+}
+
+TEST_F(StorageTest, ListsDocumentsFilteredAndPaged) {
+  int64_t a = db->store_document(sample_document(sha_of('a'), "một"));
+  NewDocument review = sample_document(sha_of('b'), "hai");
+  review.status = "review";
+  review.issuer_unit = "hoa-phu";
+  int64_t b = db->store_document(review);
+  EXPECT_EQ(db->list_documents({}).size(), 2u);
+  EXPECT_EQ(db->count_documents({"review", "", 0, 0}), 1);
+  auto only = db->list_documents({"", "hoa-phu", 0, 0});
+  ASSERT_EQ(only.size(), 1u);
+  EXPECT_EQ(only[0].id, b);
+  EXPECT_EQ(only[0].doc_number, "392/QĐ-UBND");
+  auto page = db->list_documents({"", "", 1, a});
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].id, b);
+}
+
+TEST_F(StorageTest, ExistsOnlyForASohoaDatabaseAndNeverCreates) {
+  EXPECT_TRUE(Database::exists(path));
+  EXPECT_FALSE(Database::exists(dir / "none.db"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "none.db"));
+  sohoa::testing::write_file(dir / "empty.db", "");
+  EXPECT_FALSE(Database::exists(dir / "empty.db"));
+  sohoa::testing::write_file(dir / "text.db", "not sqlite at all, just text");
+  EXPECT_FALSE(Database::exists(dir / "text.db"));
+}
+
 TEST_F(StorageTest, CorrectionsWinAndSurviveReExtraction) {
   int64_t id = db->store_document(sample_document(sha_of('a'), "nội dung"));
   db->add_correction(id, "doc_number", "393/QĐ-UBND", "lan");
