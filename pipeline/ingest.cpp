@@ -93,7 +93,7 @@ void collect_folder(const fs::path& folder, std::vector<fs::path>& out,
     collect_entry(*it, out, on_problem, on_skipped);
   }
   std::sort(subfolders.begin(), subfolders.end());
-  for (const fs::path& sub : subfolders) collect_folder(sub, out, on_problem);
+  for (const fs::path& sub : subfolders) collect_folder(sub, out, on_problem, on_skipped);
 }
 
 // --- messages between the threads ---
