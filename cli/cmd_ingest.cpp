@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 
@@ -12,6 +11,7 @@
 #include "pipeline/ingest.h"
 #include "pipeline/progress_line.h"
 #include "registry/csv_input.h"
+#include "web/records_json.h"
 
 namespace sohoa::cli {
 namespace {
@@ -39,21 +39,10 @@ std::string host_name() {
   return buf;
 }
 
-nlohmann::ordered_json outcome_json(const pipeline::FileOutcome& o) {
-  // SPEC: `ok` = stored now, whether or not it awaits review.
-  std::string status = o.status == "review" ? "ok" : o.status;
-  return {{"source", o.source},
-          {"status", status},
-          {"id", o.id ? nlohmann::ordered_json(*o.id) : nlohmann::ordered_json(nullptr)},
-          {"pages", o.pages},
-          {"error",
-           o.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.error)}};
-}
-
 void print_outcome(const pipeline::FileOutcome& o, const IngestArgs& args) {
   if (o.status == "failed") report_error(o.source + ": " + o.error);
   if (args.json) {
-    std::cout << outcome_json(o).dump() << std::endl;
+    std::cout << web::ingest_outcome_json(o).dump() << std::endl;
     return;
   }
   if (args.quiet) return;

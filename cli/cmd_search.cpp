@@ -1,10 +1,10 @@
 // sohoa search QUERY: full-text search, accent- and case-insensitive.
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "text/vntext.h"
+#include "web/records_json.h"
 
 namespace sohoa::cli {
 namespace {
@@ -14,19 +14,6 @@ struct SearchArgs {
   storage::SearchQuery query;
   bool json = false;
 };
-
-nlohmann::ordered_json hit_json(const storage::SearchHit& h) {
-  auto or_null = [](const std::string& s) {
-    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
-  };
-  return {{"id", h.id},
-          {"score", h.score},
-          {"doc_number", or_null(h.doc_number)},
-          {"issued_date", or_null(h.issued_date)},
-          {"doc_type", or_null(h.doc_type)},
-          {"unit", or_null(h.unit)},
-          {"snippet", text::collapse_spaces(h.snippet)}};
-}
 
 void print_hit(const storage::SearchHit& h) {
   auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
@@ -40,7 +27,7 @@ int run_search(const SearchArgs& args) {
   std::vector<storage::SearchHit> hits = db->search(args.query);
   for (const auto& h : hits) {
     if (args.json) {
-      std::cout << hit_json(h).dump() << "\n";
+      std::cout << web::search_hit_json(h).dump() << "\n";
     } else {
       print_hit(h);
     }

@@ -1,14 +1,12 @@
 // sohoa show DOC [--json | --text]: one stored document.
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "web/records_json.h"
 
 namespace sohoa::cli {
 namespace {
-
-using json = nlohmann::ordered_json;
 
 struct ShowArgs {
   std::filesystem::path db;
@@ -22,54 +20,6 @@ const storage::Field* find_field(const storage::StoredDocument& d, const std::st
     if (f.name == name) return &f;
   }
   return nullptr;
-}
-
-json citizen_ids_json(const storage::Field* f) {
-  if (f == nullptr || f->value.empty()) return json::array();
-  json ids = json::parse(f->value, nullptr, false);
-  return ids.is_array() ? ids : json::array({f->value});
-}
-
-json metadata_json(const storage::StoredDocument& d) {
-  json meta = json::object();
-  for (const auto& name : storage::metadata_field_names()) {
-    const storage::Field* f = find_field(d, name);
-    if (name == "citizen_ids") {
-      meta[name] = citizen_ids_json(f);
-    } else {
-      meta[name] = f == nullptr || f->value.empty() ? json(nullptr) : json(f->value);
-    }
-  }
-  return meta;
-}
-
-json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-
-json document_json(const storage::StoredDocument& d) {
-  json pages = json::array();
-  for (const auto& p : d.pages) {
-    pages.push_back({{"page", p.page},
-                     {"width", p.width},
-                     {"height", p.height},
-                     {"dpi", p.dpi},
-                     {"rotation", p.rotation},
-                     {"skew_deg", p.skew_deg},
-                     {"ocr_confidence", p.ocr_confidence},
-                     {"text", p.text},
-                     {"codes", p.codes}});
-  }
-  return {{"id", d.id},
-          {"sha256", d.sha256},
-          {"source", d.source},
-          {"station", or_null(d.station)},
-          {"unit", d.unit},
-          {"issuer_unit", or_null(d.issuer_unit)},
-          {"level", or_null(d.level)},
-          {"digitized_at", d.digitized_at},
-          {"status", d.status},
-          {"error", or_null(d.error)},
-          {"metadata", metadata_json(d)},
-          {"pages", pages}};
 }
 
 void print_text(const storage::StoredDocument& d) {
@@ -107,7 +57,7 @@ int run_show(const ShowArgs& args) {
   auto doc = db->document(id);
   if (!doc) throw UsageError("no document " + std::to_string(id));
   if (args.json) {
-    std::cout << document_json(*doc).dump() << "\n";
+    std::cout << web::document_json(*doc).dump() << "\n";
   } else if (args.text) {
     print_text(*doc);
   } else {

@@ -19,6 +19,14 @@ void add_db_option(CLI::App& command, std::filesystem::path& db_path) {
 
 void report_error(const std::string& message) { std::cerr << "sohoa: " << message << "\n"; }
 
+std::string cli_actor() {
+  for (const char* var : {"SOHOA_USER", "USER", "LOGNAME"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') return std::string("cli:") + v;
+  }
+  return "cli";
+}
+
 namespace {
 
 int run(int argc, char** argv) {
@@ -46,6 +54,9 @@ int run(int argc, char** argv) {
   add_watch_command(app, action);
   add_merge_command(app, action);
   add_export_command(app, action);
+  add_serve_command(app, action);
+  add_users_command(app, action);
+  add_tokens_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -111,6 +111,38 @@ DROP INDEX register_progress;
 CREATE INDEX register_progress
   ON register_rows(unit, issued_date, valid_until, digitized_at);
 )sql",
+      // sohoa serve: people, their browser sessions, other systems' API
+      // tokens (only hashes of secrets are kept) and the audit log of writes.
+      R"sql(
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'clerk', 'viewer')),
+  unit TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+CREATE TABLE api_tokens (
+  name TEXT PRIMARY KEY,
+  scope TEXT NOT NULL CHECK (scope IN ('reader', 'writer')),
+  unit TEXT NOT NULL DEFAULT '',
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT ''
+);
+)sql",
   };
   return steps;
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "storage/database.h"
+#include "storage/schema.h"
 #include "tests/support/test_support.h"
 
 namespace sohoa::storage {
@@ -47,7 +48,7 @@ NewDocument sample_document(const std::string& sha, const std::string& text) {
 
 SearchQuery sq(std::string text, std::string unit = "", std::string level = "", int year = 0,
                std::string type = "", int limit = 20) {
-  return {std::move(text), std::move(unit), std::move(level), year, std::move(type), limit};
+  return {std::move(text), std::move(unit), std::move(level), year, std::move(type), limit, {}};
 }
 
 std::string sha_of(char c) { return std::string(64, c); }
@@ -98,12 +99,12 @@ class StorageTest : public ::testing::Test {
 };
 
 TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
-  EXPECT_EQ(user_version(path), 2);
+  EXPECT_EQ(user_version(path), static_cast<int>(sohoa::storage::migrations().size()));
   db->upsert_units(
       {{"hoa-dong", "Xã Hòa Đồng", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-thinh"}});
   db.reset();
   auto again = Database::open(path);
-  EXPECT_EQ(user_version(path), 2);
+  EXPECT_EQ(user_version(path), static_cast<int>(sohoa::storage::migrations().size()));
   auto unit = again->unit("hoa-dong");
   ASSERT_TRUE(unit);
   EXPECT_EQ(unit->name, "Xã Hòa Đồng");
