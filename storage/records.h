@@ -91,8 +91,8 @@ struct StoredDocument {
 };
 
 struct SearchQuery {
-  std::string text;  // user syntax: words, "phrases", word*, -word
-  std::string unit;  // issuing unit code, empty = any
+  std::string text;   // user syntax: words, "phrases", word*, -word
+  std::string unit;   // issuing unit code, empty = any
   std::string level;  // empty = any
   int year = 0;       // year of issued_date, 0 = any
   std::string type;   // folded substring of doc_type, empty = any
