@@ -38,14 +38,29 @@ using Clock = std::chrono::steady_clock;
 constexpr int kClients = 20;
 constexpr const char* kPassword = "bench password 2022";
 
-const std::vector<std::string>& words() {
-  static const std::vector<std::string> w = {
-      "quyết", "định", "giấy",   "phép", "xây",   "dựng", "chứng", "nhận", "kết", "hôn",
-      "khai",  "sinh", "đăng",   "ký",   "hộ",    "kinh", "doanh", "đất",  "nhà", "ở",
-      "thôn",  "Phú",  "Diễn",   "Mỹ",   "Thạnh", "Hòa",  "Đồng",  "Tây",  "Sơn", "Thành",
-      "ông",   "bà",   "Nguyễn", "Trần", "Lê",    "Phạm", "Hoàng", "Văn",  "Thị", "Minh"};
-  return w;
-}
+// Page text like a real result's: the type's fixed wording, one citizen's
+// name (20 x 20 x 40 combinations) and a hamlet, so a name query is as
+// selective as in an office's records and a type query as broad.
+const std::vector<std::string> kFamily = {
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ",     "Võ",  "Đặng",
+    "Bùi",    "Đỗ",   "Hồ", "Ngô",  "Dương", "Lý",    "Đoàn", "Trương", "Mai", "Tạ"};
+const std::vector<std::string> kMiddle = {"Văn", "Thị",  "Minh", "Quốc", "Thanh", "Ngọc", "Hữu",
+                                          "Đức", "Công", "Kim",  "Xuân", "Hồng",  "Gia",  "Bảo",
+                                          "Anh", "Tấn",  "Phú",  "Thu",  "Hải",   "Trọng"};
+const std::vector<std::string> kGiven = {
+    "An",   "Bình", "Cường", "Dũng",  "Giang", "Hạnh", "Hùng", "Khánh", "Lan",   "Long",
+    "Mai",  "Nam",  "Nga",   "Phong", "Quân",  "Sơn",  "Tâm",  "Thảo",  "Trung", "Tuấn",
+    "Uyên", "Vinh", "Xuân",  "Yến",   "Bích",  "Châu", "Đào",  "Hiền",  "Hòa",   "Kiên",
+    "Lộc",  "Minh", "Nhung", "Oanh",  "Phúc",  "Quế",  "Sang", "Tín",   "Vân",   "Vy"};
+const std::vector<std::string> kHamlet = {"Phú Diễn", "Mỹ Thạnh", "Mỹ Phú",     "Phước Mỹ",
+                                          "Lạc Chỉ",  "Phú Thứ",  "Bình Thắng", "Đông Bình"};
+const std::vector<std::string> kBody = {
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+    "Xét đề nghị của công chức Tư pháp - Hộ tịch;",
+    "Điều 1. Cấp cho",
+    "nơi cư trú: thôn",
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+    "Nơi nhận: Như Điều 2; Lưu: VT."};
 
 sohoa::storage::NewDocument synthetic_document(int64_t i) {
   sohoa::bench::SyntheticRow row = sohoa::bench::synthetic_row(i);
@@ -74,14 +89,16 @@ sohoa::storage::NewDocument synthetic_document(int64_t i) {
   p.dpi = 300;
   p.ocr_confidence = 90;
   p.text = type + "\nSố: " + row.number + "\n";
-  for (int k = 0; k < 120; ++k)
-    p.text += words()[rng() % words().size()] + (k % 12 == 11 ? "\n" : " ");
+  std::string name = kFamily[rng() % kFamily.size()] + " " + kMiddle[rng() % kMiddle.size()] + " " +
+                     kGiven[rng() % kGiven.size()];
+  p.text += kBody[0] + "\n" + kBody[1] + "\n" + kBody[2] + " " + name + ", " + kBody[3] + " " +
+            kHamlet[rng() % kHamlet.size()] + ".\n" + kBody[4] + "\n" + kBody[5] + "\n";
   d.pages.push_back(p);
   return d;
 }
 
 std::filesystem::path bench_database(int64_t docs) {
-  auto path = sohoa::bench::work_dir() / ("serve-" + std::to_string(docs) + ".db");
+  auto path = sohoa::bench::work_dir() / ("serve2-" + std::to_string(docs) + ".db");
   auto ready = path;
   ready += ".ready";
   if (std::filesystem::exists(ready)) return path;
