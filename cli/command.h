@@ -101,5 +101,12 @@ void add_certify_command(CLI::App& root, Action& action);
 void add_verify_command(CLI::App& root, Action& action);
 void add_delete_command(CLI::App& root, Action& action);
 void add_list_command(CLI::App& root, Action& action);
+void add_serve_command(CLI::App& root, Action& action);
+void add_users_command(CLI::App& root, Action& action);
+void add_tokens_command(CLI::App& root, Action& action);
+
+// Who a command-line change is recorded as in the audit log: "cli:" and the
+// login name ($SOHOA_USER, else $USER).
+std::string cli_actor();
 
 }  // namespace sohoa::cli

@@ -69,6 +69,14 @@ void report_error(const std::string& message) {
   std::cerr << "sohoa: " << printable(message) << "\n";
 }
 
+std::string cli_actor() {
+  for (const char* var : {"SOHOA_USER", "USER", "LOGNAME"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') return std::string("cli:") + v;
+  }
+  return "cli";
+}
+
 namespace {
 
 int run(int argc, char** argv) {
@@ -101,6 +109,9 @@ int run(int argc, char** argv) {
   add_verify_command(app, action);
   add_list_command(app, action);
   add_delete_command(app, action);
+  add_serve_command(app, action);
+  add_users_command(app, action);
+  add_tokens_command(app, action);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   protect_search_query(args);

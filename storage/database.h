@@ -144,6 +144,8 @@ class Database {
     std::string source;
     std::string status;
     std::vector<std::string> reasons;  // why a person should look
+    std::string unit;                  // scanning unit
+    std::string issuer_unit;
   };
   // Documents whose status is `review` or `failed`, with their reasons, and,
   // once a register has been imported, `ok` documents matching no register
@@ -191,6 +193,39 @@ class Database {
   // --- search ---
   // Throws InputError for malformed query syntax (e.g. an unbalanced quote).
   virtual std::vector<SearchHit> search(const SearchQuery& query) = 0;
+
+  // ok/review documents whose effective citizen_ids hold `citizen_id`
+  // exactly (a 9- or 12-digit number; anything else finds nothing), by id.
+  virtual std::vector<DocumentSummary> documents_of_citizen(const std::string& citizen_id) = 0;
+
+  // --- users, sessions, API tokens, audit log (sohoa serve) ---
+  // Throws InputError when a user of that name exists.
+  virtual void add_user(const User& user) = 0;
+  virtual std::optional<User> user(const std::string& name) = 0;
+  virtual std::vector<User> users() = 0;  // by name
+  // False when there is no such user.
+  virtual bool set_password(const std::string& name, const std::string& password_hash) = 0;
+  // Removes the user and its sessions; false when there is no such user.
+  virtual bool remove_user(const std::string& name) = 0;
+
+  // Throws InputError when a token of that name exists.
+  virtual void add_token(const ApiToken& token) = 0;
+  virtual std::optional<ApiToken> token_by_hash(const std::string& token_hash) = 0;
+  virtual std::vector<ApiToken> tokens() = 0;  // by name
+  // False when there is no such token.
+  virtual bool revoke_token(const std::string& name) = 0;
+
+  virtual void add_session(const Session& session) = 0;
+  // The session with that hash whose expiry is after `now` (Unix seconds).
+  virtual std::optional<Session> session(const std::string& id_hash, int64_t now) = 0;
+  // Removes that session, and every session expired at `now`.
+  virtual void remove_session(const std::string& id_hash, int64_t now) = 0;
+
+  // Appends one entry stamped with the current UTC time.
+  virtual void append_audit(const std::string& user, const std::string& action,
+                            const std::string& target) = 0;
+  // The latest `limit` entries, newest first.
+  virtual std::vector<AuditEntry> audit(int limit) = 0;
 };
 
 // The content-addressed archive of original files beside the database:

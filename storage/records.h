@@ -138,6 +138,9 @@ struct SearchQuery {
   int year = 0;       // year of issued_date, 0 = any
   std::string type;   // folded substring of doc_type, empty = any
   int limit = 20;
+  // Only documents issued by, or scanned at, one of these units (a clerk's
+  // unit and its predecessors); empty = any.
+  std::vector<std::string> within_units;
 };
 
 struct SearchHit {
@@ -186,6 +189,49 @@ struct UnmatchedDocument {
   std::string issuer_unit;
   std::string level;
   std::string digitized_at;
+};
+
+// A person who signs in to `sohoa serve` (SPEC "Web app and API").
+struct User {
+  std::string name;
+  std::string role;           // admin | supervisor | clerk | viewer
+  std::string unit;           // clerk's unit; empty for the other roles
+  std::string password_hash;  // Argon2id string (libsodium crypto_pwhash_str)
+  std::string created_at;     // UTC, ISO 8601
+};
+
+// Another system's key to the API. Only a hash of the token is kept.
+struct ApiToken {
+  std::string name;
+  std::string scope;       // reader | writer
+  std::string unit;        // limits it like a clerk; empty = every unit
+  std::string token_hash;  // SHA-256 hex of the token
+  std::string created_at;  // UTC, ISO 8601
+};
+
+// A signed-in browser session, found by the SHA-256 of its cookie value.
+struct Session {
+  std::string id_hash;
+  std::string user;
+  std::string csrf;        // the value state-changing requests must echo
+  int64_t expires_at = 0;  // Unix seconds
+};
+
+// One write, as the audit log keeps it.
+struct AuditEntry {
+  std::string at;  // UTC, ISO 8601 with milliseconds
+  std::string user;
+  std::string action;  // e.g. "correct", "ingest", "users.add"
+  std::string target;  // e.g. "document 7 doc_number", "scan.png"
+};
+
+// A stored document in a list: what the citizens route answers.
+struct DocumentSummary {
+  int64_t id = 0;
+  std::string doc_number;
+  std::string issued_date;
+  std::string doc_type;
+  std::string unit;  // issuing unit
 };
 
 }  // namespace sohoa::storage

@@ -156,6 +156,38 @@ CREATE INDEX deletions_sha256 ON deletions(sha256);
 ALTER TABLE corrections ADD COLUMN undone_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE corrections ADD COLUMN undone_at TEXT NOT NULL DEFAULT '';
 )sql",
+      // sohoa serve: people, their browser sessions, other systems' API
+      // tokens (only hashes of secrets are kept) and the audit log of writes.
+      R"sql(
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'clerk', 'viewer')),
+  unit TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+CREATE TABLE api_tokens (
+  name TEXT PRIMARY KEY,
+  scope TEXT NOT NULL CHECK (scope IN ('reader', 'writer')),
+  unit TEXT NOT NULL DEFAULT '',
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT ''
+);
+)sql",
   };
   return steps;
 }

@@ -398,13 +398,15 @@ class SqliteDatabase final : public Database {
   std::vector<ReviewItem> review_queue() override {
     bool have_register = register_size() > 0;
     auto q = cached(
-        "SELECT id, source, status, error, review_reasons, matched FROM documents "
+        "SELECT id, source, status, error, review_reasons, matched, unit, issuer_unit "
+        "FROM documents "
         "WHERE status IN ('review', 'failed') OR (?1 AND status = 'ok' AND matched = 0) "
         "ORDER BY id");
     q->bind(1, have_register ? 1 : 0);
     std::vector<ReviewItem> out;
     while (q->step()) {
-      ReviewItem item{q->integer(0), q->text(1), q->text(2), parse_json_list(q->text(4))};
+      ReviewItem item{q->integer(0), q->text(1), q->text(2), parse_json_list(q->text(4)),
+                      q->text(6),    q->text(7)};
       if (item.status == "failed" && item.reasons.empty()) {
         item.reasons.push_back(q->text(3).empty() ? "failed" : q->text(3));
       }
@@ -621,6 +623,154 @@ class SqliteDatabase final : public Database {
           {q->integer(0), -q->real(1), q->text(3), q->text(4), q->text(5), q->text(6), q->text(2)});
     }
     return hits;
+  }
+
+  std::vector<DocumentSummary> documents_of_citizen(const std::string& citizen_id) override {
+    bool digits = std::all_of(citizen_id.begin(), citizen_id.end(),
+                              [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || (citizen_id.size() != 9 && citizen_id.size() != 12)) return {};
+    // The index narrows to documents mentioning the number; the effective
+    // citizen_ids (latest correction, else extraction) decide.
+    FtsQuery fts = translate_query(citizen_id);
+    auto q = cached(
+        "WITH held AS (SELECT d.id, d.doc_number, d.issued_date, d.doc_type, d.issuer_unit, "
+        "coalesce((SELECT value FROM corrections c WHERE c.doc_id = d.id AND "
+        "c.field = 'citizen_ids' ORDER BY c.id DESC LIMIT 1), (SELECT value FROM fields f "
+        "WHERE f.doc_id = d.id AND f.name = 'citizen_ids'), '[]') AS ids FROM documents d "
+        "WHERE d.id IN (SELECT rowid FROM search_folded WHERE search_folded MATCH ?1) "
+        "AND d.status IN ('ok', 'review')) "
+        "SELECT id, doc_number, issued_date, doc_type, issuer_unit FROM held WHERE EXISTS "
+        "(SELECT 1 FROM json_each(CASE WHEN json_valid(ids) THEN ids ELSE '[]' END) "
+        "WHERE value = ?2) ORDER BY id");
+    q->bind(1, fts.match).bind(2, citizen_id);
+    std::vector<DocumentSummary> out;
+    while (q->step()) {
+      out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4)});
+    }
+    return out;
+  }
+
+  // --- users, sessions, API tokens, audit log ---
+  void add_user(const User& u) override {
+    sql::Transaction tx(db_);
+    if (user(u.name)) throw InputError("user '" + u.name + "' already exists");
+    auto insert = cached(
+        "INSERT INTO users(name, role, unit, password_hash, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+    insert->bind(1, u.name).bind(2, u.role).bind(3, u.unit).bind(4, u.password_hash).run();
+    tx.commit();
+  }
+
+  std::optional<User> user(const std::string& name) override {
+    auto q =
+        cached("SELECT name, role, unit, password_hash, created_at FROM users WHERE name = ?1");
+    q->bind(1, name);
+    if (!q->step()) return std::nullopt;
+    return User{q->text(0), q->text(1), q->text(2), q->text(3), q->text(4)};
+  }
+
+  std::vector<User> users() override {
+    auto q = cached("SELECT name, role, unit, password_hash, created_at FROM users ORDER BY name");
+    std::vector<User> out;
+    while (q->step()) out.push_back({q->text(0), q->text(1), q->text(2), q->text(3), q->text(4)});
+    return out;
+  }
+
+  bool set_password(const std::string& name, const std::string& password_hash) override {
+    sql::Transaction tx(db_);
+    cached("UPDATE users SET password_hash = ?2 WHERE name = ?1")
+        ->bind(1, name)
+        .bind(2, password_hash)
+        .run();
+    bool changed = sqlite3_changes(db_) > 0;
+    // A new password ends the sessions opened with the old one.
+    cached("DELETE FROM sessions WHERE user = ?1")->bind(1, name).run();
+    tx.commit();
+    return changed;
+  }
+
+  bool remove_user(const std::string& name) override {
+    sql::Transaction tx(db_);
+    cached("DELETE FROM sessions WHERE user = ?1")->bind(1, name).run();
+    cached("DELETE FROM users WHERE name = ?1")->bind(1, name).run();
+    bool removed = sqlite3_changes(db_) > 0;
+    tx.commit();
+    return removed;
+  }
+
+  void add_token(const ApiToken& t) override {
+    sql::Transaction tx(db_);
+    auto exists = cached("SELECT 1 FROM api_tokens WHERE name = ?1");
+    exists->bind(1, t.name);
+    if (exists->step()) throw InputError("token '" + t.name + "' already exists");
+    auto insert = cached(
+        "INSERT INTO api_tokens(name, scope, unit, token_hash, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+    insert->bind(1, t.name).bind(2, t.scope).bind(3, t.unit).bind(4, t.token_hash).run();
+    tx.commit();
+  }
+
+  std::optional<ApiToken> token_by_hash(const std::string& token_hash) override {
+    auto q = cached(
+        "SELECT name, scope, unit, token_hash, created_at FROM api_tokens WHERE token_hash = ?1");
+    q->bind(1, token_hash);
+    if (!q->step()) return std::nullopt;
+    return ApiToken{q->text(0), q->text(1), q->text(2), q->text(3), q->text(4)};
+  }
+
+  std::vector<ApiToken> tokens() override {
+    auto q =
+        cached("SELECT name, scope, unit, token_hash, created_at FROM api_tokens ORDER BY name");
+    std::vector<ApiToken> out;
+    while (q->step()) out.push_back({q->text(0), q->text(1), q->text(2), q->text(3), q->text(4)});
+    return out;
+  }
+
+  bool revoke_token(const std::string& name) override {
+    cached("DELETE FROM api_tokens WHERE name = ?1")->bind(1, name).run();
+    return sqlite3_changes(db_) > 0;
+  }
+
+  void add_session(const Session& session) override {
+    auto insert =
+        cached("INSERT INTO sessions(id_hash, user, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)");
+    insert->bind(1, session.id_hash).bind(2, session.user).bind(3, session.csrf);
+    insert->bind(4, session.expires_at).run();
+  }
+
+  std::optional<Session> session(const std::string& id_hash, int64_t now) override {
+    auto q = cached(
+        "SELECT id_hash, user, csrf, expires_at FROM sessions "
+        "WHERE id_hash = ?1 AND expires_at > ?2");
+    q->bind(1, id_hash).bind(2, now);
+    if (!q->step()) return std::nullopt;
+    return Session{q->text(0), q->text(1), q->text(2), q->integer(3)};
+  }
+
+  void remove_session(const std::string& id_hash, int64_t now) override {
+    cached("DELETE FROM sessions WHERE id_hash = ?1 OR expires_at <= ?2")
+        ->bind(1, id_hash)
+        .bind(2, now)
+        .run();
+  }
+
+  void append_audit(const std::string& user, const std::string& action,
+                    const std::string& target) override {
+    cached(
+        "INSERT INTO audit_log(at, user, action, target) "
+        "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?1, ?2, ?3)")
+        ->bind(1, user)
+        .bind(2, action)
+        .bind(3, target)
+        .run();
+  }
+
+  std::vector<AuditEntry> audit(int limit) override {
+    auto q = cached("SELECT at, user, action, target FROM audit_log ORDER BY id DESC LIMIT ?1");
+    q->bind(1, limit);
+    std::vector<AuditEntry> out;
+    while (q->step()) out.push_back({q->text(0), q->text(1), q->text(2), q->text(3)});
+    return out;
   }
 
  private:
@@ -940,16 +1090,20 @@ class SqliteDatabase final : public Database {
   }
 
   // Filters shared by full-text and browse queries; parameters ?2..?7.
+  // ?6 is a JSON list of unit codes or ''.
   static std::string filter_sql() {
     return "(?2 = '' OR d.issuer_unit = ?2) AND (?3 = '' OR d.level = ?3) AND "
            "(?4 = '' OR substr(d.issued_date, 1, 4) = ?4) AND "
-           "(?5 = '' OR instr(d.doc_type_key, ?5) > 0) AND d.status <> 'failed'";
+           "(?5 = '' OR instr(d.doc_type_key, ?5) > 0) AND d.status <> 'failed' AND "
+           "(?6 = '' OR d.issuer_unit IN (SELECT value FROM json_each(?6)) OR "
+           "d.unit IN (SELECT value FROM json_each(?6)))";
   }
 
   static void bind_filters(Stmt& q, const SearchQuery& query) {
     q.bind(2, query.unit).bind(3, query.level);
     q.bind(4, query.year > 0 ? std::to_string(query.year) : std::string());
     q.bind(5, text::fold(text::collapse_spaces(query.type)));
+    q.bind(6, query.within_units.empty() ? std::string() : json_list(query.within_units));
     q.bind(7, static_cast<int64_t>(query.limit > 0 ? query.limit : -1));
   }
 

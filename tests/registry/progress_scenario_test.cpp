@@ -289,7 +289,7 @@ TEST_F(ProgressScenario, UnmatchedDocumentsInJsonAndTable) {
 
 TEST_F(ProgressScenario, CorrectionBreakingAMatchLowersTheCount) {
   // X2-1 was the only document of its row: correcting its date unmatches it.
-  auto ids = db->search({"", "phu-thu", "", 0, "", 1});
+  auto ids = db->search({"", "phu-thu", "", 0, "", 1, {}});
   ASSERT_EQ(ids.size(), 1u);
   db->add_correction(ids[0].id, "issued_date", "2023-01-21", "lan");
   ProgressOptions options;

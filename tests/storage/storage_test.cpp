@@ -51,7 +51,7 @@ NewDocument sample_document(const std::string& sha, const std::string& text) {
 
 SearchQuery sq(std::string text, std::string unit = "", std::string level = "", int year = 0,
                std::string type = "", int limit = 20) {
-  return {std::move(text), std::move(unit), std::move(level), year, std::move(type), limit};
+  return {std::move(text), std::move(unit), std::move(level), year, std::move(type), limit, {}};
 }
 
 std::string sha_of(char c) { return std::string(64, c); }

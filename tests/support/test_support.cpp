@@ -36,13 +36,17 @@ TempDir::~TempDir() {
   }
 }
 
-RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+              const std::string* input) {
   TempDir capture;
   auto out_path = capture / "out";
   auto err_path = capture / "err";
+  auto in_path = capture / "in";
+  if (input != nullptr) write_file(in_path, *input);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, input != nullptr ? in_path.c_str() : "/dev/null",
+                                   O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0600);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,

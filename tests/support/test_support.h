@@ -29,9 +29,11 @@ struct RunResult {
   std::string err;
 };
 
-// Runs `argv` (argv[0] a program path) with no shell, stdin from /dev/null,
-// extra environment entries "NAME=VALUE" added; captures stdout and stderr.
-RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+// Runs `argv` (argv[0] a program path) with no shell, stdin from /dev/null
+// (or holding `input` when given), extra environment entries "NAME=VALUE"
+// added; captures stdout and stderr.
+RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+              const std::string* input = nullptr);
 
 // build/sohoa and build/sohoa-samples, and the source tree.
 std::string sohoa_bin();
