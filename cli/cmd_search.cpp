@@ -1,6 +1,7 @@
 // sohoa search QUERY: full-text search, accent- and case-insensitive.
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "text/vntext.h"
@@ -13,6 +14,19 @@ struct SearchArgs {
   storage::SearchQuery query;
   bool json = false;
 };
+
+nlohmann::ordered_json hit_json(const storage::SearchHit& h) {
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+  };
+  return {{"id", h.id},
+          {"score", h.score},
+          {"doc_number", or_null(h.doc_number)},
+          {"issued_date", or_null(h.issued_date)},
+          {"doc_type", or_null(h.doc_type)},
+          {"unit", or_null(h.unit)},
+          {"snippet", text::collapse_spaces(h.snippet)}};
+}
 
 void print_hit(const storage::SearchHit& h) {
   auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };

@@ -2,11 +2,14 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 
 namespace sohoa::cli {
 namespace {
+
+using json = nlohmann::ordered_json;
 
 struct ShowArgs {
   std::filesystem::path db;

@@ -225,13 +225,4 @@ struct AuditEntry {
   std::string target;  // e.g. "document 7 doc_number", "scan.png"
 };
 
-// A stored document in a list: what the citizens route answers.
-struct DocumentSummary {
-  int64_t id = 0;
-  std::string doc_number;
-  std::string issued_date;
-  std::string doc_type;
-  std::string unit;  // issuing unit
-};
-
 }  // namespace sohoa::storage
