@@ -24,7 +24,8 @@ const storage::Field* find_field(const storage::StoredDocument& d, const std::st
   return nullptr;
 }
 
-json citizen_ids_json(const storage::Field* f) {
+// citizen_ids and recipients are stored as JSON arrays of strings.
+json list_json(const storage::Field* f) {
   if (f == nullptr || f->value.empty()) return json::array();
   json ids = json::parse(f->value, nullptr, false);
   return ids.is_array() ? ids : json::array({f->value});
@@ -34,8 +35,8 @@ json metadata_json(const storage::StoredDocument& d) {
   json meta = json::object();
   for (const auto& name : storage::metadata_field_names()) {
     const storage::Field* f = find_field(d, name);
-    if (name == "citizen_ids") {
-      meta[name] = citizen_ids_json(f);
+    if (name == "citizen_ids" || name == "recipients") {
+      meta[name] = list_json(f);
     } else {
       meta[name] = f == nullptr || f->value.empty() ? json(nullptr) : json(f->value);
     }
@@ -91,6 +92,14 @@ void print_summary(const storage::StoredDocument& d) {
   for (const auto& name : storage::metadata_field_names()) {
     const storage::Field* f = find_field(d, name);
     std::string value = f == nullptr || f->value.empty() ? "-" : f->value;
+    if (f != nullptr && (name == "citizen_ids" || name == "recipients")) {
+      std::string joined;
+      for (const auto& item : list_json(f)) {
+        joined += (joined.empty() ? "" : " | ") +
+                  (item.is_string() ? item.get<std::string>() : item.dump());
+      }
+      value = joined.empty() ? "-" : joined;
+    }
     std::cout << "  " << name << std::string(14 - std::min<size_t>(13, name.size()), ' ') << value
               << "\n";
   }
