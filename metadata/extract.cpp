@@ -1180,14 +1180,32 @@ class DocumentReader {
     UnitMatch m = resolve_issuer(resolver_, authority_body_read_, place, date.value,
                                  date.confidence, station_unit, out);
     if (!authority_read_.empty()) {
-      // The parent body's line stays as read; the issuer's name takes the
-      // registry's spelling when it is the unit found.
+      // The issuer's name takes the registry's spelling when it is the unit
+      // found; so does the parent line when it names that unit's parent.
       bool canonical = !m.canonical_authority.empty();
+      std::string parent = canonical ? canonical_parent(m.code) : parent_read_;
       std::string value =
-          canonical ? parse::clean(parent_read_ + " " + m.canonical_authority) : authority_read_;
+          canonical ? parse::clean(parent + " " + m.canonical_authority) : authority_read_;
       fields_["authority"] = {
           value, canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
     }
+  }
+
+  // "UBND TÍNH PHÚ YÊN" read above the issuer whose parent is Tỉnh Phú Yên
+  // -> "UBND TỈNH PHÚ YÊN", in the printed form (UBND or ỦY BAN NHÂN DÂN);
+  // the line as read when it is not close to the parent's name.
+  std::string canonical_parent(const std::string& code) const {
+    if (parent_read_.empty()) return parent_read_;
+    const storage::Unit* unit = resolver_.find(code);
+    const storage::Unit* parent = unit ? resolver_.find(unit->parent) : nullptr;
+    if (!parent) return parent_read_;
+    std::string read = folded(parent_read_);
+    for (const char* body : {"UBND ", "ỦY BAN NHÂN DÂN "}) {
+      std::string form = text::upper(std::string(body) + parent->name);
+      int allowed = std::max(1, static_cast<int>(read.size()) / 10);
+      if (parse::edit_distance(read, folded(form)) <= allowed) return form;
+    }
+    return parent_read_;
   }
 
   // A value read so poorly that it may well be wrong is null, for a person

@@ -140,7 +140,7 @@ bool valid_calendar_date(int y, int m, int d) {
 }
 
 std::string format_iso(int y, int m, int d) {
-  char buf[16];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }
