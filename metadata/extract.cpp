@@ -845,7 +845,10 @@ class DocumentReader {
   static bool could_be_title(const std::string& text) {
     if (closest(known_titles(), text)) return true;
     std::string f = folded(text);
-    if (is_addressee_line(text) || has_digit(f)) return false;
+    // "CHỦ TỊCH ỦY BAN NHÂN DÂN …" opens the body of a decision: no title.
+    bool role = starts_with(f, "chu tich") || starts_with(f, "giam doc") ||
+                starts_with(f, "truong phong") || starts_with(f, "bo truong");
+    if (is_addressee_line(text) || has_digit(f) || role) return false;
     int words = 0;
     for (std::size_t b = 0, e; b < f.size(); b = e + 1) {
       e = f.find(' ', b);
