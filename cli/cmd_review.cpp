@@ -159,7 +159,8 @@ void add_review_command(CLI::App& root, Action& action) {
   cmd->add_option("DOC", args->doc, "Document id, or a unique prefix of its SHA-256");
   cmd->add_option("--set", args->sets,
                   "FIELD=VALUE, repeatable (fields: doc_type doc_number issued_date place "
-                  "authority subject signer signer_role citizen_ids dossier_code)");
+                  "authority subject signer signer_role citizen_ids dossier_code urgency secrecy "
+                  "recipients copy_mark)");
   cmd->add_option("--undo", args->undos,
                   "FIELD, repeatable: undo the corrections of FIELD, so the value read from the "
                   "page is back (they stay on record)");

@@ -25,7 +25,8 @@ const storage::Field* find_field(const storage::StoredDocument& d, const std::st
   return nullptr;
 }
 
-json citizen_ids_json(const storage::Field* f) {
+// citizen_ids and recipients are stored as JSON arrays of strings.
+json list_json(const storage::Field* f) {
   if (f == nullptr || f->value.empty()) return json::array();
   json ids = json::parse(f->value, nullptr, false);
   return ids.is_array() ? ids : json::array({f->value});
@@ -35,8 +36,8 @@ json metadata_json(const storage::StoredDocument& d) {
   json meta = json::object();
   for (const auto& name : storage::metadata_field_names()) {
     const storage::Field* f = find_field(d, name);
-    if (name == "citizen_ids") {
-      meta[name] = citizen_ids_json(f);
+    if (name == "citizen_ids" || name == "recipients") {
+      meta[name] = list_json(f);
     } else {
       meta[name] = f == nullptr || f->value.empty() ? json(nullptr) : json(f->value);
     }
@@ -109,14 +110,14 @@ void print_summary(const storage::StoredDocument& d,
   for (const auto& name : storage::metadata_field_names()) {
     const storage::Field* f = find_field(d, name);
     std::string value = f == nullptr || f->value.empty() ? "-" : f->value;
-    if (name == "citizen_ids" && f != nullptr) {
-      // A list, stored as JSON: shown as the numbers.
-      json ids = citizen_ids_json(f);
-      value.clear();
-      for (const auto& id : ids) {
-        value += (value.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
+    if (f != nullptr && (name == "citizen_ids" || name == "recipients")) {
+      // Lists, stored as JSON: shown as their entries.
+      std::string joined;
+      for (const auto& item : list_json(f)) {
+        joined += (joined.empty() ? "" : name == "citizen_ids" ? ", " : " | ") +
+                  (item.is_string() ? item.get<std::string>() : item.dump());
       }
-      if (value.empty()) value = "-";
+      value = joined.empty() ? "-" : joined;
     }
     std::cout << "  " << name << std::string(14 - std::min<size_t>(13, name.size()), ' ') << value
               << "\n";

@@ -22,6 +22,11 @@ struct Segment {
   // Lowest confidence of a word holding a digit: a number is only as sure as
   // its worst-read digit; 1 when none.
   double digit_confidence = 1.0;
+  // A word holding digits is much taller, shorter or off the row of the
+  // printed words around it: a number or day filled in by hand.
+  bool odd_digits = false;
+  // The text before specks were trimmed off its ends ("- Như trên;").
+  std::string raw;
 
   int left() const { return box.x; }
   int right() const { return box.x + box.w; }
@@ -72,6 +77,31 @@ bool has_digit(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Printed digits have the height of the printed letters beside them; a
+// clerk's handwritten number or day does not (and sits off their baseline).
+bool odd_digit_shape(const std::vector<ocr::Word>& words, std::size_t from, std::size_t to) {
+  std::vector<int> heights;
+  std::vector<double> centres;
+  for (std::size_t i = from; i < to; ++i) {
+    if (has_digit(words[i].text) || words[i].text.size() < 2) continue;
+    heights.push_back(words[i].box.h);
+    centres.push_back(words[i].box.y + words[i].box.h / 2.0);
+  }
+  if (heights.size() < 2) return false;
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  std::nth_element(centres.begin(), centres.begin() + centres.size() / 2, centres.end());
+  double h = std::max(1, heights[heights.size() / 2]);
+  double centre = centres[centres.size() / 2];
+  for (std::size_t i = from; i < to; ++i) {
+    const ocr::Box& b = words[i].box;
+    if (!has_digit(words[i].text)) continue;
+    bool size_off = b.h > 1.6 * h || b.h < 0.55 * h;
+    bool row_off = std::abs(b.y + b.h / 2.0 - centre) > 0.6 * h;
+    if (size_off || row_off) return true;
+  }
+  return false;
+}
+
 void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Word>& words,
                  std::size_t from, std::size_t to) {
   Segment s;
@@ -97,8 +127,10 @@ void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Wor
   std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
   s.box.y = tops[tops.size() / 2];
   s.box.h = std::max(1, heights[heights.size() / 2]);
-  s.text = trim_specks(parse::clean(s.text));
+  s.raw = parse::clean(s.text);
+  s.text = trim_specks(s.raw);
   s.confidence = confidence / static_cast<double>(to - from) / 100.0;
+  s.odd_digits = odd_digit_shape(words, from, to);
   if (!s.text.empty()) out.push_back(std::move(s));
 }
 
@@ -118,7 +150,7 @@ void split_line(std::vector<Segment>& out, int page, const ocr::Line& line, doub
   }
   if (words.empty()) {
     std::string t = line.words.empty() ? parse::clean(line.text) : "";
-    if (!t.empty()) out.push_back({page, t, line.box, 1.0, 1.0});
+    if (!t.empty()) out.push_back({page, t, line.box, 1.0, 1.0, false, t});
     return;
   }
   int height = median_height(words);
@@ -348,6 +380,15 @@ class DocumentReader {
       geometry_.push_back(geometry_of(pages[p], segs));
       pages_.push_back(std::move(segs));
     }
+    if (!pages.empty()) {
+      for (const auto& block : pages[0].blocks) {
+        for (const auto& line : block.lines) {
+          for (const auto& w : line.words) {
+            if (!is_noise(w) && !parse::clean(w.text).empty()) words_.push_back(w);
+          }
+        }
+      }
+    }
   }
 
   void read(Extraction& out, const std::string& station_unit) {
@@ -357,8 +398,12 @@ class DocumentReader {
     read_title();
     read_signer();
     read_citizen_ids();
+    read_recipients();
+    read_marks();
     corroborate_date();
+    drop_low_confidence();  // before the unit is resolved from them
     resolve_unit(out, station_unit);
+    drop_low_confidence();
     emit(out);
   }
 
@@ -366,61 +411,326 @@ class DocumentReader {
   const std::vector<Segment>& first() const { return pages_.front(); }
   const PageGeometry& first_geometry() const { return geometry_.front(); }
 
+  // The header by geometry: the page's top band (down to the "Số:" and date
+  // lines) is cut at the gutter between its two columns, found from the
+  // words' x positions whatever lines Tesseract grouped them in; each column
+  // is then regrouped into rows. Falls back to Tesseract's lines when the
+  // band shows no two columns.
   void read_header() {
+    locate_header_band();
+    if (split_columns()) read_header_columns();
     const PageGeometry& g = first_geometry();
     for (const auto& s : first()) {
       if (s.top() > 0.45 * g.height) break;
       if (!number_segment_ && s.centre() < 0.55 * g.width) {
-        if (auto n = parse::doc_number(s.text)) {
-          number_segment_ = &s;
-          fields_["doc_number"] = {n->value,
-                                   std::min(s.confidence, s.digit_confidence) * n->quality};
-        }
+        if (auto n = number_in(s.text)) take_number(*n, s);
       }
       if (!date_segment_ && s.centre() > 0.55 * g.width) read_date_at(s, true);
     }
     if (!date_segment_ && number_segment_) read_date_beside_number();
     if (!date_segment_) read_date_anywhere();
     if (!fields_.count("place")) read_place_of_damaged_date();
-    read_authority();
+    if (authority_read_.empty()) read_authority();
+  }
+
+  // "Số: 45/CV" at the start of a line or after other words ("… NỘI BỘ Số:
+  // 45/CV" when OCR glued the lines, "Luật số: 54/2014/QH13").
+  struct NumberRead {
+    parse::Parsed parsed;
+    std::string before;  // the words in front of "Số"
+  };
+  static std::optional<NumberRead> number_in(const std::string& text) {
+    std::vector<std::string> words;
+    for (std::size_t b = 0, e; b < text.size(); b = e + 1) {
+      e = text.find(' ', b);
+      if (e == std::string::npos) e = text.size();
+      if (e > b) words.push_back(text.substr(b, e - b));
+    }
+    for (std::size_t i = 0; i < words.size() && i < 12; ++i) {
+      if (i > 0 && !starts_with(folded(words[i]), "s")) continue;
+      std::string rest, before;
+      for (std::size_t k = i; k < words.size(); ++k) rest += (k > i ? " " : "") + words[k];
+      for (std::size_t k = 0; k < i; ++k) before += (k ? " " : "") + words[k];
+      if (auto n = parse::doc_number(rest)) return NumberRead{*n, before};
+    }
+    return std::nullopt;
+  }
+
+  void take_number(const NumberRead& n, const Segment& s) {
+    number_segment_ = &s;
+    number_prefix_ = n.before;
+    std::string doubt = n.parsed.doubt;
+    if (doubt.empty()) doubt = digit_doubt(s);
+    if (!doubt.empty()) {
+      doubts_["doc_number"] = doubt;
+      return;
+    }
+    fields_["doc_number"] = {n.parsed.value,
+                             std::min(s.confidence, s.digit_confidence) * n.parsed.quality};
+  }
+
+  // Why the digits of a read segment are not sure, or "".
+  static std::string digit_doubt(const Segment& s) {
+    if (s.digit_confidence < kDigitSure) return "digits read with low confidence";
+    if (s.odd_digits) return "digits unlike the printed text (handwritten?)";
+    return {};
+  }
+
+  // The bottom of the header's two columns: the lowest "Số:" or date line
+  // in the top of the first page.
+  void locate_header_band() {
+    const PageGeometry& g = first_geometry();
+    double bottom = 0;
+    for (const auto& s : first()) {
+      if (s.top() > 0.45 * g.height) break;
+      // Only header lines: "Số:" opening a line (or after capitals OCR
+      // glued on), a date line in the right half; not "… số 12/KH ngày …"
+      // in the body.
+      std::optional<NumberRead> n = number_in(s.text);
+      bool number = n && (n->before.empty() || parse::is_capitals(n->before));
+      bool date = s.centre() > 0.5 * g.width && s.left() > 0.3 * g.width &&
+                  (parse::date_line(s.text) || parse::partial_date_line(s.text));
+      if (number || date) bottom = std::max(bottom, static_cast<double>(s.bottom()));
+    }
+    band_bottom_ = bottom > 0 ? bottom : 0.25 * g.height;
+  }
+
+  // The gutter: the widest run of x with the fewest words of the band over
+  // it, with words on both sides. False when there is none.
+  bool split_columns() {
+    const PageGeometry& g = first_geometry();
+    constexpr int kBins = 500;
+    std::vector<int> cover(kBins, 0);
+    std::vector<int> heights;
+    auto bin = [&](double x) {
+      return std::clamp(static_cast<int>(x / g.width * kBins), 0, kBins - 1);
+    };
+    for (const auto& w : words_) {
+      if (w.box.y + w.box.h / 2.0 >= band_bottom_) continue;
+      heights.push_back(w.box.h);
+      for (int k = bin(w.box.x), e = bin(w.box.x + w.box.w - 1); k <= e; ++k) ++cover[k];
+    }
+    if (heights.size() < 3) return false;
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    double height = std::max(1, heights[heights.size() / 2]);
+    int lo = kBins / 5, hi = kBins * 3 / 4;
+    int least = *std::min_element(cover.begin() + lo, cover.begin() + hi);
+    int best_len = 0, best_mid = -1;
+    for (int k = lo; k < hi;) {
+      if (cover[k] != least) {
+        ++k;
+        continue;
+      }
+      int e = k;
+      while (e < hi && cover[e] == least) ++e;
+      bool words_left =
+          std::any_of(cover.begin(), cover.begin() + k, [&](int c) { return c > least; });
+      bool words_right =
+          std::any_of(cover.begin() + e, cover.end(), [&](int c) { return c > least; });
+      if (words_left && words_right && e - k > best_len) {
+        best_len = e - k;
+        best_mid = (k + e) / 2;
+      }
+      k = e;
+    }
+    // A gap no wider than a space between words is no gutter.
+    if (best_mid < 0 || best_len * g.width / kBins < 0.6 * height) return false;
+    gutter_ = (best_mid + 0.5) * g.width / kBins;
+    double left_bottom = std::min(band_bottom_ + 12 * height, 0.55 * g.height);
+    std::vector<ocr::Word> left, right;
+    for (const auto& w : words_) {
+      double cy = w.box.y + w.box.h / 2.0, cx = w.box.x + w.box.w / 2.0;
+      if (cx < gutter_ && cy < left_bottom) left.push_back(w);
+      if (cx >= gutter_ && cy < band_bottom_ + 3 * height) right.push_back(w);
+    }
+    left_rows_ = rows_of(std::move(left));
+    right_rows_ = rows_of(std::move(right));
+    return true;
+  }
+
+  // Words regrouped into rows by their vertical position, each row left to
+  // right, cut where a gap is wider than three letters' height.
+  static std::vector<Segment> rows_of(std::vector<ocr::Word> words) {
+    std::sort(words.begin(), words.end(), [](const ocr::Word& a, const ocr::Word& b) {
+      return a.box.y + a.box.h / 2.0 < b.box.y + b.box.h / 2.0;
+    });
+    std::vector<std::vector<ocr::Word>> rows;
+    for (const auto& w : words) {
+      std::vector<ocr::Word>* home = nullptr;
+      for (auto r = rows.rbegin(); r != rows.rend() && r - rows.rbegin() < 3; ++r) {
+        const ocr::Box& ref = r->front().box;
+        int overlap = std::min(ref.y + ref.h, w.box.y + w.box.h) - std::max(ref.y, w.box.y);
+        if (overlap * 2 >= std::min(ref.h, w.box.h)) {
+          home = &*r;
+          break;
+        }
+      }
+      if (home) {
+        home->push_back(w);
+      } else {
+        rows.push_back({w});
+      }
+    }
+    std::vector<Segment> out;
+    for (auto& row : rows) {
+      std::sort(row.begin(), row.end(),
+                [](const ocr::Word& a, const ocr::Word& b) { return a.box.x < b.box.x; });
+      int height = median_height(row);
+      std::size_t start = 0;
+      for (std::size_t i = 1; i <= row.size(); ++i) {
+        if (i < row.size() && row[i].box.x - (row[i - 1].box.x + row[i - 1].box.w) <= 3 * height) {
+          continue;
+        }
+        add_segment(out, 0, row, start, i);
+        start = i;
+      }
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Segment& a, const Segment& b) { return a.top() < b.top(); });
+    return out;
+  }
+
+  void read_header_columns() {
+    for (const auto& s : left_rows_) {
+      if (s.top() > band_bottom_) break;
+      if (auto n = number_in(s.text)) {
+        take_number(*n, s);
+        break;
+      }
+    }
+    for (const auto& s : right_rows_) {
+      if (s.top() > band_bottom_) break;
+      if (read_date_at(s, true, &right_rows_)) break;
+    }
+    read_authority_from_columns();
+    read_letter_subject();
+  }
+
+  // Every capitals row of the left column in the block right above "Số:"
+  // (or above the band's bottom when there is none), parent body included.
+  void read_authority_from_columns() {
+    double limit =
+        number_segment_ ? number_segment_->top() - number_segment_->height() * 0.3 : band_bottom_;
+    std::vector<const Segment*> above;
+    for (const auto& s : left_rows_) {
+      if (s.bottom() > limit + s.height() * 0.5) break;
+      if (has_letters(s.text)) above.push_back(&s);
+    }
+    std::vector<const Segment*> block;
+    for (auto it = above.rbegin(); it != above.rend(); ++it) {
+      const Segment& s = **it;
+      if (!parse::is_capitals(s.text) || !looks_like_body_name(s.text)) break;
+      if (!block.empty() && block.back()->top() - s.bottom() > 2.5 * s.height()) break;
+      if (parse::urgency_mark(s.text).size() || parse::secrecy_mark(s.text).size()) continue;
+      block.push_back(&s);
+    }
+    std::reverse(block.begin(), block.end());
+    std::string read = join_texts(block);
+    double confidence = mean_confidence(block);
+    if (!number_prefix_.empty() && parse::is_capitals(number_prefix_)) {
+      read = parse::clean(read + " " + number_prefix_);
+      confidence = block.empty() ? number_segment_->confidence : confidence;
+    }
+    if (read.empty()) return;
+    std::vector<const Segment*> body = without_parent_line(block);
+    if (body.size() < block.size()) {
+      parent_read_ = join_texts(
+          std::vector<const Segment*>(block.begin(), block.end() - static_cast<long>(body.size())));
+    }
+    authority_read_ = read;
+    authority_body_read_ = body.empty() ? read : join_texts(body);
+    authority_confidence_ = confidence;
+  }
+
+  // A letter (công văn) has no title: its "V/v …" lines (one to four) stand
+  // under "Số:" in the left column.
+  void read_letter_subject() {
+    if (!number_segment_) return;
+    std::vector<const Segment*> lines;
+    for (const auto& s : left_rows_) {
+      if (s.top() <= number_segment_->top() + number_segment_->height() / 2) continue;
+      const Segment* prev = lines.empty() ? number_segment_ : lines.back();
+      if (s.top() - prev->bottom() > (lines.empty() ? 2.5 : 1.3) * prev->height()) break;
+      if (lines.empty() && !is_vv(s.raw)) break;
+      if (!lines.empty() && (parse::is_capitals(s.text) || crosses_gutter(s))) break;
+      lines.push_back(&s);
+      if (lines.size() == 4) break;
+    }
+    if (lines.empty()) return;
+    std::string subject;
+    for (const auto* l : lines) subject += (subject.empty() ? "" : " ") + l->raw;
+    subject = parse::clean(subject);
+    // Keep "V/v"/"V/v:" as printed; only a rule's specks go at the end.
+    while (!subject.empty() && std::string("_-~|*^¬ ").find(subject.back()) != std::string::npos) {
+      subject.pop_back();
+    }
+    fields_["subject"] = {subject, mean_confidence(lines)};
+    letter_subject_bottom_ = lines.back()->bottom();
+    is_letter_ = true;
+  }
+
+  static bool is_vv(const std::string& text) {
+    std::string f = folded(text);
+    return starts_with(f, "v/v") || starts_with(f, "v/ v") || starts_with(f, "v.v") ||
+           starts_with(f, "vv ");
+  }
+
+  // A row whose text runs on across the gutter: a body line, not the column.
+  bool crosses_gutter(const Segment& s) const {
+    for (const auto& w : words_) {
+      if (w.box.x + w.box.w / 2.0 < gutter_) continue;
+      int overlap = std::min(s.bottom(), w.box.y + w.box.h) - std::max(s.top(), w.box.y);
+      if (overlap * 2 < std::min(s.height(), w.box.h)) continue;
+      if (w.box.x - s.right() < 3 * s.height()) return true;
+    }
+    return false;
   }
 
   // `header`: in the right column under the motto, where Decree 30 puts it;
   // elsewhere the line must read "PLACE, ngày …".
-  bool read_date_at(const Segment& s, bool header) {
+  bool read_date_at(const Segment& s, bool header, const std::vector<Segment>* rows = nullptr) {
+    const std::vector<Segment>& pool = rows ? *rows : pages_[s.page];
     std::optional<parse::DateLine> d = parse::date_line(s.text);
-    double confidence = std::min(s.confidence, s.digit_confidence);
+    double confidence = s.confidence;
+    std::string doubt;
     if (!d && parse::starts_date(s.text)) {
       // A date split across lines.
-      if (const Segment* next = next_below(pages_[s.page], s)) {
+      if (const Segment* next = next_below(pool, s)) {
         d = parse::date_line(s.text + " " + next->text);
-        confidence = std::min({confidence, next->confidence, next->digit_confidence});
+        if (d) {
+          confidence = std::min(confidence, next->confidence);
+          doubt = digit_doubt(*next);
+        }
       }
     }
-    if (!d) d = completed_date(s.text);
+    if (!d && header) {
+      // One of day, month, year unreadable (left blank for a hand, or
+      // smudged): the place stays, the date is not guessed.
+      if (auto partial = parse::partial_date_line(s.text)) {
+        d = parse::DateLine{partial->place, "", 1.0, "day, month or year unreadable", {}};
+      }
+    }
     if (!d) return false;
     std::size_t place_words = std::count(d->place.begin(), d->place.end(), ' ') + 1;
-    if (!header && (place_words > 5 || d->place.empty())) return false;
+    if (!header && (place_words > 5 || d->place.empty() || !d->doubt.empty())) return false;
     if (place_words > 4) d->place = last_words(d->place, 4);
     date_segment_ = &s;
-    fields_["issued_date"] = {d->iso, confidence * d->quality};
-    if (!d->place.empty()) {
+    if (doubt.empty()) doubt = d->doubt;
+    if (doubt.empty()) doubt = digit_doubt(s);
+    if (!doubt.empty()) {
+      doubts_["issued_date"] = doubt;
+      // Only look-alikes in doubt (the OCR was sure of the rest): another
+      // printed date may confirm one reading.
+      if (doubt == d->doubt) date_candidates_ = d->candidates;
+    } else {
+      fields_["issued_date"] = {d->iso, std::min(confidence, s.digit_confidence) * d->quality};
+    }
+    if (!d->place.empty() && looks_like_body_name(d->place) && !has_digit(d->place)) {
       std::string canonical = resolver_.canonical_place(d->place);
       fields_["place"] = {canonical.empty() ? d->place : canonical,
                           confidence * (canonical.empty() ? 0.8 : 1.0)};
     }
     return true;
-  }
-
-  // A date line with one unreadable component, completed by the one other
-  // date of the document that agrees with the rest.
-  std::optional<parse::DateLine> completed_date(const std::string& line) const {
-    std::optional<parse::PartialDate> partial = parse::partial_date_line(line);
-    if (!partial) return std::nullopt;
-    for (const auto& other : corroborating_dates()) {
-      if (parse::agrees(*partial, other)) return parse::DateLine{partial->place, other, 0.6};
-    }
-    return std::nullopt;
   }
 
   // The place stays readable when the date beside it is not.
@@ -463,13 +773,19 @@ class DocumentReader {
     std::vector<const Segment*> lines;
     for (const auto& s : first()) {
       if (s.top() >= limit) break;
-      if (s.centre() < 0.47 * g.width && has_letters(s.text) && parse::is_capitals(s.text)) {
+      if (s.centre() < 0.47 * g.width && has_letters(s.text) && parse::is_capitals(s.text) &&
+          looks_like_body_name(s.text)) {
         lines.push_back(&s);
       }
     }
-    lines = without_parent_line(lines);
     if (lines.empty()) return;
+    std::vector<const Segment*> body = without_parent_line(lines);
+    if (body.size() < lines.size()) {
+      parent_read_ = join_texts(
+          std::vector<const Segment*>(lines.begin(), lines.end() - static_cast<long>(body.size())));
+    }
     authority_read_ = join_texts(lines);
+    authority_body_read_ = join_texts(body);
     authority_confidence_ = mean_confidence(lines);
   }
 
@@ -487,8 +803,36 @@ class DocumentReader {
     return lines;
   }
 
+  // "Kính gửi:" (or OCR's "Kính gởi", "Kinh gui") and "Nơi nhận:".
+  static bool is_addressee_line(const std::string& text) {
+    std::string f = folded(text);
+    return parse::edit_distance(f.substr(0, 8), "kinh gui") <= 2 ||
+           parse::edit_distance(f.substr(0, 8), "noi nhan") <= 2;
+  }
+
+  // An authority line is words of letters: not "Số: …", not OCR's garbage.
+  static bool looks_like_body_name(const std::string& text) {
+    std::string f = folded(text);
+    if (starts_with(f, "so:") || starts_with(f, "so ") || f.find('@') != std::string::npos) {
+      return false;
+    }
+    std::size_t letters =
+        std::count_if(f.begin(), f.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    std::size_t others = std::count_if(f.begin(), f.end(), [](char c) {
+      return c != ' ' && c != '.' && c != '-' && !(c >= 'a' && c <= 'z');
+    });
+    return letters >= 2 && others * 5 <= letters;
+  }
+
+  static std::string mark_of(const std::string& text) {
+    std::string m = parse::urgency_mark(text);
+    if (m.empty()) m = parse::secrecy_mark(text);
+    if (m.empty()) m = parse::copy_mark(text);
+    return m;
+  }
+
   double header_bottom() const {
-    double bottom = 0;
+    double bottom = letter_subject_bottom_;
     for (const Segment* s : {number_segment_, date_segment_}) {
       if (s && s->page == 0) bottom = std::max(bottom, static_cast<double>(s->bottom()));
     }
@@ -496,7 +840,31 @@ class DocumentReader {
     return bottom;
   }
 
+  // A title is a known document type, or capitals of two words or more
+  // (not a recipients' code such as "CB-GV-NV", not "KÍNH GỬI").
+  static bool could_be_title(const std::string& text) {
+    if (closest(known_titles(), text)) return true;
+    std::string f = folded(text);
+    // "CHỦ TỊCH ỦY BAN NHÂN DÂN …" opens the body of a decision: no title.
+    bool role = starts_with(f, "chu tich") || starts_with(f, "giam doc") ||
+                starts_with(f, "truong phong") || starts_with(f, "bo truong");
+    if (is_addressee_line(text) || has_digit(f) || role) return false;
+    int words = 0;
+    for (std::size_t b = 0, e; b < f.size(); b = e + 1) {
+      e = f.find(' ', b);
+      if (e == std::string::npos) e = f.size();
+      std::string w = f.substr(b, e - b);
+      if (std::count_if(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; }) >= 2 &&
+          w.find('-') == std::string::npos) {
+        ++words;
+      }
+    }
+    return words >= 2;
+  }
+
   void read_title() {
+    // A letter's "V/v" under its number stands where a title would be.
+    if (is_letter_) return;
     const PageGeometry& g = first_geometry();
     double below = header_bottom();
     const auto& segs = first();
@@ -505,9 +873,10 @@ class DocumentReader {
       const Segment& s = segs[i];
       if (s.top() <= below - s.height() / 2) continue;
       if (s.centre() > 0.3 * g.width && s.centre() < 0.72 * g.width && has_letters(s.text) &&
-          parse::is_capitals(s.text)) {
-        break;
+          parse::is_capitals(s.text) && mark_of(s.text).empty()) {
+        if (could_be_title(s.text)) break;
       }
+      if (s.top() > 0.6 * g.height) return;
     }
     if (i == segs.size()) return;
     std::vector<const Segment*> title = {&segs[i]};
@@ -561,40 +930,172 @@ class DocumentReader {
 
   // The signer block, bottom right of the last page that has one: role
   // lines in capitals ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ
-  // TỊCH"), the signature, then the name.
+  // TỊCH"), the signature and seal, then the name, maybe after a rank
+  // ("Trung tá Ngô Văn Công"). signer_role is every role line, prefixes kept.
   void read_signer() {
     for (std::size_t p = pages_.size(); p-- > 0;) {
       const auto& segs = pages_[p];
       const PageGeometry& g = geometry_[p];
-      auto in_column = [&](const Segment& s) { return s.centre() > 0.58 * g.width; };
+      auto in_column = [&](const Segment& s) { return s.centre() > 0.55 * g.width; };
       const Segment* name = nullptr;
+      std::string name_text;
       for (const auto& s : segs) {
-        if (in_column(s) && parse::looks_like_person_name(s.text)) name = &s;
+        std::string bare = parse::without_rank(s.text);
+        if (in_column(s) && parse::looks_like_person_name(bare)) {
+          name = &s;
+          name_text = bare;
+        }
       }
-      const Segment* role = nullptr;
-      bool block_above_name = false;
+      std::vector<const Segment*> candidates;
       for (const auto& s : segs) {
         if (!in_column(s) || !parse::is_capitals(s.text) || !has_letters(s.text)) continue;
-        if (name && (s.top() >= name->top() || name->top() - s.bottom() > 8 * s.height())) continue;
-        if (!name && !is_role_line(s)) continue;
-        block_above_name = true;
-        // "TM. ỦY BAN NHÂN DÂN" names the body signed for, not a role.
-        if (starts_with(folded(s.text), "tm") && parse::has_signing_prefix(s.text)) continue;
-        role = &s;
+        if (s.top() < 0.2 * g.height && p == 0) continue;  // the header's right column
+        if (name && (s.top() >= name->top() || name->top() - s.bottom() > 10 * s.height()))
+          continue;
+        candidates.push_back(&s);
       }
-      if (!block_above_name) continue;
-      if (role) {
-        std::string role_text = parse::strip_signing_prefix(role->text);
-        std::optional<std::string> known = closest(known_roles(), role_text, 4);
-        fields_["signer_role"] = {known.value_or(role_text), role->confidence * (known ? 1 : 0.8)};
+      // The block starts at its first role line and runs on while the next
+      // line follows right under it.
+      std::vector<const Segment*> block;
+      for (const Segment* c : candidates) {
+        if (block.empty()) {
+          if (is_role_line(*c)) block.push_back(c);
+          continue;
+        }
+        const Segment* prev = block.back();
+        if (c->top() - prev->bottom() > 1.2 * prev->height()) break;
+        block.push_back(c);
       }
-      if (name) fields_["signer"] = {name->text, name->confidence};
+      if (block.empty() && !name) continue;
+      if (block.empty() && name) {
+        fields_["signer"] = {name_text, name->confidence};
+        return;
+      }
+      std::string role;
+      double confidence = 1.0, factor = 1.0;
+      for (const Segment* line : block) {
+        auto [text, known] = role_line(line->text);
+        role += (role.empty() ? "" : " ") + text;
+        confidence = std::min(confidence, line->confidence);
+        if (!known) factor = 0.8;
+      }
+      fields_["signer_role"] = {parse::clean(role), confidence * factor};
+      if (name) fields_["signer"] = {name_text, name->confidence};
       return;
+    }
+  }
+
+  // "KT . CHU TICH" -> {"KT. CHỦ TỊCH", true}: the prefix in its printed
+  // form and the role or body in the lexicon's spelling when close to it.
+  static std::pair<std::string, bool> role_line(const std::string& text) {
+    std::string prefix;
+    if (parse::has_signing_prefix(text)) {
+      std::string f = folded(text);
+      std::size_t end = f.find_first_of(".,:");
+      prefix = text::upper(f.substr(0, end));
+      prefix.erase(std::remove(prefix.begin(), prefix.end(), ' '), prefix.end());
+      prefix += ".";
+    }
+    std::string rest = parse::strip_signing_prefix(text);
+    std::vector<std::string> lexicon = known_roles();
+    lexicon.push_back("ỦY BAN NHÂN DÂN");
+    std::optional<std::string> known = closest(lexicon, rest, 4);
+    std::string body = known.value_or(rest);
+    return {prefix.empty() ? body : prefix + " " + body, known.has_value()};
+  }
+
+  // "Kính gửi:" entries (on its line and the "-" lines under it), then the
+  // "Nơi nhận:" entries of the last page, as printed: a leading dash
+  // dropped, a trailing ";" or "." kept, dot leaders dropped.
+  void read_recipients() {
+    std::vector<std::string> entries;
+    for (const auto& segs : pages_) {
+      for (std::size_t i = 0; i < segs.size(); ++i) {
+        std::string f = folded(segs[i].raw);
+        std::size_t at = f.find("kinh gui");
+        bool to = at != std::string::npos && at < 4;
+        at = f.find("noi nhan");
+        bool copies = at != std::string::npos && at < 4;
+        if (to || copies) list_entries(segs, i, to, entries);
+      }
+    }
+    if (!entries.empty()) fields_["recipients"] = {nlohmann::json(entries).dump(), 0.8};
+  }
+
+  static std::string entry_text(const std::string& raw) {
+    std::string e = parse::clean(raw);
+    std::size_t b = e.find_first_not_of("-+•*– ");
+    if (b == std::string::npos) return {};
+    e = e.substr(b);
+    static const std::string kEllipsis = "…";
+    for (bool trimmed = true; trimmed && !e.empty();) {
+      trimmed = false;
+      while (!e.empty() && (e.back() == '.' || e.back() == ' ') && e.size() >= 2 &&
+             (e[e.size() - 2] == '.' || e[e.size() - 2] == ' ')) {
+        e.pop_back();
+        trimmed = true;
+      }
+      if (e.size() >= kEllipsis.size() && e.ends_with(kEllipsis)) {
+        e.erase(e.size() - kEllipsis.size());
+        trimmed = true;
+      }
+    }
+    while (!e.empty() && e.back() == ' ') e.pop_back();
+    return e;
+  }
+
+  static bool is_listed(const std::string& raw) {
+    std::string t = parse::clean(raw);
+    return !t.empty() &&
+           (t[0] == '-' || t[0] == '+' || t.rfind("•", 0) == 0 || t.rfind("–", 0) == 0);
+  }
+
+  static void list_entries(const std::vector<Segment>& segs, std::size_t i, bool to,
+                           std::vector<std::string>& entries) {
+    const Segment& head = segs[i];
+    parse::AlignedText text(head.raw);
+    std::size_t colon = text.folded().find(':');
+    std::string rest = colon == std::string::npos
+                           ? text.original(std::min<std::size_t>(8, text.size()), text.size())
+                           : text.original(colon + 1, text.size());
+    rest = entry_text(rest);
+    if (!rest.empty()) entries.push_back(rest);
+    const Segment* prev = &head;
+    bool first = rest.empty();
+    for (std::size_t k = i + 1; k < segs.size() && k < i + 30; ++k) {
+      const Segment& s = segs[k];
+      if (s.top() <= prev->top() + prev->height() / 2) continue;  // same row: another column
+      bool column = std::abs(s.left() - head.left()) < 6 * head.height() &&
+                    s.left() < head.left() + (to ? 12 : 6) * head.height();
+      if (!column) continue;
+      if (s.top() - prev->bottom() > 1.6 * prev->height()) break;
+      bool take = is_listed(s.raw) || (first && to);
+      if (!take) break;
+      std::string e = entry_text(s.raw);
+      if (!e.empty()) entries.push_back(e);
+      first = false;
+      prev = &s;
+    }
+  }
+
+  // Stamps and lines of their own: urgency, secrecy, copy marks.
+  void read_marks() {
+    for (const auto& segs : pages_) {
+      for (const auto& s : segs) {
+        std::string t = s.text;
+        if (auto u = parse::urgency_mark(t); !u.empty() && !fields_.count("urgency"))
+          fields_["urgency"] = {u, s.confidence};
+        if (auto m = parse::secrecy_mark(t); !m.empty() && !fields_.count("secrecy"))
+          fields_["secrecy"] = {m, s.confidence};
+        if (auto c = parse::copy_mark(t); !c.empty() && !fields_.count("copy_mark"))
+          fields_["copy_mark"] = {c, s.confidence};
+      }
     }
   }
 
   void read_citizen_ids() {
     std::vector<std::string> ids;
+    bool doubtful = false;
     double confidence = 1.0;
     for (const auto& segs : pages_) {
       for (std::size_t i = 0; i < segs.size(); ++i) {
@@ -603,11 +1104,15 @@ class DocumentReader {
         // a skewed line was read in fragments.
         std::string next;
         for (std::size_t k = i + 1; k < segs.size() && k <= i + 2; ++k) next += segs[k].text + " ";
-        for (const auto& id : parse::citizen_ids(segs[i].text, next)) {
+        for (const auto& id : parse::citizen_ids(segs[i].text, next, &doubtful)) {
           if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
           confidence = std::min(confidence, segs[i].confidence);
         }
       }
+    }
+    if (doubtful) {
+      doubts_["citizen_ids"] = "letter in a digit position";
+      return;
     }
     if (!ids.empty()) fields_["citizen_ids"] = {nlohmann::json(ids).dump(), confidence};
   }
@@ -616,7 +1121,12 @@ class DocumentReader {
     for (const auto& segs : pages_) {
       for (const auto& s : segs) {
         if (auto code = parse::dossier_code(s.text)) {
-          fields_["dossier_code"] = {code->value, s.confidence * code->quality};
+          std::string doubt = code->doubt.empty() ? digit_doubt(s) : code->doubt;
+          if (doubt.empty()) {
+            fields_["dossier_code"] = {code->value, s.confidence * code->quality};
+          } else {
+            doubts_["dossier_code"] = doubt;
+          }
           return;
         }
       }
@@ -640,28 +1150,28 @@ class DocumentReader {
     return dates;
   }
 
-  // A doubtfully read issue date (a digit misread, or none) that agrees in
-  // two of day, month and year with a date printed elsewhere is that date.
+  // A doubtfully read issue date that another printed date (dossier code,
+  // registration date) confirms in full is sure. Never the other way: a
+  // date that differs is not replaced by a guess.
   void corroborate_date() {
-    auto it = fields_.find("issued_date");
-    if (it != fields_.end() && it->second.confidence >= 0.6) return;
-    std::vector<std::string> others = corroborating_dates();
-    if (others.empty()) return;
-    if (it == fields_.end()) {
-      fields_["issued_date"] = {others.front(), 0.4};  // not printed as such: a person checks
-      return;
-    }
-    const std::string& read = it->second.value;  // YYYY-MM-DD
-    for (const auto& other : others) {
-      int agree = (read.substr(0, 4) == other.substr(0, 4)) +
-                  (read.substr(5, 2) == other.substr(5, 2)) +
-                  (read.substr(8, 2) == other.substr(8, 2));
-      if (agree == 3) {
-        it->second.confidence = std::max(it->second.confidence, 0.8);
-        return;
+    if (doubts_.count("issued_date") && date_candidates_.size() == 1) {
+      // Two printed sources agreeing: the date line's look-alikes, which
+      // read only one way (O, l: not S, 5 or 8), and the sure dossier code
+      // or registration date. Never a choice between readings.
+      for (const auto& other : corroborating_dates()) {
+        if (std::find(date_candidates_.begin(), date_candidates_.end(), other) !=
+            date_candidates_.end()) {
+          fields_["issued_date"] = {other, 0.8};
+          doubts_.erase("issued_date");
+          return;
+        }
       }
-      if (agree == 2) {
-        it->second = {other, 0.6};
+    }
+    auto it = fields_.find("issued_date");
+    if (it == fields_.end() || it->second.confidence >= 0.6) return;
+    for (const auto& other : corroborating_dates()) {
+      if (other == it->second.value) {
+        it->second.confidence = std::max(it->second.confidence, 0.8);
         return;
       }
     }
@@ -670,13 +1180,47 @@ class DocumentReader {
   void resolve_unit(Extraction& out, const std::string& station_unit) {
     Found date = fields_.count("issued_date") ? fields_["issued_date"] : Found{};
     std::string place = fields_.count("place") ? fields_["place"].value : "";
-    UnitMatch m = resolve_issuer(resolver_, authority_read_, place, date.value, date.confidence,
-                                 station_unit, out);
+    UnitMatch m = resolve_issuer(resolver_, authority_body_read_, place, date.value,
+                                 date.confidence, station_unit, out);
     if (!authority_read_.empty()) {
+      // The issuer's name takes the registry's spelling when it is the unit
+      // found; so does the parent line when it names that unit's parent.
       bool canonical = !m.canonical_authority.empty();
+      std::string parent = canonical ? canonical_parent(m.code) : parent_read_;
+      std::string value =
+          canonical ? parse::clean(parent + " " + m.canonical_authority) : authority_read_;
       fields_["authority"] = {
-          canonical ? m.canonical_authority : authority_read_,
-          canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
+          value, canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
+    }
+  }
+
+  // "UBND TÍNH PHÚ YÊN" read above the issuer whose parent is Tỉnh Phú Yên
+  // -> "UBND TỈNH PHÚ YÊN", in the printed form (UBND or ỦY BAN NHÂN DÂN);
+  // the line as read when it is not close to the parent's name.
+  std::string canonical_parent(const std::string& code) const {
+    if (parent_read_.empty()) return parent_read_;
+    const storage::Unit* unit = resolver_.find(code);
+    const storage::Unit* parent = unit ? resolver_.find(unit->parent) : nullptr;
+    if (!parent) return parent_read_;
+    std::string read = folded(parent_read_);
+    for (const char* body : {"UBND ", "ỦY BAN NHÂN DÂN "}) {
+      std::string form = text::upper(std::string(body) + parent->name);
+      int allowed = std::max(1, static_cast<int>(read.size()) / 10);
+      if (parse::edit_distance(read, folded(form)) <= allowed) return form;
+    }
+    return parent_read_;
+  }
+
+  // A value read so poorly that it may well be wrong is null, for a person
+  // to read (SPEC).
+  void drop_low_confidence() {
+    for (auto it = fields_.begin(); it != fields_.end();) {
+      if (it->second.confidence < kReviewThreshold) {
+        doubts_[it->first] = "read with low confidence";
+        it = fields_.erase(it);
+      } else {
+        ++it;
+      }
     }
   }
 
@@ -687,6 +1231,10 @@ class DocumentReader {
       double c = std::clamp(it->second.confidence, 0.0, kMaxExtractedConfidence);
       out.fields.push_back({name, it->second.value, std::round(c * 1000) / 1000});
     }
+    for (const auto& [name, why] : doubts_) {
+      if (fields_.count(name)) continue;
+      out.doubts.push_back({name, why});
+    }
   }
 
   const UnitResolver& resolver_;
@@ -694,15 +1242,33 @@ class DocumentReader {
   std::vector<PageGeometry> geometry_;
   const Segment* number_segment_ = nullptr;
   const Segment* date_segment_ = nullptr;
-  std::string authority_read_;
+  std::string authority_read_;       // every line of the block, parent included
+  std::string authority_body_read_;  // the issuing body's lines alone
+  std::string parent_read_;          // the parent body's lines, "" when none
   double authority_confidence_ = 0;
+  std::string number_prefix_;  // capitals OCR glued in front of "Số:"
+  double band_bottom_ = 0;
+  double gutter_ = 0;
+  std::vector<ocr::Word> words_;  // page 1, specks dropped
+  std::vector<Segment> left_rows_, right_rows_;
+  bool is_letter_ = false;
+  double letter_subject_bottom_ = 0;
+  // Fields seen but not read with certainty, and why.
+  std::map<std::string, std::string> doubts_;
+  std::vector<std::string> date_candidates_;  // readings of a doubtful date line
   std::map<std::string, Found> fields_;
 };
 
 void add_review_reasons(Extraction& out) {
   std::vector<std::string> reasons;
+  auto doubted = [&](const std::string& name) {
+    return std::any_of(out.doubts.begin(), out.doubts.end(),
+                       [&](const auto& d) { return d.first == name; });
+  };
+  for (const auto& [name, why] : out.doubts) reasons.push_back(name + " not read: " + why);
   for (const auto& name : required_fields()) {
     const storage::Field* f = out.field(name);
+    if (f == nullptr && doubted(name)) continue;
     if (f == nullptr) {
       reasons.push_back(name + " missing");
     } else if (f->confidence < kReviewThreshold) {
@@ -730,10 +1296,14 @@ const std::vector<std::string>& required_fields() {
 MetadataExtractor::MetadataExtractor(std::vector<storage::Unit> units)
     : resolver_(std::move(units)) {}
 
-Extraction MetadataExtractor::assess(std::vector<storage::Field> fields,
-                                     const std::string& station_unit) const {
+Extraction MetadataExtractor::assess(
+    std::vector<storage::Field> fields, const std::string& station_unit,
+    std::vector<std::pair<std::string, std::string>> doubts) const {
   Extraction out;
   out.fields = std::move(fields);
+  for (auto& d : doubts) {
+    if (out.field(d.first) == nullptr) out.doubts.push_back(std::move(d));
+  }
   auto value = [&](const char* name) {
     const storage::Field* f = out.field(name);
     return f ? f->value : std::string();

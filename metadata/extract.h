@@ -22,8 +22,12 @@ struct Extraction {
   // Resolved unit code; the station's unit when the text names none, and
   // empty only when that is empty too.
   std::string issuer_unit;
-  // Why a person should look, e.g. "doc_number missing", "issuer ambiguous".
+  // Why a person should look, e.g. "doc_number missing", "issuer ambiguous",
+  // "issued_date not read: letter in a digit position".
   std::vector<std::string> review_reasons;
+  // Fields printed on the page but not read with certainty (digits unsure,
+  // written by hand), left out of `fields`: {name, why}.
+  std::vector<std::pair<std::string, std::string>> doubts;
 
   // The value of a field, or nullptr when absent.
   const storage::Field* field(const std::string& name) const;
@@ -36,6 +40,9 @@ constexpr double kReviewThreshold = 0.5;
 // Extraction never claims certainty: a field at confidence 1 was set by a
 // person (storage gives corrections confidence 1).
 constexpr double kMaxExtractedConfidence = 0.999;
+// Lowest OCR word confidence (0..1) at which the digits of a number or date
+// are taken as read; below it the field is left null for a person.
+constexpr double kDigitSure = 0.6;
 
 class MetadataExtractor {
  public:
@@ -48,7 +55,10 @@ class MetadataExtractor {
 
   // The issuing unit and review reasons for fields as they stand (e.g. an
   // extraction with a person's corrections laid over it).
-  Extraction assess(std::vector<storage::Field> fields, const std::string& station_unit) const;
+  // `doubts`: fields an extraction saw but could not read (Extraction::doubts)
+  // and that no person has set since; each keeps the document in review.
+  Extraction assess(std::vector<storage::Field> fields, const std::string& station_unit,
+                    std::vector<std::pair<std::string, std::string>> doubts = {}) const;
 
   const UnitResolver& resolver() const { return resolver_; }
 

@@ -140,7 +140,7 @@ bool valid_calendar_date(int y, int m, int d) {
 }
 
 std::string format_iso(int y, int m, int d) {
-  char buf[16];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }
@@ -198,7 +198,7 @@ std::optional<Parsed> with_lost_slash(const std::string& compact) {
   if (digits == 0 || digits == compact.size()) return std::nullopt;
   std::string number = compact.substr(0, digits) + "/" + compact.substr(digits);
   if (!known_symbol(number)) return std::nullopt;
-  return Parsed{number, 0.8};
+  return Parsed{number, 0.8, {}};
 }
 
 // A number without a symbol, such as a household business registration
@@ -211,8 +211,8 @@ std::optional<Parsed> registration_number(const std::string& compact) {
     if (!is_digit_like(c)) ++letters;
   }
   if (letters > 2) return std::nullopt;
-  Parsed out{repair_digits(compact), 0.85};
-  if (out.value != compact) out.quality = 0.75;
+  Parsed out{compact, 0.85, {}};
+  if (repair_digits(compact) != compact) out.doubt = "letter in a digit position";
   return out;
 }
 
@@ -225,8 +225,9 @@ int to_int(std::string_view digits) {
 }
 
 bool any_repaired(std::string_view digits) {
-  return std::any_of(digits.begin(), digits.end(),
-                     [](char c) { return !std::isdigit(static_cast<unsigned char>(c)); });
+  return std::any_of(digits.begin(), digits.end(), [](char c) {
+    return c != ' ' && !std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 // Folded tokens with their code point offsets.
@@ -255,18 +256,24 @@ std::string number_token(const std::string& token) {
   if (core.empty() || !std::all_of(core.begin(), core.end(), is_digit_like)) return {};
   std::size_t real = std::count_if(
       core.begin(), core.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  // A word like "lo" is not a number; a number with one or two misreads is.
+  // A word like "lo" is not a number; a number with one or two misreads is,
+  // but its digits are not known: "?" marks it.
   if (real * 10 < core.size() * 7) return {};
-  return repair_digits(core);
+  return real == core.size() ? core : "?";
 }
 
 bool is_id_length(std::size_t n) { return n == 12 || n == 9; }
 
-std::vector<std::string> ids_in(const std::string& folded, std::size_t from) {
+std::vector<std::string> ids_in(const std::string& folded, std::size_t from, bool* doubtful) {
   std::vector<std::string> ids;
   std::vector<Token> tokens = tokens_of(folded, from);
   for (std::size_t i = 0; i < tokens.size();) {
     std::string digits = number_token(tokens[i].text);
+    if (digits == "?") {
+      if (doubtful) *doubtful = true;
+      ++i;
+      continue;
+    }
     if (digits.empty()) {
       ++i;
       continue;
@@ -282,7 +289,8 @@ std::vector<std::string> ids_in(const std::string& folded, std::size_t from) {
     std::size_t j = i + 1, end_nine = 0;
     while (j < tokens.size() && joined.size() < 12) {
       std::string more = number_token(tokens[j].text);
-      if (more.empty()) break;
+      if (more == "?" && doubtful) *doubtful = true;
+      if (more.empty() || more == "?") break;
       joined += more;
       ++j;
       if (joined.size() == 9) end_nine = j;
@@ -389,16 +397,20 @@ std::optional<Parsed> normalize_doc_number(std::string_view raw) {
   if (digits.empty() || !std::all_of(digits.begin(), digits.end(), is_digit_like)) {
     return std::nullopt;
   }
-  if (any_repaired(digits)) out.quality = 0.9;
-  out.value = repair_digits(digits) + number.substr(digits_end);
+  if (any_repaired(digits)) out.doubt = "letter in a digit position";
+  out.value = digits + number.substr(digits_end);
   for (std::size_t i = 1; i < parts.size(); ++i) {
     std::string part = parts[i];
     if (part.empty()) return std::nullopt;
     bool is_year = part.size() == 4 && std::all_of(part.begin(), part.end(), is_digit_like) &&
                    std::isdigit(static_cast<unsigned char>(part[0]));
     if (is_year) {
-      if (any_repaired(part)) out.quality = 0.9;
-      part = repair_digits(part);
+      if (any_repaired(part)) out.doubt = "letter in a digit position";
+      int year = to_int(part);
+      if (year < 1945 || year > 2100) out.doubt = "number part '" + part + "' is not a year";
+    } else if (i + 1 < parts.size() && all_digits(part)) {
+      // "4/35/SGDĐT": a handwritten number read in two pieces.
+      out.doubt = "number part '" + part + "' is not a year";
     } else {
       std::vector<std::string> pieces = split(part, '-');
       part.clear();
@@ -437,13 +449,34 @@ std::optional<DateLine> date_line(std::string_view line) {
   int d = to_int(m.str(3));
   int mo = to_int(m.str(5));
   int y = to_int(m.str(7));
-  if (!valid_calendar_date(y, mo, d)) return std::nullopt;
+  bool repaired = any_repaired(m.str(3) + m.str(5) + m.str(7));
+  if (!repaired && !valid_calendar_date(y, mo, d)) return std::nullopt;
   DateLine out;
   out.iso = format_iso(y, mo, d);
-  // A letter read as a digit is a guess: the date is then only as good as
-  // something else that confirms it.
-  if (any_repaired(m.str(3) + m.str(5) + m.str(7))) out.quality = 0.55;
   out.place = trim(text.original(0, m.position(2)), " ,.;:-");
+  // A letter read as a digit ("tháng S": 5 or 8?) is a guess, never a date.
+  if (any_repaired(m.str(3) + m.str(5) + m.str(7))) {
+    out.iso.clear();
+    out.doubt = "letter in a digit position";
+    for (char s_as : {'5', '8'}) {
+      auto read = [&](const std::string& digits) {
+        int v = 0;
+        for (char c : digits) {
+          if (c == ' ') continue;
+          char r = (c == 's' || c == 'S') ? s_as : repaired_digit(c);
+          if (!std::isdigit(static_cast<unsigned char>(r))) return -1;
+          v = v * 10 + (r - '0');
+        }
+        return v;
+      };
+      int cd = read(m.str(3)), cm = read(m.str(5)), cy = read(m.str(7));
+      if (valid_calendar_date(cy, cm, cd)) {
+        std::string iso = format_iso(cy, cm, cd);
+        if (std::find(out.candidates.begin(), out.candidates.end(), iso) == out.candidates.end())
+          out.candidates.push_back(iso);
+      }
+    }
+  }
   return out;
 }
 
@@ -518,12 +551,15 @@ bool mentions_citizen_id(std::string_view line) {
   return std::regex_search(AlignedText(clean(line)).folded(), id_keyword_regex());
 }
 
-std::vector<std::string> citizen_ids(std::string_view line, std::string_view next_line) {
+std::vector<std::string> citizen_ids(std::string_view line, std::string_view next_line,
+                                     bool* doubtful) {
   AlignedText text(clean(line));
   std::smatch m;
   if (!std::regex_search(text.folded(), m, id_keyword_regex())) return {};
-  std::vector<std::string> ids = ids_in(text.folded(), m.position(0) + m.length(0));
-  if (ids.empty() && !next_line.empty()) ids = ids_in(AlignedText(clean(next_line)).folded(), 0);
+  std::vector<std::string> ids = ids_in(text.folded(), m.position(0) + m.length(0), doubtful);
+  if (ids.empty() && !next_line.empty()) {
+    ids = ids_in(AlignedText(clean(next_line)).folded(), 0, doubtful);
+  }
   return ids;
 }
 
@@ -566,8 +602,7 @@ std::optional<Parsed> dossier_code(std::string_view line) {
         (i + 1 < code.size() && std::isdigit(static_cast<unsigned char>(code[i + 1])));
     if (near_digit && is_digit_like(code[i]) &&
         !std::isdigit(static_cast<unsigned char>(code[i]))) {
-      code[i] = repaired_digit(code[i]);
-      out.quality = 0.9;
+      out.doubt = "letter in a digit position";
     }
   }
   for (char c : code) {
@@ -597,8 +632,8 @@ std::optional<std::string> registration_date(std::string_view line) {
   AlignedText text(clean(line));
   std::smatch m;
   if (!std::regex_search(text.folded(), m, re)) return std::nullopt;
-  return iso_date(repair_digits(m.str(1)) + "/" + repair_digits(m.str(2)) + "/" +
-                  repair_digits(m.str(3)));
+  if (any_repaired(m.str(1) + m.str(2) + m.str(3))) return std::nullopt;  // not sure itself
+  return iso_date(m.str(1) + "/" + m.str(2) + "/" + m.str(3));
 }
 
 bool is_capitals(std::string_view line) {
@@ -634,6 +669,74 @@ bool looks_like_person_name(std::string_view line) {
     }
   }
   return true;
+}
+
+std::string without_rank(std::string_view line) {
+  // Folded, longest first so that "thuong ta" wins over "ta".
+  static const std::vector<std::string> kRanks = {
+      "dai tuong", "thuong tuong", "trung tuong", "thieu tuong", "dai ta",   "thuong ta",
+      "trung ta",  "thieu ta",     "dai uy",      "thuong uy",   "trung uy", "thieu uy",
+      "pgs.ts.",   "pgs.ts",       "gs.ts.",      "gs.tskh.",    "pgs.",     "gs.",
+      "ts.",       "ths.",         "bs.",         "ks.",         "ls.",      "ncs.",
+      "tskh.",     "bsckii.",      "bscki.",      "dong chi"};
+  std::string cleaned = clean(line);
+  AlignedText text(cleaned);
+  const std::string& f = text.folded();
+  for (const auto& rank : kRanks) {
+    if (f.rfind(rank, 0) != 0 || f.size() <= rank.size()) continue;
+    bool word_end = rank.back() == '.' || f[rank.size()] == ' ';
+    if (!word_end) continue;
+    return without_rank(trim(text.original(rank.size(), text.size()), " ."));
+  }
+  return cleaned;
+}
+
+namespace {
+
+// The folded mark alone on its line ("KHẨN", "HOẢ TỐC", "BẢN SAO Y"),
+// allowing a lost accent or one OCR slip in the longer marks.
+// `exact`: the accents must be as printed ("MẬT", not "MẶT").
+std::string mark_in(std::string_view line,
+                    const std::vector<std::pair<std::string, std::string>>& marks,
+                    bool exact = false) {
+  std::string f = trim(AlignedText(clean(line)).folded(), " .:-_*!\"'");
+  std::string printed_line = trim(text::upper(clean(line)), " .:-_*!\"'");
+  if (f.rfind("ban ", 0) == 0) {
+    f = f.substr(4);
+    printed_line = trim(AlignedText(printed_line).original(4, printed_line.size()), " ");
+  }
+  for (const auto& [folded_mark, printed] : marks) {
+    if (exact) {
+      if (printed_line == printed) return printed;
+      continue;
+    }
+    int allowed = folded_mark.size() >= 7 ? 1 : 0;
+    if (edit_distance(f, folded_mark) <= allowed) return printed;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string urgency_mark(std::string_view line) {
+  static const std::vector<std::pair<std::string, std::string>> kMarks = {
+      {"thuong khan", "THƯỢNG KHẨN"}, {"hoa toc", "HỎA TỐC"}, {"khan", "KHẨN"}};
+  return is_capitals(line) ? mark_in(line, kMarks) : std::string();
+}
+
+std::string secrecy_mark(std::string_view line) {
+  static const std::vector<std::pair<std::string, std::string>> kMarks = {
+      {"tuyet mat", "TUYỆT MẬT"}, {"toi mat", "TỐI MẬT"}, {"mat", "MẬT"}};
+  return is_capitals(line) ? mark_in(line, kMarks, true) : std::string();
+}
+
+std::string copy_mark(std::string_view line) {
+  static const std::vector<std::pair<std::string, std::string>> kMarks = {
+      {"sao y", "SAO Y"},
+      {"sao luc", "SAO LỤC"},
+      {"trich sao", "TRÍCH SAO"},
+      {"sao y ban chinh", "SAO Y"}};
+  return is_capitals(line) ? mark_in(line, kMarks) : std::string();
 }
 
 int edit_distance(std::string_view a, std::string_view b) {

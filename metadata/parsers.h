@@ -30,16 +30,22 @@ class AlignedText {
 };
 
 // A parsed value and how much it had to be repaired to be read (1 = read as
-// printed, lower = repaired or not validated).
+// printed, lower = repaired or not validated). `doubt` is non-empty when the
+// value cannot be trusted at all (a letter read where a digit is printed,
+// "tháng S"): the caller must not store it, and says `doubt` to a person.
 struct Parsed {
   std::string value;
   double quality = 1.0;
+  std::string doubt;
 };
 
 // "Số: 392/QĐ-UBND" -> "392/QĐ-UBND". Accepts "Sô:", "S6:", "Số :", no
-// colon, spaces inside the number; repairs O/0 and l/1 in the digits and
-// "QD" in the symbol. Nullopt unless the line starts with "Số" and the value
-// has the NUMBER/SYMBOL form.
+// colon, spaces inside the number; repairs "QD" in the symbol. A letter or
+// sign in a digit position (O for 0, l for 1, S for 5 or 8, "#45") is never
+// repaired into a digit: the result then carries a `doubt`. A numeric part
+// after the number that is not a year ("4/35/SGDĐT") is doubtful too.
+// Nullopt unless the line starts with "Số" and the value has the
+// NUMBER/SYMBOL form.
 std::optional<Parsed> doc_number(std::string_view line);
 
 // Normalizes a number already cut from its "Số:" (used for corrections too).
@@ -51,13 +57,19 @@ bool known_symbol(std::string_view doc_number);
 
 struct DateLine {
   std::string place;  // as printed before ", ngày"; empty when the line has none
-  std::string iso;    // YYYY-MM-DD
+  std::string iso;    // YYYY-MM-DD; empty when `doubt` is set
   double quality = 1.0;
+  std::string doubt;  // non-empty: a letter in a digit position; do not store
+  // With a doubt: the real dates the look-alikes could stand for (S as 5 or
+  // 8, O as 0, l as 1), for a date printed elsewhere to confirm.
+  std::vector<std::string> candidates;
 };
 
 // "Hòa Đồng, ngày 03 tháng 6 năm 2022" -> {"Hòa Đồng", "2022-06-03"}.
-// Accepts lost accents ("ngay thang nam"), digits read as O/l, lost spaces.
-// Nullopt unless the date is a real calendar date.
+// Accepts lost accents ("ngay thang nam") and lost spaces. Digits read as
+// letters ("tháng S", "ngày l2") give a DateLine with the place, an empty
+// iso and a `doubt`. Nullopt unless the line is a date line and, when its
+// digits are digits, a real calendar date.
 std::optional<DateLine> date_line(std::string_view line);
 
 // A date line with one of day, month, year unreadable ("tháng TÌ"), to be
@@ -80,8 +92,10 @@ std::optional<std::string> iso_date(std::string_view text);
 
 // Personal identifier numbers printed after "định danh", "CCCD", "CMND",
 // "căn cước", "chứng minh": 12 digits (CCCD) or 9 (CMND). `next_line` is
-// searched too when the keyword ends `line`.
-std::vector<std::string> citizen_ids(std::string_view line, std::string_view next_line = {});
+// searched too when the keyword ends `line`. A number with letters in digit
+// positions is left out and sets *doubtful (when given).
+std::vector<std::string> citizen_ids(std::string_view line, std::string_view next_line = {},
+                                     bool* doubtful = nullptr);
 
 // True when the line names a personal identifier ("CCCD", "định danh", …).
 bool mentions_citizen_id(std::string_view line);
@@ -106,8 +120,22 @@ bool has_signing_prefix(std::string_view line);
 // "Đặng Minh Bình": two to six words, each a capital then small letters.
 bool looks_like_person_name(std::string_view line);
 
-// Digit look-alikes repaired: O/o/D -> 0, l/I/i/| -> 1. Other chars kept.
+// Digit look-alikes repaired: O/o -> 0, l/I/i/| -> 1, S/s -> 5. Other chars
+// kept. Only for reading a number whose doubt is recorded; never to store.
 std::string repair_digits(std::string_view text);
+
+// A rank, academic or professional title in front of a name ("Trung tá",
+// "Đại úy", "TS.", "ThS.", "PGS.TS.", "BS.") removed: "Trung tá Ngô Văn
+// Công" -> "Ngô Văn Công". Unchanged when there is none.
+std::string without_rank(std::string_view line);
+
+// The SPEC marks printed on a page, or "" when none: urgency "KHẨN",
+// "THƯỢNG KHẨN", "HỎA TỐC"; secrecy "MẬT", "TỐI MẬT", "TUYỆT MẬT"; copy
+// "SAO Y", "SAO LỤC", "TRÍCH SAO". `line` must be the mark alone (a stamp
+// or a line of its own, maybe with "BẢN" before a copy mark).
+std::string urgency_mark(std::string_view line);
+std::string secrecy_mark(std::string_view line);
+std::string copy_mark(std::string_view line);
 
 // NFC, runs of spaces folded: the SPEC's form for every value.
 std::string clean(std::string_view text);

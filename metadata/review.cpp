@@ -59,6 +59,45 @@ std::string normalize_ids(const std::string& value) {
   return nlohmann::json(ids).dump();
 }
 
+// Recipients: a JSON array of strings, or one entry per line.
+std::string normalize_recipients(const std::string& value) {
+  std::vector<std::string> out;
+  nlohmann::json parsed = nlohmann::json::parse(value, nullptr, false);
+  if (parsed.is_array()) {
+    for (const auto& item : parsed) {
+      if (!item.is_string()) throw std::invalid_argument("recipients: list items must be strings");
+      std::string entry = parse::clean(item.get<std::string>());
+      if (!entry.empty()) out.push_back(entry);
+    }
+  } else {
+    std::string cell;
+    for (char c : value + "\n") {
+      if (c == '\n') {
+        cell = parse::clean(cell);
+        if (!cell.empty()) out.push_back(cell);
+        cell.clear();
+      } else {
+        cell += c;
+      }
+    }
+  }
+  return nlohmann::json(out).dump();
+}
+
+// urgency, secrecy and copy_mark take one of the SPEC's marks.
+void check_mark(const std::string& field, const std::string& v) {
+  static const std::map<std::string, std::vector<std::string>> kMarks = {
+      {"urgency", {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"}},
+      {"secrecy", {"MẬT", "TỐI MẬT", "TUYỆT MẬT"}},
+      {"copy_mark", {"SAO Y", "SAO LỤC", "TRÍCH SAO"}}};
+  auto it = kMarks.find(field);
+  if (it == kMarks.end() || v.empty()) return;
+  if (std::find(it->second.begin(), it->second.end(), v) != it->second.end()) return;
+  std::string allowed;
+  for (const auto& m : it->second) allowed += (allowed.empty() ? "" : ", ") + m;
+  throw std::invalid_argument(field + ": '" + v + "' is not one of " + allowed);
+}
+
 }  // namespace
 
 std::vector<storage::Field> corrections_of(const storage::StoredDocument& doc) {
@@ -82,7 +121,8 @@ Assessment reassess(const MetadataExtractor& extractor, const storage::StoredDoc
   }
   if (pages.empty()) throw NotReextractable("document " + std::to_string(doc.id) + " has no pages");
   Extraction fresh = extractor.extract(pages, doc.unit);
-  Extraction judged = extractor.assess(overlay(fresh.fields, corrections_of(doc)), doc.unit);
+  Extraction judged =
+      extractor.assess(overlay(fresh.fields, corrections_of(doc)), doc.unit, fresh.doubts);
   Assessment a;
   a.fields = std::move(fresh.fields);
   a.issuer_unit = judged.issuer_unit;
@@ -113,6 +153,8 @@ std::string normalize_correction(const std::string& field, const std::string& va
     return v;
   }
   if (field == "citizen_ids") return normalize_ids(v);
+  if (field == "recipients") return normalize_recipients(value);
+  check_mark(field, v);
   return v;
 }
 

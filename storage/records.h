@@ -19,8 +19,8 @@ struct Unit {
   std::string successor;   // code or empty
 };
 
-// One extracted or corrected metadata field. `value` is text; citizen_ids is a
-// JSON array of strings.
+// One extracted or corrected metadata field. `value` is text; citizen_ids and
+// recipients are JSON arrays of strings.
 struct Field {
   std::string name;
   std::string value;
@@ -31,7 +31,8 @@ struct Field {
 inline const std::vector<std::string>& metadata_field_names() {
   static const std::vector<std::string> names = {
       "doc_type", "doc_number", "issued_date", "place",       "authority",
-      "subject",  "signer",     "signer_role", "citizen_ids", "dossier_code"};
+      "subject",  "signer",     "signer_role", "citizen_ids", "dossier_code",
+      "urgency",  "secrecy",    "recipients",  "copy_mark"};
   return names;
 }
 

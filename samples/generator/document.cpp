@@ -472,8 +472,11 @@ Document compose_document(Random rng, const std::vector<Unit>& units, const Comp
 
   doc.authority_lines = {"ỦY BAN NHÂN DÂN", authority_place_upper(issuer)};
   m.authority = join(doc.authority_lines, " ");
-  if (!issuer.parent.empty() && rng.chance(0.5))
+  if (!issuer.parent.empty() && rng.chance(0.5)) {
     doc.parent_line = "UBND " + authority_place_upper(unit_of(units, issuer.parent));
+    // SPEC: the authority is the whole issuing-body block, parent included.
+    m.authority = *doc.parent_line + " " + m.authority;
+  }
   doc.number_line = "Số: " + m.doc_number;
   doc.date_line = m.place + ", " + m.issued_date.spelled();
   doc.title_lines = {m.doc_type};
@@ -508,11 +511,14 @@ Document compose_document(Random rng, const std::vector<Unit>& units, const Comp
   doc.signer_roles =
       deputy ? std::vector<std::string>{"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"}
              : std::vector<std::string>{"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"};
-  m.signer_role = doc.signer_roles.back();
+  // SPEC: every role line, "TM."/"KT." kept.
+  m.signer_role = join(doc.signer_roles, " ");
   m.signer = person_name(rng, rng.chance(0.7));
   doc.signer_name = m.signer;
   doc.recipients = {"- " + body.addressee + ";", "- Lưu: VT."};
   if (rng.chance(0.5)) doc.recipients.insert(doc.recipients.begin() + 1, "- Bộ phận một cửa;");
+  for (const auto& r : doc.recipients)
+    m.recipients.push_back(r.substr(r.rfind("- ", 0) == 0 ? 2 : 0));
 
   if (options.pages)
     doc.wanted_pages = *options.pages;

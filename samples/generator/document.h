@@ -36,6 +36,7 @@ struct Metadata {
   std::string signer_role;
   std::vector<std::string> citizen_ids;
   std::optional<std::string> dossier_code;  // printed "Mã hồ sơ:", when it is
+  std::vector<std::string> recipients;      // "Nơi nhận:" entries, leading "- " dropped
 };
 
 // One row of the one-stop-shop register (SPEC "Register").

@@ -40,7 +40,11 @@ json metadata_json(const Metadata& m) {
               {"signer", m.signer},
               {"signer_role", m.signer_role},
               {"citizen_ids", m.citizen_ids},
-              {"dossier_code", optional_string(m.dossier_code)}};
+              {"dossier_code", optional_string(m.dossier_code)},
+              {"urgency", nullptr},
+              {"secrecy", nullptr},
+              {"recipients", m.recipients},
+              {"copy_mark", nullptr}};
 }
 
 std::string joined_lines(const std::vector<std::string>& lines) {

@@ -129,13 +129,13 @@ TEST_F(Review, QueueShowsOnlyTheReasonsACorrectionLeaves) {
     }
     return json();
   };
-  // Without its date line the date is guessed from elsewhere, unsure.
-  EXPECT_EQ(reasons_in_queue(), json::array({"doc_number missing", "issued_date low confidence"}));
+  // Without its date line the date is not guessed from other dates (SPEC).
+  EXPECT_EQ(reasons_in_queue(), json::array({"doc_number missing", "issued_date missing"}));
 
   auto r = sohoa({"review", std::to_string(id), "--set", "doc_number=17/QĐ-UBND"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(show(id)["status"], "review");
-  EXPECT_EQ(reasons_in_queue(), json::array({"issued_date low confidence"}));
+  EXPECT_EQ(reasons_in_queue(), json::array({"issued_date missing"}));
 }
 
 TEST_F(Review, CorrectedAuthorityMovesTheIssuer) {

@@ -197,7 +197,8 @@ TEST(SamplesGenerator, TruthHasExactlyTheSpecKeys) {
   const std::set<std::string> top = {"file", "unit", "level", "metadata", "pages"};
   const std::set<std::string> metadata = {
       "doc_type", "doc_number", "issued_date", "place",       "authority",
-      "subject",  "signer",     "signer_role", "citizen_ids", "dossier_code"};
+      "subject",  "signer",     "signer_role", "citizen_ids", "dossier_code",
+      "urgency",  "secrecy",    "recipients",  "copy_mark"};
   const std::set<std::string> page = {"text", "rotation", "skew_deg", "dpi", "degradations"};
   auto keys = [](const json& j) {
     std::set<std::string> k;
@@ -275,8 +276,16 @@ void check_document(const json& t, const std::map<std::string, UnitRow>& units) 
   // Signer block closes the last page: role, then the name.
   ASSERT_GE(last.size(), 2u);
   EXPECT_EQ(last.back(), m["signer"]) << where;
-  EXPECT_EQ(last[last.size() - 2], m["signer_role"]) << where;
-  EXPECT_TRUE(m["signer_role"] == "CHỦ TỊCH" || m["signer_role"] == "PHÓ CHỦ TỊCH") << where;
+  // SPEC: signer_role is every role line, "TM."/"KT." kept.
+  const bool deputy = m["signer_role"] == "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH";
+  EXPECT_TRUE(deputy || m["signer_role"] == "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH") << where;
+  const std::size_t roles = deputy ? 3 : 2;
+  ASSERT_GT(last.size(), roles);
+  std::string printed_roles;
+  for (std::size_t i = last.size() - 1 - roles; i + 1 < last.size(); ++i) {
+    printed_roles += (printed_roles.empty() ? "" : " ") + last[i];
+  }
+  EXPECT_EQ(printed_roles, m["signer_role"]) << where;
 
   ASSERT_FALSE(m["citizen_ids"].empty()) << where;
   static const std::regex cccd(R"(054\d{9})"), cmnd(R"(\d{9})");
