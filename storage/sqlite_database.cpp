@@ -645,7 +645,13 @@ class SqliteDatabase final : public Database {
     q->bind(1, fts.match).bind(2, citizen_id);
     std::vector<DocumentSummary> out;
     while (q->step()) {
-      out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4)});
+      DocumentSummary d;
+      d.id = q->integer(0);
+      d.doc_number = q->text(1);
+      d.issued_date = q->text(2);
+      d.doc_type = q->text(3);
+      d.unit = q->text(4);
+      out.push_back(std::move(d));
     }
     return out;
   }
