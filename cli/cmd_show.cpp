@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "web/records_json.h"
 
 namespace sohoa::cli {
 namespace {
@@ -43,51 +44,6 @@ json metadata_json(const storage::StoredDocument& d) {
     }
   }
   return meta;
-}
-
-json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-
-json certifications_json(const std::vector<storage::Certification>& certs) {
-  json out = json::array();
-  for (const auto& c : certs) {
-    out.push_back({{"by", c.by},
-                   {"at", c.at},
-                   {"signer", c.signer},
-                   {"cert_sha256", c.cert_sha256},
-                   {"pdf_sha256", c.pdf_sha256}});
-  }
-  return out;
-}
-
-json document_json(const storage::StoredDocument& d,
-                   const std::vector<storage::Certification>& certs) {
-  json pages = json::array();
-  for (const auto& p : d.pages) {
-    pages.push_back({{"page", p.page},
-                     {"width", p.width},
-                     {"height", p.height},
-                     {"dpi", p.dpi},
-                     {"text_dpi", p.text_dpi > 0 ? json(p.text_dpi) : json()},
-                     {"rotation", p.rotation},
-                     {"skew_deg", p.skew_deg},
-                     {"ocr_confidence", p.ocr_confidence},
-                     {"text", p.text},
-                     {"text_source", p.text_source},
-                     {"codes", p.codes}});
-  }
-  return {{"id", d.id},
-          {"sha256", d.sha256},
-          {"source", d.source},
-          {"station", or_null(d.station)},
-          {"unit", d.unit},
-          {"issuer_unit", or_null(d.issuer_unit)},
-          {"level", or_null(d.level)},
-          {"digitized_at", d.digitized_at},
-          {"status", d.status},
-          {"error", or_null(d.error)},
-          {"metadata", metadata_json(d)},
-          {"pages", pages},
-          {"certifications", certifications_json(certs)}};
 }
 
 void print_text(const storage::StoredDocument& d) {
@@ -133,43 +89,8 @@ void print_summary(const storage::StoredDocument& d,
   }
 }
 
-// What a person changed, oldest first, each with the value it replaced (the
-// value read from the page, or an earlier correction), and why the document
-// awaits review.
-struct History {
-  struct Change {
-    storage::Correction correction;
-    std::string previous;
-  };
-  std::vector<Change> changes;
-  std::vector<std::string> review_reasons;
-};
-
-History history_of(storage::Database& db, int64_t id) {
-  History h;
-  std::map<std::string, std::string> current;
-  if (auto as_stored = db.document_as_stored(id)) {
-    for (const auto& f : as_stored->fields) current[f.name] = f.value;
-    h.review_reasons = as_stored->review_reasons;
-  }
-  for (const auto& c : db.corrections(id)) {
-    h.changes.push_back({c, current[c.field]});
-    current[c.field] = c.value;
-  }
-  return h;
-}
-
-json history_json(const History& h) {
-  json changes = json::array();
-  for (const auto& [c, previous] : h.changes) {
-    changes.push_back({{"field", c.field},
-                       {"value", c.value},
-                       {"previous", or_null(previous)},
-                       {"by", c.by},
-                       {"at", c.at}});
-  }
-  return changes;
-}
+using web::History;
+using web::history_of;
 
 void print_history(const History& h, int64_t id) {
   auto shown = [](const std::string& v) { return v.empty() ? std::string("(empty)") : v; };
@@ -213,10 +134,7 @@ int run_show(const ShowArgs& args) {
   if (!doc) throw UsageError("no document " + std::to_string(id));
   History history = history_of(*db, id);
   if (args.json) {
-    json out = document_json(*doc, db->certifications(id));
-    out["corrections"] = history_json(history);
-    out["review_reasons"] = history.review_reasons;
-    std::cout << json_line(out) << "\n";
+    std::cout << json_line(web::document_json(*db, *doc)) << "\n";
   } else if (args.text) {
     print_text(*doc);
   } else {

@@ -5,14 +5,29 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/ingest.h"
+#include "storage/database.h"
 #include "storage/records.h"
 
 namespace sohoa::web {
 
 using json = nlohmann::ordered_json;
 
-// The `show --json` object of a document (SPEC "show --json").
-json document_json(const storage::StoredDocument& doc);
+// What a person changed, oldest first, each with the value it replaced (the
+// value read from the page, or an earlier correction), and why the document
+// awaits review.
+struct History {
+  struct Change {
+    storage::Correction correction;
+    std::string previous;
+  };
+  std::vector<Change> changes;
+  std::vector<std::string> review_reasons;
+};
+History history_of(storage::Database& db, int64_t id);
+
+// The `show --json` object of a document (SPEC "show --json"), with its
+// certifications, corrections and review reasons read from `db`.
+json document_json(storage::Database& db, const storage::StoredDocument& doc);
 
 // One `search --json` line: id, score, doc_number, issued_date, doc_type,
 // unit, snippet (empty values are null).

@@ -294,7 +294,7 @@ struct WebServer::Impl {
              }));
     http.Get(R"(/api/v1/documents/([^/]+))", api([this](const Request& req, Response& res) {
                Caller c = require_caller(req);
-               send_json(res, document_json(visible_document(c, req.matches[1])));
+               send_json(res, document_json(db(), visible_document(c, req.matches[1])));
              }));
     http.Get(R"(/api/v1/documents/([^/]+)/(pdf|alto|original))",
              api([this](const Request& req, Response& res) { export_document(req, res); }));
@@ -578,7 +578,7 @@ struct WebServer::Impl {
     db().add_correction(doc->id, field, value, c.name);
     refresh_status(doc->id);
     db().append_audit(c.name, "correct", "document " + std::to_string(doc->id) + " " + field);
-    send_json(res, document_json(*db().document(doc->id)));
+    send_json(res, document_json(db(), *db().document(doc->id)));
   }
 
   // A correction may settle what sent the document to review: decide again,

@@ -83,7 +83,9 @@ TEST_F(Hostile, NameThatIsNotUtf8IsPrintedWithReplacementAndTheBatchGoesOn) {
   fs::copy_file(scan, in / "a-H\xF2"
                            "a \xD0\xF4\xCC"
                            "ng.png");  // Windows-1258 bytes
-  write_file(in / "b-empty.png", "");  // sorted after it
+  // A PNG cut after its signature: a scan by its content, so read, and failed
+  // (an empty file in a folder would only be skipped).
+  write_file(in / "b-empty.png", std::string("\x89PNG\r\n\x1a\n", 8));
   RunResult r = sohoa({"ingest", in.string(), "--unit", "hoa-dong", "--json"});
   ASSERT_EQ(r.exit_code, 3) << r.out << r.err;
   std::vector<json> rows = json_lines(r.out);
@@ -119,7 +121,7 @@ TEST_F(Hostile, NewlineInANameStaysOnOneErrorLine) {
   fs::path in = dir_ / "in";
   fs::create_directories(in);
   write_file(in / "two\nlines.png", "");
-  RunResult r = sohoa({"ingest", in.string(), "--unit", "hoa-dong"});
+  RunResult r = sohoa({"ingest", (in / "two\nlines.png").string(), "--unit", "hoa-dong"});
   EXPECT_EQ(r.exit_code, 3);
   ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
   EXPECT_NE(r.err.find("two\\nlines.png: empty file"), std::string::npos) << r.err;
@@ -132,7 +134,7 @@ TEST_F(Hostile, NewlineInANameStaysOnOneErrorLine) {
 TEST_F(Hostile, AllDigitDocIsAnIdOnlyAndShortPrefixesAreRefused) {
   fs::path in = dir_ / "in";
   fs::create_directories(in);
-  write_file(in / "empty.png", "");  // recorded failed: id 1
+  write_file(in / "empty.png", std::string("\x89PNG\r\n\x1a\n", 8));  // recorded failed: id 1
   ASSERT_EQ(sohoa({"ingest", in.string(), "--unit", "hoa-dong"}).exit_code, 3);
   RunResult shown = sohoa({"show", "1", "--json"});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
@@ -184,7 +186,7 @@ TEST_F(Hostile, UnreadableSubfolderIsReportedAndItsSiblingsIngested) {
   fs::create_directories(in / "locked");
   fs::create_directories(in / "open");
   write_file(in / "locked" / "scan.png", "x");
-  write_file(in / "open" / "empty.png", "");
+  write_file(in / "open" / "empty.png", std::string("\x89PNG\r\n\x1a\n", 8));
   open_to_nobody();
   fs::permissions(in / "locked", fs::perms::none);
   RunResult r = as_nobody({"ingest", in.string(), "--unit", "hoa-dong", "--json"});

@@ -105,7 +105,11 @@ std::string query_text(const std::string& db_path, const std::string& sql) {
 
 std::vector<json> ndjson(const std::string& text) {
   std::vector<json> rows;
-  for (const auto& line : sohoa::testing::lines_of(text)) rows.push_back(json::parse(line));
+  for (const auto& line : sohoa::testing::lines_of(text)) {
+    if (line.find("\"status\":\"skipped\"") != std::string::npos)
+      continue;  // the truth files beside the scans
+    rows.push_back(json::parse(line));
+  }
   return rows;
 }
 
