@@ -33,19 +33,6 @@ json list_json(const storage::Field* f) {
   return ids.is_array() ? ids : json::array({f->value});
 }
 
-json metadata_json(const storage::StoredDocument& d) {
-  json meta = json::object();
-  for (const auto& name : storage::metadata_field_names()) {
-    const storage::Field* f = find_field(d, name);
-    if (name == "citizen_ids" || name == "recipients") {
-      meta[name] = list_json(f);
-    } else {
-      meta[name] = f == nullptr || f->value.empty() ? json(nullptr) : json(f->value);
-    }
-  }
-  return meta;
-}
-
 void print_text(const storage::StoredDocument& d) {
   for (size_t i = 0; i < d.pages.size(); ++i) {
     if (i > 0) std::cout << '\f';
@@ -70,7 +57,9 @@ void print_summary(const storage::StoredDocument& d,
       // Lists, stored as JSON: shown as their entries.
       std::string joined;
       for (const auto& item : list_json(f)) {
-        joined += (joined.empty() ? "" : name == "citizen_ids" ? ", " : " | ") +
+        joined += (joined.empty()          ? ""
+                   : name == "citizen_ids" ? ", "
+                                           : " | ") +
                   (item.is_string() ? item.get<std::string>() : item.dump());
       }
       value = joined.empty() ? "-" : joined;

@@ -7,7 +7,6 @@
 namespace sohoa::web {
 namespace {
 
-
 const storage::Field* find_field(const storage::StoredDocument& d, const std::string& name) {
   for (const auto& f : d.fields) {
     if (f.name == name) return &f;
@@ -79,7 +78,6 @@ json document_with(const storage::StoredDocument& d,
           {"pages", pages},
           {"certifications", certifications_json(certs)}};
 }
-
 
 }  // namespace
 
