@@ -8,28 +8,11 @@
 #include <regex>
 #include <set>
 
+#include "text/utf8.h"
 #include "text/vntext.h"
 
 namespace sohoa::metadata::parse {
 namespace {
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
 
 // Input is NFC text from text::nfc, so it is valid UTF-8.
 std::u32string decode_utf8(std::string_view s) {
@@ -63,7 +46,7 @@ const std::array<char, kFoldTableSize>& fold_table() {
       t[c] = '~';
       if (c >= 0xD800 && c < 0xE000) continue;
       std::string one;
-      append_utf8(one, c);
+      text::append_utf8(one, c);
       std::string f = text::fold(one);
       if (f.size() == 1 && static_cast<unsigned char>(f[0]) < 0x80) t[c] = f[0];
     }
@@ -182,7 +165,7 @@ std::string without_doubled_letter(const std::string& piece) {
     if (cps[i] == cps[i - 1]) {
       std::u32string shorter = cps.substr(0, i) + cps.substr(i + 1);
       std::string out;
-      for (char32_t c : shorter) append_utf8(out, c);
+      for (char32_t c : shorter) text::append_utf8(out, c);
       return out;
     }
   }
@@ -329,7 +312,7 @@ AlignedText::AlignedText(std::string_view utf8) : code_points_(decode_utf8(utf8)
 std::string AlignedText::original(std::size_t from, std::size_t to) const {
   std::string out;
   for (std::size_t i = from; i < to && i < code_points_.size(); ++i)
-    append_utf8(out, code_points_[i]);
+    text::append_utf8(out, code_points_[i]);
   return out;
 }
 

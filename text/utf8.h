@@ -9,6 +9,9 @@ namespace sohoa::text {
 
 // True when `bytes` is well-formed UTF-8 (no overlongs, surrogates or code
 // points past U+10FFFF).
+// Appends code point `c` to `out` in UTF-8 (1 to 4 bytes; `c` ≤ U+10FFFF).
+void append_utf8(std::string& out, char32_t c);
+
 bool is_valid_utf8(std::string_view bytes);
 
 // Byte offset of the first byte that is not part of well-formed UTF-8, or

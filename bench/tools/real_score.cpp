@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "text/cer.h"
+#include "text/utf8.h"
 #include "text/vntext.h"
 
 namespace fs = std::filesystem;
@@ -27,24 +28,6 @@ std::string slurp(const fs::path& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
 }
 
 // Words of one line, lowercased, punctuation (ASCII) dropped.
@@ -75,7 +58,7 @@ std::string encode_words(const std::string& text, std::map<std::string, char32_t
   while (std::getline(lines, line)) {
     for (const std::string& w : words_of(line)) {
       auto [it, added] = symbols.emplace(w, 0xF0000 + static_cast<char32_t>(symbols.size()));
-      append_utf8(out, it->second);
+      sohoa::text::append_utf8(out, it->second);
     }
     out += '\n';
   }
