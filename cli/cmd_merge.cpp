@@ -33,11 +33,15 @@ int run_merge(const MergeArgs& args) {
     nlohmann::ordered_json out = {{"station", args.station.string()},
                                   {"new", summary.added},
                                   {"present", summary.present},
-                                  {"missing_originals", summary.missing_originals}};
+                                  {"missing_originals", summary.missing_originals},
+                                  {"deleted", summary.deleted}};
     std::cout << json_line(out) << std::endl;
   } else {
     std::cout << "merged " << args.station.string() << ": " << summary.added << " new, "
               << summary.present << " already present";
+    if (summary.deleted > 0) {
+      std::cout << ", " << summary.deleted << " deleted here (left deleted)";
+    }
     if (summary.missing_originals > 0) {
       std::cout << ", " << summary.missing_originals << " without their original";
     }
@@ -55,7 +59,8 @@ void add_merge_command(CLI::App& root, Action& action) {
   cmd->footer(
       "Copies the station's documents (pages, text, metadata, corrections with who and when)\n"
       "and their archived originals (STATION.db.files/). Idempotent by SHA-256: documents\n"
-      "already here are counted as present and left alone. Prints the counts.\n"
+      "already here are counted as present and left alone; documents deleted here\n"
+      "(sohoa delete) stay deleted even when the station still holds them. Prints the counts.\n"
       "Example: sohoa merge /media/usb/hoa-dong-1.db --db district.db");
   add_db_option(*cmd, args->db);
   cmd->add_option("STATION.db", args->station, "The station's database file")->required();

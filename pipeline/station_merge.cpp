@@ -1,5 +1,6 @@
 #include "pipeline/station_merge.h"
 
+#include <set>
 #include <stdexcept>
 
 #include "storage/database.h"
@@ -26,6 +27,15 @@ bool already_present(storage::Database& target, const storage::NewDocument& doc)
   return existing->status != "failed" || doc.status == "failed";
 }
 
+// The SHA-256s of the documents deleted here. Deletion wins over a station
+// that still holds the document; ingesting the bytes here again is how one
+// is brought back (then it is stored and counts as present).
+std::set<std::string> deleted_here(storage::Database& target) {
+  std::set<std::string> out;
+  for (const auto& d : target.deletions()) out.insert(d.sha256);
+  return out;
+}
+
 }  // namespace
 
 MergeSummary merge_station(const fs::path& station_db, const fs::path& target_db,
@@ -36,12 +46,17 @@ MergeSummary merge_station(const fs::path& station_db, const fs::path& target_db
   const storage::Archive station_archive = storage::Archive::beside(station_db);
   const storage::Archive target_archive = storage::Archive::beside(target_db);
 
+  const std::set<std::string> deleted = deleted_here(*target);
   MergeSummary summary;
   for (int64_t id : station->document_ids()) {
     std::optional<storage::NewDocument> doc = station->document_as_stored(id);
     if (!doc) continue;
     if (already_present(*target, *doc)) {
       ++summary.present;
+      continue;
+    }
+    if (deleted.count(doc->sha256) > 0) {
+      ++summary.deleted;
       continue;
     }
     // The original goes first: a merge killed in between leaves only an

@@ -168,6 +168,46 @@ TEST_F(StationMerge, ReplacesAFailedRecordHereButKeepsWhatIsStoredHere) {
   EXPECT_EQ(b->station, "district-desk");
 }
 
+// A document deleted centrally stays deleted when a station that still holds
+// it is merged again (the tombstone wins); ingesting the bytes here again is
+// how it comes back, and then it is simply present.
+TEST_F(StationMerge, ADocumentDeletedHereStaysDeletedWhenTheStationStillHasIt) {
+  ASSERT_EQ(merge().exit_code, 0);
+  int64_t b_id = 0;
+  {
+    auto district = Database::open(district_);
+    b_id = district->find_by_sha256(sha_of('b'))->id;
+  }
+  RunResult del = run({sohoa::testing::sohoa_bin(), "delete", std::to_string(b_id), "--reason",
+                       "scanned twice", "--by", "lan", "--db", district_});
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+
+  RunResult again = merge();
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  json counts = json::parse(again.out);
+  EXPECT_EQ(counts["new"], 0);
+  EXPECT_EQ(counts["present"], 2);
+  EXPECT_EQ(counts["deleted"], 1);
+  {
+    auto district = Database::open(district_);
+    EXPECT_FALSE(district->find_by_sha256(sha_of('b')));
+    EXPECT_EQ(district->document_ids().size(), 2u);
+    sohoa::storage::SearchQuery q;
+    q.text = "34/GP-UBND";
+    EXPECT_TRUE(district->search(q).empty());
+  }
+  RunResult text = run({sohoa::testing::sohoa_bin(), "merge", station_, "--db", district_});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("0 new, 2 already present, 1 deleted here"), std::string::npos)
+      << text.out;
+
+  // Stored here again (as a new ingest of the same bytes would): present.
+  Database::open(district_)->store_document(document(sha_of('b'), "34/GP-UBND"));
+  counts = json::parse(merge().out);
+  EXPECT_EQ(counts["present"], 3);
+  EXPECT_EQ(counts["deleted"], 0);
+}
+
 // SPEC: a path with no sohoa database behind it is exit 2, naming it.
 TEST_F(StationMerge, MissingStationFileIsFatalAndNamed) {
   RunResult r =
