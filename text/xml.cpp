@@ -19,6 +19,9 @@ std::string xml_escape(std::string_view s) {
       case '"':
         out += "&quot;";
         break;
+      case '\'':
+        out += "&#39;";
+        break;
       case '\n':
         out += "&#10;";
         break;
@@ -29,7 +32,11 @@ std::string xml_escape(std::string_view s) {
         out += "&#13;";
         break;
       default:
-        out += c;
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\xEF\xBF\xBD";  // U+FFFD: not a character XML 1.0 allows
+        } else {
+          out += c;
+        }
     }
   }
   return out;

@@ -5,10 +5,12 @@
 #include <set>
 #include <sstream>
 
+#include "text/xml.h"
+
 namespace sohoa::web {
 namespace {
 
-std::string esc(const std::string& s) { return html_escape(s); }
+std::string esc(const std::string& s) { return text::xml_escape(s); }
 
 std::string dash(const std::string& s) { return s.empty() ? "—" : esc(s); }
 
@@ -146,33 +148,6 @@ std::string field_label(const std::string& name) {
 }
 
 }  // namespace
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string login_page() {
   return R"(<!doctype html><html lang="vi"><head><meta charset="utf-8">

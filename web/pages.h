@@ -42,7 +42,4 @@ std::string message_page(const Caller& caller, const std::string& title, const s
 const std::string& app_css();
 const std::string& app_js();
 
-// &, <, >, " and ' as entities.
-std::string html_escape(const std::string& text);
-
 }  // namespace sohoa::web
