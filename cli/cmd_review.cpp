@@ -5,9 +5,11 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/command.h"
 #include "metadata/review.h"
+#include "pipeline/reassess.h"
 
 namespace sohoa::cli {
 namespace {
@@ -70,16 +72,11 @@ std::vector<Setting> parse_settings(const std::vector<std::string>& sets) {
 // Corrections may settle what sent the document to review (or, for an
 // authority or date, change its issuing unit): decide again.
 std::string refresh_status(storage::Database& db, int64_t id) {
+  std::optional<metadata::Assessment> a = pipeline::refresh_status(db, id);
+  if (a) return a->status + (a->reasons.empty() ? "" : " (" + join(a->reasons, "; ") + ")");
   auto doc = db.document(id);
   if (!doc) throw UsageError("no document " + std::to_string(id));
-  try {
-    metadata::MetadataExtractor extractor(db.units());
-    metadata::Assessment a = metadata::reassess(extractor, *doc);
-    db.replace_extraction(id, a.fields, a.issuer_unit, a.level, a.status, a.reasons);
-    return a.status + (a.reasons.empty() ? "" : " (" + join(a.reasons, "; ") + ")");
-  } catch (const metadata::NotReextractable&) {
-    return doc->status;  // nothing to re-read: the status stays as it was
-  }
+  return doc->status;  // nothing to re-read: the status stays as it was
 }
 
 std::string field_value(const storage::StoredDocument& doc, const std::string& field) {

@@ -20,6 +20,7 @@
 #include "export/render.h"
 #include "metadata/review.h"
 #include "pipeline/ingest.h"
+#include "pipeline/reassess.h"
 #include "registry/csv_input.h"
 #include "registry/progress_report.h"
 #include "storage/database.h"
@@ -59,7 +60,9 @@ struct HttpError {
 
 void send_json(Response& res, const json& body, int status = 200) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // Sources that are not UTF-8 print with U+FFFD (SPEC), as on the CLI.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
 }
 
 void send_error(Response& res, int status, const std::string& message) {
@@ -576,23 +579,11 @@ struct WebServer::Impl {
       fail(400, e.what());
     }
     db().add_correction(doc->id, field, value, c.name);
-    refresh_status(doc->id);
+    // A correction may settle what sent the document to review: decide
+    // again, as `review --set` does.
+    pipeline::refresh_status(db(), doc->id);
     db().append_audit(c.name, "correct", "document " + std::to_string(doc->id) + " " + field);
     send_json(res, document_json(db(), *db().document(doc->id)));
-  }
-
-  // A correction may settle what sent the document to review: decide again,
-  // as `review --set` does.
-  void refresh_status(int64_t id) {
-    auto doc = db().document(id);
-    if (!doc) return;
-    try {
-      metadata::MetadataExtractor extractor(db().units());
-      metadata::Assessment a = metadata::reassess(extractor, *doc);
-      db().replace_extraction(id, a.fields, a.issuer_unit, a.level, a.status, a.reasons);
-    } catch (const metadata::NotReextractable&) {
-      // nothing to re-read: the status stays as it was
-    }
   }
 
   // The unit an upload is ingested for: a limited caller's own unit,
