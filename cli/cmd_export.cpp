@@ -84,7 +84,7 @@ void print_written(int64_t id, Format format, const fs::path& out, bool as_json)
                                  {"format", format_name(format)},
                                  {"out", out.string()},
                                  {"bytes", ec ? 0 : bytes}};
-  std::cout << line.dump() << "\n";
+  std::cout << json_line(line) << "\n";
 }
 
 std::string extension_of(const storage::StoredDocument& doc, Format format) {

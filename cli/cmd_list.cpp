@@ -44,12 +44,12 @@ int run_list(const ListArgs& args) {
   }
   for (const auto& d : docs) {
     if (args.json) {
-      std::cout << summary_json(d).dump() << "\n";
+      std::cout << json_line(summary_json(d)) << "\n";
       continue;
     }
     std::cout << d.id << "\t" << d.status << "\t" << dash(d.doc_number) << "\t"
               << dash(d.issued_date) << "\t" << dash(d.doc_type) << "\t" << dash(d.unit) << "\t"
-              << d.source << "\n";
+              << printable(d.source) << "\n";
   }
   int64_t total = db->count_documents({args.status, args.unit, 0, 0});
   if (docs.empty()) {

@@ -40,14 +40,17 @@ int add_token(const TokensArgs& args) {
 
 int list_tokens(const TokensArgs& args) {
   auto db = storage::Database::open(args.db);
-  for (const auto& t : db->tokens()) {
+  auto all = db->tokens();
+  // A header line, as every text listing has (it pastes into a spreadsheet).
+  if (!args.json && !all.empty()) std::cout << "name\tscope\tunit\tcreated_at\n";
+  for (const auto& t : all) {
     if (args.json) {
       nlohmann::ordered_json line = {{"name", t.name},
                                      {"scope", t.scope},
                                      {"unit", t.unit.empty() ? nlohmann::ordered_json(nullptr)
                                                              : nlohmann::ordered_json(t.unit)},
                                      {"created_at", t.created_at}};
-      std::cout << line.dump() << "\n";
+      std::cout << json_line(line) << "\n";
     } else {
       std::cout << t.name << "\t" << t.scope << "\t" << (t.unit.empty() ? "-" : t.unit) << "\t"
                 << t.created_at << "\n";

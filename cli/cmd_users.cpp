@@ -88,14 +88,17 @@ int add_user(const UsersArgs& args) {
 
 int list_users(const UsersArgs& args) {
   auto db = storage::Database::open(args.db);
-  for (const auto& u : db->users()) {
+  auto all = db->users();
+  // A header line, as every text listing has (it pastes into a spreadsheet).
+  if (!args.json && !all.empty()) std::cout << "name\trole\tunit\tcreated_at\n";
+  for (const auto& u : all) {
     if (args.json) {
       nlohmann::ordered_json line = {{"name", u.name},
                                      {"role", u.role},
                                      {"unit", u.unit.empty() ? nlohmann::ordered_json(nullptr)
                                                              : nlohmann::ordered_json(u.unit)},
                                      {"created_at", u.created_at}};
-      std::cout << line.dump() << "\n";
+      std::cout << json_line(line) << "\n";
     } else {
       std::cout << u.name << "\t" << u.role << "\t" << (u.unit.empty() ? "-" : u.unit) << "\t"
                 << u.created_at << "\n";
@@ -133,7 +136,7 @@ void add_users_command(CLI::App& root, Action& action) {
       "clerk (its --unit and that unit's predecessors: reads, ingests, corrects), viewer (reads\n"
       "every unit). Passwords are read from standard input (asked twice on a terminal) and kept\n"
       "only as Argon2id hashes. Example: echo 'a long secret' | sohoa users add lan --role clerk "
-      "--unit 22222");
+      "--unit xa-hoa-thinh");
 
   CLI::App* add = cmd->add_subcommand("add", "Add a user; the password is read from stdin");
   add_db_option(*add, args->db);

@@ -60,7 +60,7 @@ int run_verify(const VerifyArgs& args) {
                 {"signed_at", or_null(check.signed_at)},
                 {"sha256", or_null(check.document_sha256)},
                 {"document_id", document_id ? json(*document_id) : json(nullptr)}};
-    std::cout << out.dump() << "\n";
+    std::cout << json_line(out) << "\n";
   } else {
     std::cout << args.file.string() << ": " << (check.valid ? "valid" : "NOT VALID") << "\n"
               << "  signer      " << (check.signer.empty() ? "-" : check.signer) << "\n"

@@ -220,7 +220,9 @@ TEST_F(ServeApi, UsersAddRefusesBadInputAndChangesNothing) {
   EXPECT_EQ(r.exit_code, 1);
   r = sohoa({"users", "remove", "nobody"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(sohoa::testing::lines_of(sohoa({"users", "list"}).out).size(), 5u);
+  auto listed = sohoa::testing::lines_of(sohoa({"users", "list"}).out);
+  ASSERT_EQ(listed.size(), 6u);  // a header line, then the five users
+  EXPECT_EQ(listed[0], "name\trole\tunit\tcreated_at");
 }
 
 TEST_F(ServeApi, NothingAnswersWithoutASessionOrToken) {
