@@ -29,20 +29,14 @@ class CertifyE2E : public ::testing::Test {
     dir_ = new TempDir();
     pki_ = new TestPki(sohoa::testing::make_test_pki(dir_->path()));
     db_ = (dir_->path() / "sohoa.db").string();
-    RunResult gen = run({sohoa::testing::samples_bin(), "--out", (dir_->path() / "scans").string(),
-                         "--count", "1", "--seed", "31", "--profile", "clean", "--format", "png",
-                         "--pages", "1", "--units", sohoa::testing::units_csv_path().string()});
-    ASSERT_EQ(gen.exit_code, 0) << gen.err;
-    ASSERT_EQ(sohoa({"units", "import", sohoa::testing::units_csv_path().string()}).exit_code, 0);
+    sohoa::testing::generate_scans(dir_->path() / "scans", {.seed = 31});
+    sohoa::testing::create_database(db_);
     RunResult ingest =
         sohoa({"ingest", (dir_->path() / "scans").string(), "--unit", "tay-hoa", "--json"});
     ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
-    json row;
-    for (const auto& line : sohoa::testing::lines_of(ingest.out)) {
-      row = json::parse(line);
-      if (row["status"] != "skipped") break;  // the truth files beside the scans
-    }
-    id_ = std::to_string(row["id"].get<int>());
+    int64_t id = sohoa::testing::first_ingested_id(ingest.out);
+    ASSERT_GT(id, 0) << ingest.out;
+    id_ = std::to_string(id);
     sha256_ = json::parse(sohoa({"show", id_, "--json"}).out)["sha256"];
   }
   static void TearDownTestSuite() {

@@ -20,8 +20,6 @@ using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 
-fs::path units_csv() { return sohoa::testing::units_csv_path(); }
-
 // Pages separated by form feeds, as pdftotext and `show --text` both give them.
 std::vector<std::string> split_pages(const std::string& text) {
   std::vector<std::string> pages(1);
@@ -49,11 +47,10 @@ class ExportE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    generate("g4", "clean", "21", "2");
-    generate("jpg", "degraded", "22", "1");
+    generate("g4", "clean", 21, 2);
+    generate("jpg", "degraded", 22, 1);
     db_ = (dir_->path() / "sohoa.db").string();
-    RunResult units = sohoa({"units", "import", units_csv().string()});
-    ASSERT_EQ(units.exit_code, 0) << units.err;
+    sohoa::testing::create_database(db_);
     RunResult ingest = sohoa({"ingest", (dir_->path() / "g4").string(),
                               (dir_->path() / "jpg").string(), "--unit", "tay-hoa", "--json"});
     ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
@@ -70,12 +67,11 @@ class ExportE2E : public ::testing::Test {
     dir_ = nullptr;
   }
 
-  static void generate(const std::string& format, const std::string& profile,
-                       const std::string& seed, const std::string& pages) {
-    RunResult gen = run({sohoa::testing::samples_bin(), "--out", (dir_->path() / format).string(),
-                         "--count", "1", "--seed", seed, "--profile", profile, "--format", format,
-                         "--pages", pages, "--units", units_csv().string()});
-    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  static void generate(const std::string& format, const std::string& profile, unsigned seed,
+                       int pages) {
+    sohoa::testing::generate_scans(
+        dir_->path() / format,
+        {.seed = seed, .profile = profile, .format = format, .pages = pages});
   }
 
   static RunResult sohoa(std::vector<std::string> args, const std::string& db = db_) {

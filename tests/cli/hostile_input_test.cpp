@@ -1,7 +1,7 @@
 // Hostile inputs through the real program (issue 19): names that are not
 // UTF-8 or hold a newline, DOC arguments that look like ids, queries that
 // begin with '-' or run to 16 KB, folders and files the user cannot read.
-// Every file is made at test time.
+// Every file is made at test time (a disk that fills up: disk_full_test).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -14,7 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using sohoa::testing::json_lines;
 using sohoa::testing::lines_of;
+using sohoa::testing::read_file;
 using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
@@ -22,23 +24,15 @@ using sohoa::testing::write_file;
 
 const std::string kFffd = "\xEF\xBF\xBD";
 
-fs::path generate_scan(const fs::path& dir, int seed) {
-  RunResult gen = run({sohoa::testing::samples_bin(), "--out", dir.string(), "--count", "1",
-                       "--seed", std::to_string(seed), "--profile", "clean", "--format", "png",
-                       "--pages", "1", "--units", sohoa::testing::units_csv_path().string()});
-  if (gen.exit_code != 0) throw std::runtime_error(gen.err);
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() == ".png") return e.path();
-  }
-  throw std::runtime_error("generator wrote no scan");
+fs::path generate_scan(const fs::path& dir, unsigned seed) {
+  return sohoa::testing::generate_scans(dir, {.seed = seed}).front();
 }
 
 class Hostile : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = (dir_ / "sohoa.db").string();
-    RunResult units = sohoa({"units", "import", sohoa::testing::units_csv_path().string()});
-    ASSERT_EQ(units.exit_code, 0) << units.err;
+    sohoa::testing::create_database(db_);
   }
 
   RunResult sohoa(std::vector<std::string> args, const std::vector<std::string>& prefix = {}) {
@@ -62,12 +56,6 @@ class Hostile : public ::testing::Test {
       fs::permissions(e.path(), fs::perms::all, fs::perm_options::add);
     }
     fs::permissions(dir_.path(), fs::perms::all, fs::perm_options::add);
-  }
-
-  std::vector<json> json_lines(const std::string& out) {
-    std::vector<json> rows;
-    for (const auto& line : lines_of(out)) rows.push_back(json::parse(line));
-    return rows;
   }
 
   TempDir dir_;
@@ -108,6 +96,15 @@ TEST_F(Hostile, NameThatIsNotUtf8IsPrintedWithReplacementAndTheBatchGoesOn) {
   RunResult queue = sohoa({"review", "--queue", "--json"});
   ASSERT_EQ(queue.exit_code, 0) << queue.err;
   for (const json& row : json_lines(queue.out)) EXPECT_TRUE(row["source"].is_string());
+  // `list` (added after the audit) follows the same rule, text and JSON.
+  RunResult list = sohoa({"list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  bool listed = false;
+  for (const json& row : json_lines(list.out)) listed = listed || row["source"] == source;
+  EXPECT_TRUE(listed) << list.out;
+  RunResult list_text = sohoa({"list"});
+  ASSERT_EQ(list_text.exit_code, 0) << list_text.err;
+  EXPECT_NE(list_text.out.find("a-H" + kFffd + "a"), std::string::npos) << list_text.out;
 
   RunResult again = sohoa({"ingest", in.string(), "--unit", "hoa-dong", "--json"});
   EXPECT_EQ(again.exit_code, 3) << again.err;

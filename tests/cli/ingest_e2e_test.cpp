@@ -18,22 +18,15 @@ using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 
-fs::path units_csv() { return sohoa::testing::units_csv_path(); }
-
 // Clean generated scans shared by the tests of this file (OCR is the slow part).
 class IngestE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     scans_ = new TempDir();
-    RunResult gen = run({sohoa::testing::samples_bin(), "--out", (scans_->path() / "in").string(),
-                         "--count", "4", "--seed", "11", "--profile", "clean", "--format", "png",
-                         "--units", units_csv().string()});
-    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+    sohoa::testing::generate_scans(scans_->path() / "in", {.count = 4, .seed = 11});
     // One ingest for the tests that only read: OCR is the slow part.
     std::string db = (scans_->path() / "base.db").string();
-    RunResult units =
-        run({sohoa::testing::sohoa_bin(), "units", "import", units_csv().string(), "--db", db});
-    ASSERT_EQ(units.exit_code, 0) << units.err;
+    sohoa::testing::create_database(db);
     base_ingest_ = new RunResult(
         run({sohoa::testing::sohoa_bin(), "ingest", input_dir().string(), "--unit", "tay-hoa",
              "--json", "--digitized-at", "2022-06-30", "--station", "hoa-dong-1", "--db", db}));
@@ -47,8 +40,7 @@ class IngestE2E : public ::testing::Test {
 
   void SetUp() override {
     db_ = (dir_ / "sohoa.db").string();
-    RunResult units = sohoa({"units", "import", units_csv().string()});
-    ASSERT_EQ(units.exit_code, 0) << units.err;
+    sohoa::testing::create_database(db_);
   }
 
   RunResult sohoa(std::vector<std::string> args) {
@@ -267,10 +259,7 @@ TEST_F(IngestE2E, UnopenableDatabaseIsFatal) {
 
 TEST_F(IngestE2E, ShowTextSeparatesPagesWithFormFeed) {
   fs::path multi = dir_ / "multi";
-  RunResult gen = run({sohoa::testing::samples_bin(), "--out", multi.string(), "--count", "1",
-                       "--seed", "5", "--profile", "clean", "--format", "png", "--pages", "2",
-                       "--units", units_csv().string()});
-  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  sohoa::testing::generate_scans(multi, {.seed = 5, .pages = 2});
   RunResult r = sohoa({"ingest", multi.string(), "--unit", "tay-hoa", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto row = ndjson(r.out).at(0);

@@ -27,8 +27,6 @@ using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 
-fs::path units_csv() { return sohoa::testing::units_csv_path(); }
-
 // A program running in the background, its stdout going to a file.
 class Background {
  public:
@@ -124,14 +122,9 @@ class IngestCrash : public ::testing::Test {
   static void SetUpTestSuite() {
     scans_ = new TempDir();
     // Eight documents, two of them two pages long (a multi-page TIFF).
-    RunResult one = run({sohoa::testing::samples_bin(), "--out", (scans_->path() / "in").string(),
-                         "--count", "6", "--seed", "21", "--profile", "clean", "--format", "png",
-                         "--pages", "1", "--units", units_csv().string()});
-    ASSERT_EQ(one.exit_code, 0) << one.err;
-    RunResult two = run({sohoa::testing::samples_bin(), "--out", (scans_->path() / "in").string(),
-                         "--count", "2", "--seed", "22", "--profile", "clean", "--format", "png",
-                         "--pages", "2", "--prefix", "multi", "--units", units_csv().string()});
-    ASSERT_EQ(two.exit_code, 0) << two.err;
+    sohoa::testing::generate_scans(scans_->path() / "in", {.count = 6, .seed = 21});
+    sohoa::testing::generate_scans(scans_->path() / "in",
+                                   {.count = 2, .seed = 22, .pages = 2, .prefix = "multi"});
   }
   static void TearDownTestSuite() {
     delete scans_;
@@ -140,9 +133,7 @@ class IngestCrash : public ::testing::Test {
 
   void SetUp() override {
     db_ = (dir_ / "sohoa.db").string();
-    RunResult units =
-        run({sohoa::testing::sohoa_bin(), "units", "import", units_csv().string(), "--db", db_});
-    ASSERT_EQ(units.exit_code, 0) << units.err;
+    sohoa::testing::create_database(db_);
   }
 
   std::vector<std::string> ingest_argv() const {

@@ -34,11 +34,7 @@ fs::path sample(const std::string& name) {
   return sohoa::testing::source_dir() / "samples" / "scans" / name;
 }
 
-std::vector<json> ndjson(const std::string& out) {
-  std::vector<json> rows;
-  for (const auto& line : lines_of(out)) rows.push_back(json::parse(line));
-  return rows;
-}
+std::vector<json> ndjson(const std::string& out) { return sohoa::testing::json_lines(out); }
 
 // A database with the units, the register and two sample scans, ingested
 // once for the suite (OCR is the slow part); each test starts from a copy.
@@ -52,13 +48,7 @@ class OfficeUx : public ::testing::Test {
     }
     std::string db = (base_->path() / "base.db").string();
     std::string bin = sohoa::testing::sohoa_bin();
-    RunResult u =
-        run({bin, "units", "import", sohoa::testing::units_csv_path().string(), "--db", db});
-    ASSERT_EQ(u.exit_code, 0) << u.err;
-    RunResult r =
-        run({bin, "register", "import",
-             (sohoa::testing::source_dir() / "samples" / "register.csv").string(), "--db", db});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    sohoa::testing::create_database(db, /*with_register=*/true);
     RunResult i = run({bin, "ingest", (base_->path() / "scans").string(), "--unit", "hoa-dong",
                        "--json", "--jobs", "2", "--db", db});
     ASSERT_EQ(i.exit_code, 0) << i.err;
@@ -76,10 +66,7 @@ class OfficeUx : public ::testing::Test {
   }
 
   RunResult sohoa(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
-    args.insert(args.begin(), sohoa::testing::sohoa_bin());
-    args.push_back("--db");
-    args.push_back(db_);
-    return run(args, env);
+    return sohoa::testing::sohoa_on(db_, std::move(args), env);
   }
 
   // The id of the stored document whose source ends with `name`.
@@ -682,3 +669,77 @@ TEST_F(OfficeUx, ExportAndRegisterImportSpeakJson) {
 }
 
 }  // namespace
+
+// --- item 11: the repository's own docs describe every command ---
+
+namespace {
+
+// The commands `sohoa --help` lists.
+std::vector<std::string> listed_commands() {
+  RunResult help = run({sohoa::testing::sohoa_bin(), "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  std::vector<std::string> names;
+  bool in_list = false;
+  static const std::regex entry(R"(^  ([a-z]+)  .*)");
+  for (const auto& line : lines_of(help.out)) {
+    if (line == "Subcommands:") in_list = true;
+    std::smatch m;
+    if (in_list && std::regex_match(line, m, entry)) names.push_back(m[1]);
+  }
+  return names;
+}
+
+// The section of docs/commands.md whose "## " heading names `command`.
+std::string section_of(const std::string& doc, const std::string& command) {
+  std::string out;
+  bool in = false;
+  const std::regex names(R"((^## |, ))" + command + "($|,)");
+  for (const auto& line : lines_of(doc)) {
+    if (line.starts_with("## ")) in = std::regex_search(line, names);
+    if (in) out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+// docs/commands.md has a section for every command that documents each of
+// its options, so README's pointer to it covers them all; no doc points
+// outside the repository (a clone has no ../shared) or names a machine path.
+TEST(Docs, EveryCommandAndOptionIsInDocsAndNoLinkLeavesTheRepository) {
+  const fs::path root = sohoa::testing::source_dir();
+  std::string commands = read_file(root / "docs" / "commands.md");
+  std::vector<std::string> names = listed_commands();
+  ASSERT_GE(names.size(), 19u);
+  static const std::regex option(R"(--[a-z][a-z-]*)");
+  for (const auto& name : names) {
+    std::string section = section_of(commands, name);
+    ASSERT_FALSE(section.empty()) << "docs/commands.md has no section for " << name;
+    RunResult help = run({sohoa::testing::sohoa_bin(), name, "--help"});
+    ASSERT_EQ(help.exit_code, 0) << name;
+    for (std::sregex_iterator it(help.out.begin(), help.out.end(), option), end; it != end; ++it) {
+      std::string flag = it->str();
+      if (flag == "--help" || flag == "--db") continue;  // the conventions say these once
+      EXPECT_NE(section.find(flag), std::string::npos)
+          << name << " " << flag << " is in --help but not in docs/commands.md";
+    }
+  }
+  // Item 5: the examples use unit codes that exist (samples/units.csv).
+  for (const auto& e : fs::directory_iterator(root / "deploy")) {
+    EXPECT_EQ(read_file(e.path()).find("22222"), std::string::npos) << e.path();
+  }
+  static const std::regex link(R"(\]\(([^)#]+)[)#])");
+  for (const fs::path doc : {root / "README.md", root / "docs" / "commands.md",
+                             root / "docs" / "install.md", root / "samples" / "README.md"}) {
+    std::string text = read_file(doc);
+    EXPECT_EQ(text.find("/work/"), std::string::npos) << doc << " names a machine path";
+    for (std::sregex_iterator it(text.begin(), text.end(), link), end; it != end; ++it) {
+      std::string target = (*it)[1];
+      if (target.starts_with("http")) continue;
+      fs::path resolved = fs::weakly_canonical(doc.parent_path() / target);
+      EXPECT_TRUE(fs::exists(resolved)) << doc << " links to " << target;
+      EXPECT_TRUE(resolved.string().starts_with(fs::weakly_canonical(root).string() + "/"))
+          << doc << " links outside the repository: " << target;
+    }
+  }
+}

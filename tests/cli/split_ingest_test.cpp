@@ -29,8 +29,6 @@ using sohoa::testing::run;
 using sohoa::testing::RunResult;
 using sohoa::testing::TempDir;
 
-fs::path units_csv() { return sohoa::testing::units_csv_path(); }
-
 std::vector<json> json_lines(const std::string& out) {
   std::vector<json> lines;
   for (const auto& l : sohoa::testing::lines_of(out)) lines.push_back(json::parse(l));
@@ -104,9 +102,7 @@ class SplitIngest : public ::testing::Test {
 
   void SetUp() override {
     db_ = (tmp_ / "s.db").string();
-    RunResult u =
-        run({sohoa::testing::sohoa_bin(), "units", "import", units_csv().string(), "--db", db_});
-    ASSERT_EQ(u.exit_code, 0) << u.err;
+    sohoa::testing::create_database(db_);
   }
 
   RunResult ingest(const std::vector<std::string>& paths, const std::string& mode) {

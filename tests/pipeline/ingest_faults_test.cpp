@@ -8,6 +8,7 @@
 #include <atomic>
 #include <fstream>
 #include <map>
+#include <opencv2/core.hpp>
 #include <vips/vips8>
 
 #include "pipeline/ingest.h"
@@ -177,6 +178,29 @@ TEST_F(IngestFaults, PageWhoseImagesCouldNotBeAllocatedIsFailedWithLeptonicasWor
   const std::string& error = out["a.tif"].error;
   EXPECT_TRUE(error.starts_with("page 1: out of memory (Leptonica: Error in pixCreate")) << error;
   EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
+// OpenCV's own message for an allocation it could not make ("OpenCV(4.x)
+// FILE:LINE: error: (-4:Insufficient memory) Failed to allocate ..." and a
+// newline) is what a stage's cv::Exception says: it becomes the page's one
+// line error, and the page is failed, not stored with empty text.
+TEST_F(IngestFaults, OpenCvOutOfMemoryFailsThePageOnOneLine) {
+  write_tiff(dir / "in" / "a.tif", 2, 8);
+  Faults starved;
+  starved.on_page = [](int page) {
+    if (page == 2)
+      cv::error(cv::Error::StsNoMem, "Failed to allocate 8709120 bytes", "resize", "resize.cpp",
+                3712);
+  };
+  IngestOptions o = options(starved);
+  auto out = run(o);
+  ASSERT_EQ(out["a.tif"].status, "failed");
+  const std::string& error = out["a.tif"].error;
+  EXPECT_TRUE(error.starts_with("page 2: OpenCV(")) << error;
+  EXPECT_NE(error.find("Insufficient memory"), std::string::npos) << error;
+  EXPECT_NE(error.find("Failed to allocate 8709120 bytes"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  EXPECT_FALSE(error.ends_with(" ")) << error;
 }
 
 TEST_F(IngestFaults, FailedFileIsReadAgainByTheNextIngest) {

@@ -104,6 +104,57 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+std::vector<nlohmann::json> json_lines(const std::string& out) {
+  std::vector<nlohmann::json> rows;
+  for (const auto& line : lines_of(out)) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
+
+std::vector<std::filesystem::path> generate_scans(const std::filesystem::path& out,
+                                                  const ScanRequest& request) {
+  RunResult gen =
+      run({samples_bin(), "--out", out.string(), "--count", std::to_string(request.count), "--seed",
+           std::to_string(request.seed), "--profile", request.profile, "--format", request.format,
+           "--pages", std::to_string(request.pages), "--prefix", request.prefix, "--units",
+           units_csv_path().string()});
+  if (gen.exit_code != 0) throw std::runtime_error("sohoa-samples: " + gen.err);
+  std::vector<std::filesystem::path> scans;
+  for (const auto& e : std::filesystem::directory_iterator(out)) {
+    std::string name = e.path().filename().string();
+    if (name.starts_with(request.prefix + "-") && !name.ends_with(".json")) {
+      scans.push_back(e.path());
+    }
+  }
+  std::sort(scans.begin(), scans.end());
+  if (scans.empty()) throw std::runtime_error("sohoa-samples wrote no scan into " + out.string());
+  return scans;
+}
+
+RunResult sohoa_on(const std::string& db, std::vector<std::string> args,
+                   const std::vector<std::string>& env, const std::string* input) {
+  args.insert(args.begin(), sohoa_bin());
+  args.push_back("--db");
+  args.push_back(db);
+  return run(args, env, input);
+}
+
+void create_database(const std::string& db, bool with_register) {
+  RunResult units = sohoa_on(db, {"units", "import", units_csv_path().string()});
+  if (units.exit_code != 0) throw std::runtime_error("units import: " + units.err);
+  if (!with_register) return;
+  RunResult reg =
+      sohoa_on(db, {"register", "import", (source_dir() / "samples" / "register.csv").string()});
+  if (reg.exit_code != 0) throw std::runtime_error("register import: " + reg.err);
+}
+
+int64_t first_ingested_id(const std::string& ingest_json) {
+  for (const auto& row : json_lines(ingest_json)) {
+    if (row["status"] != "skipped" && row["id"].is_number_integer())
+      return row["id"].get<int64_t>();
+  }
+  return -1;
+}
+
 }  // namespace sohoa::testing
 
 namespace sohoa::testing {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,43 @@ void write_file(const std::filesystem::path& path, const std::string& bytes);
 
 // Lines of `text` (without their '\n').
 std::vector<std::string> lines_of(const std::string& text);
+
+// The objects of NDJSON output (one per line). Throws nlohmann's parse_error
+// on a line that is not JSON.
+std::vector<nlohmann::json> json_lines(const std::string& out);
+
+// --- the fixtures most end-to-end tests share: scans made at test time, a
+// database with the units registry, build/sohoa run on it ---
+
+// What to ask build/sohoa-samples for (see its --help).
+struct ScanRequest {
+  int count = 1;
+  unsigned seed = 1;
+  std::string profile = "clean";  // clean | mild | degraded | hard
+  std::string format = "png";     // png | jpg | webp | tif | g4 | pdf | a list
+  int pages = 1;                  // 1-3 pages per document
+  std::string prefix = "doc";     // files PREFIX-0001.EXT
+};
+
+// Generates the scans into `out` (created), each with its truth JSON beside;
+// returns the scans (not the truth files), sorted by name. Throws
+// std::runtime_error with the generator's stderr when it fails.
+std::vector<std::filesystem::path> generate_scans(const std::filesystem::path& out,
+                                                  const ScanRequest& request = {});
+
+// Runs build/sohoa with `args`, then `--db db`; environment and stdin as run().
+RunResult sohoa_on(const std::string& db, std::vector<std::string> args,
+                   const std::vector<std::string>& env = {}, const std::string* input = nullptr);
+
+// A new database at `db` holding the bundled units registry (only `units
+// import` creates one, SPEC), and the bundled register when `with_register`.
+// Throws std::runtime_error with sohoa's stderr when either fails.
+void create_database(const std::string& db, bool with_register = false);
+
+// The id of the first line of `sohoa ingest --json` output that stored or
+// found a document (not `skipped`, such as truth files beside the scans);
+// -1 when there is none.
+int64_t first_ingested_id(const std::string& ingest_json);
 
 }  // namespace sohoa::testing
 
