@@ -121,8 +121,13 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return report_parse_error(app, e);
   }
-  if (auto problem = missing_database()) {
-    report_error(*problem);
+  try {
+    if (auto problem = missing_database()) {
+      report_error(*problem);
+      return kFatal;
+    }
+  } catch (const storage::StorageError& e) {
+    report_error(e.what());  // there, but it cannot be read now (a full disk)
     return kFatal;
   }
   try {

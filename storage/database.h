@@ -53,8 +53,11 @@ class Database {
   // keeps prepared statements; several may share a file (and processes too).
   static std::unique_ptr<Database> open(const std::filesystem::path& path);
   // True when `path` is a file holding a sohoa database (SQLite with sohoa's
-  // tables). Opens it read-only: never creates or changes anything, never
-  // throws. The CLI refuses any command but `units import` otherwise.
+  // tables); false when there is no such file, or it is empty, not SQLite, or
+  // SQLite without sohoa's tables. Opens it read-only: never creates or
+  // changes anything. Throws StorageError when the file cannot be looked into
+  // (a full disk, an I/O error, a lock held past the busy timeout). The CLI
+  // refuses any command but `units import` otherwise.
   static bool exists(const std::filesystem::path& path);
   virtual ~Database() = default;
 

@@ -1167,18 +1167,28 @@ bool Database::exists(const std::filesystem::path& path) {
   }
   sqlite3* db = nullptr;
   bool found = false;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) ==
-      SQLITE_OK) {
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc == SQLITE_OK) {
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
     sqlite3_stmt* q = nullptr;
-    if (sqlite3_prepare_v2(
-            db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'", -1, &q,
-            nullptr) == SQLITE_OK) {
-      found = sqlite3_step(q) == SQLITE_ROW;
+    rc = sqlite3_prepare_v2(
+        db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'", -1, &q,
+        nullptr);
+    if (rc == SQLITE_OK) {
+      int step = sqlite3_step(q);
+      found = step == SQLITE_ROW;
+      if (step != SQLITE_ROW && step != SQLITE_DONE) rc = step;
     }
     sqlite3_finalize(q);
   }
+  // Not an SQLite file, or one without sohoa's tables: false. A file that
+  // could not be looked into (a full disk cannot hold the WAL index, I/O
+  // errors, a lock held too long) must not be called "not a database".
+  std::string problem;
+  if (rc != SQLITE_OK && rc != SQLITE_NOTADB)
+    problem = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   sqlite3_close(db);
+  if (!problem.empty()) throw StorageError(path.string() + ": cannot be read: " + problem);
   return found;
 }
 
