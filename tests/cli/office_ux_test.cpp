@@ -729,8 +729,8 @@ TEST(Docs, EveryCommandAndOptionIsInDocsAndNoLinkLeavesTheRepository) {
     EXPECT_EQ(read_file(e.path()).find("22222"), std::string::npos) << e.path();
   }
   static const std::regex link(R"(\]\(([^)#]+)[)#])");
-  for (const fs::path doc : {root / "README.md", root / "docs" / "commands.md",
-                             root / "docs" / "install.md", root / "samples" / "README.md"}) {
+  for (const fs::path& doc : {root / "README.md", root / "docs" / "commands.md",
+                              root / "docs" / "install.md", root / "samples" / "README.md"}) {
     std::string text = read_file(doc);
     EXPECT_EQ(text.find("/work/"), std::string::npos) << doc << " names a machine path";
     for (std::sregex_iterator it(text.begin(), text.end(), link), end; it != end; ++it) {
