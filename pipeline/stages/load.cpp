@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <regex>
 #include <string_view>
 #include <vips/vips8>
 
@@ -66,6 +67,11 @@ std::string vips_message(const vips::VError& e) {
   // libvips messages end with a newline and may span lines; keep one line.
   std::replace(msg.begin(), msg.end(), '\n', ' ');
   while (!msg.empty() && msg.back() == ' ') msg.pop_back();
+  // Each line starts with the libvips class or function that speaks
+  // ("VipsJpeg: ", "VipsForeignLoadPngFile: ", "tiff2vips: "): a name that
+  // means nothing to a clerk (issue 18.5). The words after it stay.
+  static const std::regex speaker(R"((^|\s)(Vips\w*|vips_\w+|\w+2vips): )");
+  msg = std::regex_replace(msg, speaker, "$1");
   return msg;
 }
 
@@ -149,10 +155,7 @@ std::optional<vips::VImage> embedded_pdf_image(const std::filesystem::path& path
       // Decode now: the bytes go out of scope with `embedded`.
       return image.copy_memory();
     } catch (const vips::VError& e) {
-      std::string why = vips_message(e);
-      const std::string loader = "VipsJpeg: ";  // libvips' name, not the user's
-      if (why.rfind(loader, 0) == 0) why.erase(0, loader.size());
-      throw std::runtime_error("embedded JPEG: " + why);
+      throw std::runtime_error("embedded JPEG: " + vips_message(e));
     }
   }
   vips::VImage image = vips::VImage::new_from_memory(

@@ -160,6 +160,9 @@ TEST_F(IngestZoo, EveryBadFileIsReportedAndTheGoodOnesAreStored) {
     ASSERT_TRUE(row["error"].is_string()) << row;
     EXPECT_FALSE(row["error"].get<std::string>().empty()) << row;
     EXPECT_NE(row["error"].get<std::string>().find(reason), std::string::npos) << row;
+    // The library's words, not its class names (VipsJpeg, tiff2vips...).
+    EXPECT_EQ(row["error"].get<std::string>().find("Vips"), std::string::npos) << row;
+    EXPECT_EQ(row["error"].get<std::string>().find("2vips"), std::string::npos) << row;
     std::string printed = name == "two\nlines.png" ? "two\\nlines.png" : name;
     if (!skipped.count(name)) {
       EXPECT_NE(r.err.find(printed), std::string::npos) << "no stderr line for " << name;
