@@ -3,11 +3,18 @@
 // begin with '-' or run to 16 KB, folders and files the user cannot read.
 // Every file is made at test time (a disk that fills up: disk_full_test).
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <vips/vips8>
 
+#include "storage/database.h"
+#include "storage/file_hash.h"
 #include "tests/support/test_support.h"
 
 namespace {
@@ -229,6 +236,49 @@ TEST_F(Hostile, UnreadableFileIsRecordedAndLaterStoredUnderTheSameId) {
   EXPECT_EQ(stored["id"], id);
   RunResult shown = sohoa({"show", std::to_string(id), "--json"});
   EXPECT_NE(json::parse(shown.out)["status"], "failed");
+}
+
+// Issue 19.3: a file written to while it was being ingested was archived
+// with the new bytes under the old SHA-256 and stored `ok`; `export
+// --original` then refused forever. Bytes are appended as soon as ingest has
+// hashed the file (its first close, seen by inotify) and while its page is
+// read: the file is failed with that reason and nothing is archived under
+// the old hash; the next ingest stores the finished file, whole.
+TEST_F(Hostile, FileWrittenToWhileIngestedIsFailedAndTheRerunStoresItWhole) {
+  fs::path scan = dir_ / "in" / "growing.png";
+  fs::create_directories(scan.parent_path());
+  fs::copy_file(generate_scan(dir_ / "gen", 13), scan);
+  const std::string old_sha = sohoa::storage::sha256_of_file(scan);
+  int fd = inotify_init1(IN_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_GE(inotify_add_watch(fd, scan.c_str(), IN_CLOSE_NOWRITE), 0);
+  RunResult r;
+  std::thread ingest([&] {
+    r = sohoa({"ingest", scan.string(), "--unit", "hoa-dong", "--json", "--jobs", "1"});
+  });
+  pollfd p = {fd, POLLIN, 0};
+  bool hashed = poll(&p, 1, 60000) > 0;
+  if (hashed) std::ofstream(scan, std::ios::app | std::ios::binary) << "appended by the scanner";
+  ingest.join();
+  close(fd);
+  ASSERT_TRUE(hashed) << r.err;
+  ASSERT_EQ(r.exit_code, 3) << r.out << r.err;
+  json row = json_lines(r.out).at(0);
+  EXPECT_EQ(row["status"], "failed") << row;
+  EXPECT_NE(row["error"].get<std::string>().find("file changed while it was being ingested"),
+            std::string::npos)
+      << row;
+  EXPECT_FALSE(sohoa::storage::Archive::beside(db_).contains(old_sha));
+
+  RunResult again = sohoa({"ingest", scan.string(), "--unit", "hoa-dong", "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  json stored = json_lines(again.out).at(0);
+  EXPECT_EQ(stored["status"], "ok");
+  fs::path original = dir_ / "original.png";
+  RunResult exported =
+      sohoa({"export", std::to_string(stored["id"].get<int>()), "--original", original.string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(read_file(original), read_file(scan));
 }
 
 }  // namespace
