@@ -3,13 +3,16 @@
 // for comparing restoration choices on the real-page set (real_score scores
 // the folders).
 //   real_variants OUTDIR IMAGE VARIANT...
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
+#include <vector>
 #include <vips/vips8>
 
 #include "ocr/cleanup.h"
@@ -48,6 +51,27 @@ int main(int argc, char** argv) {
   const std::string name = image.stem().string();
   pipeline::ScanFile scan(image);
   pipeline::RecognizeStage recognize(ocr::reader_options_for_model(""));
+  if (std::string(argv[3]) == "timing") {
+    // Milliseconds each stage of the standard chain takes on this page.
+    pipeline::Page page = scan.load_page(1);
+    std::vector<std::unique_ptr<pipeline::PageStage>> stages;
+    stages.push_back(std::make_unique<pipeline::CodesStage>());
+    stages.push_back(std::make_unique<pipeline::ColourStage>());
+    stages.push_back(std::make_unique<pipeline::PerspectiveStage>());
+    stages.push_back(std::make_unique<pipeline::OrientStage>());
+    stages.push_back(std::make_unique<pipeline::DeskewStage>());
+    stages.push_back(std::make_unique<pipeline::CleanStage>());
+    stages.push_back(std::make_unique<pipeline::RecognizeStage>(ocr::reader_options_for_model("")));
+    for (auto& stage : stages) {
+      auto start = std::chrono::steady_clock::now();
+      page = stage->run(std::move(page));
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      std::printf("%-12s %8.1f ms  %dx%d\n", stage->name(), ms, page.image.cols, page.image.rows);
+    }
+    return 0;
+  }
   for (int v = 3; v < argc; ++v) {
     const std::string variant = argv[v];
     int read_dpi = pipeline::DeskewStage::kReadDpi;
@@ -66,6 +90,18 @@ int main(int argc, char** argv) {
     page = pipeline::DeskewStage(read_dpi).run(std::move(page));
     if (variant.find("sharpfirst") != std::string::npos)
       page.image = unsharp(page.image, 1.0 * page.dpi / 220, 1.0);
+    {
+      cv::Mat flat = ocr::flatten_background(page.image), med, diff;
+      cv::medianBlur(flat, med, 3);
+      cv::absdiff(flat, med, diff);
+      cv::Mat dark;
+      cv::threshold(flat, dark, 160, 255, cv::THRESH_BINARY_INV);
+      cv::Mat big;
+      cv::threshold(diff, big, 40, 255, cv::THRESH_BINARY);
+      std::printf("NOISE %s %.5f %.5f %.3f\n", name.c_str(),
+                  double(cv::countNonZero(big)) / big.total(),
+                  double(cv::countNonZero(dark)) / dark.total(), cv::mean(diff)[0]);
+    }
     if (variant.find("flat") != std::string::npos) {
       page.image = ocr::flatten_background(ocr::remove_dark_borders(page.image));
       if (variant.find("flatmed") != std::string::npos) cv::medianBlur(page.image, page.image, 3);
@@ -76,6 +112,8 @@ int main(int argc, char** argv) {
       page.image = unsharp(page.image, 1.0 * page.dpi / 220, 1.0);
     if (variant.find("sharp05") != std::string::npos)
       page.image = unsharp(page.image, 1.0 * page.dpi / 220, 0.5);
+    if (variant.find("lead") != std::string::npos)
+      page.image = ocr::remove_dot_leaders(page.image, page.dpi);
     if (variant.find("bin") != std::string::npos) page.image = ocr::binarize(page.image);
     if (std::getenv("DUMP"))
       cv::imwrite((out / (name + "." + variant + ".png")).string(), page.image);
