@@ -269,6 +269,9 @@ cv::Mat remove_dot_leaders(const cv::Mat& grey, int dpi) {
       has_prev[best] = 1;
     }
   }
+  // The dot's soft rim, lighter than the ink threshold, goes with it: an
+  // upscaled page's rims are a few pixels wide and would stay as ghost dots.
+  const int rim = std::max(1, static_cast<int>(std::lround(0.12 * x_height)));
   cv::Mat out = grey.clone();
   for (std::size_t i = 0; i < dots.size(); ++i) {
     if (has_prev[i]) continue;
@@ -277,8 +280,8 @@ cv::Mat remove_dot_leaders(const cv::Mat& grey, int dpi) {
     if (!regular_leader(dots, chain)) continue;
     for (int k : chain) {
       cv::Rect box = dots[k].box;
-      box -= cv::Point(1, 1);
-      box += cv::Size(2, 2);
+      box -= cv::Point(rim, rim);
+      box += cv::Size(2 * rim, 2 * rim);
       out(box & cv::Rect(0, 0, out.cols, out.rows)).setTo(255);
     }
   }

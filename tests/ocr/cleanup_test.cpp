@@ -180,6 +180,25 @@ TEST(RemoveDotLeaders, WhitensTheLeaderAndKeepsWordsPeriodsEllipsesAndIDots) {
   cv::Mat big_out = ocr::remove_dot_leaders(big, 300);
   EXPECT_LT(cv::countNonZero(big_out != big), cv::countNonZero(out != f.page) * 3);
   EXPECT_GT(cv::countNonZero(big_out != big), 100);
+  EXPECT_EQ(cv::countNonZero(out(f.leader) < 230), 0);
+}
+
+// A web screenshot's form line (73 dpi) brought to the reading scale by a
+// bicubic 3× upscale, as the deskew stage does: the dots' soft rims are
+// several pixels wide, and go with the dots, leaving no ghost dots.
+TEST(RemoveDotLeaders, LeavesNoGhostsOfUpscaledDots) {
+  cv::Mat label = render::render_line("Địa chỉ (4)", "DejaVu Serif 13", 73);
+  cv::Mat leader = render::render_line("..............................", "DejaVu Serif 13", 73);
+  cv::Mat small(label.rows + 40, label.cols + leader.cols + 44, CV_8UC1, cv::Scalar(255));
+  render::paste(small, label, 20, 20);
+  render::paste(small, leader, 24 + label.cols, 20 + label.rows - leader.rows);
+  cv::Mat page;
+  cv::resize(small, page, cv::Size(), 3, 3, cv::INTER_CUBIC);
+  const cv::Rect dots((24 + label.cols) * 3, (20 + label.rows - leader.rows) * 3, leader.cols * 3,
+                      leader.rows * 3);
+  ASSERT_GT(cv::countNonZero(page(dots) < 128), 50);
+  cv::Mat out = ocr::remove_dot_leaders(page, 220);
+  EXPECT_EQ(cv::countNonZero(out(dots) < 240), 0);
 }
 
 // Six dots in a row, but unevenly spaced or of mixed sizes (a seal's
