@@ -8,12 +8,12 @@
 
 #include "ocr/grey.h"
 #include "ocr/restore_ink.h"
+#include "ocr/text_size.h"
 
 namespace sohoa::ocr {
 namespace {
 
-constexpr int kLeaderDots = 6;  // an ellipsis has three dots, a leader many more
-constexpr double kLeaderXHeightAt300Dpi = 25.0;
+constexpr int kLeaderDots = 6;    // an ellipsis has three dots, a leader many more
 constexpr int kCoarseFactor = 8;  // coarse grid for borders and light: 8 px at 300 dpi ≈ 0.7 mm
 
 cv::Mat coarse_copy(const cv::Mat& grey) { return shrink(grey, kCoarseFactor); }
@@ -190,7 +190,6 @@ namespace {
 
 struct Dot {
   cv::Rect box;
-  int label;
 };
 
 // Dark marks of `ink` small and round enough to be a leader's dot at an
@@ -214,7 +213,7 @@ std::vector<Dot> dot_marks(const cv::Mat& ink, const cv::Mat& stats, double x_he
     if ((over.area() > 0 && cv::countNonZero(ink(over)) > 0) ||
         (under.area() > 0 && cv::countNonZero(ink(under)) > 0))
       continue;
-    dots.push_back({box, i});
+    dots.push_back({box});
   }
   std::sort(dots.begin(), dots.end(), [](const Dot& a, const Dot& b) { return a.box.x < b.box.x; });
   return dots;
@@ -246,7 +245,7 @@ bool regular_leader(const std::vector<Dot>& dots, const std::vector<int>& chain)
 
 cv::Mat remove_dot_leaders(const cv::Mat& grey, int dpi) {
   require_grey(grey, "remove_dot_leaders");
-  const double x_height = std::max(4.0, kLeaderXHeightAt300Dpi * std::max(dpi, 1) / 300.0);
+  const double x_height = std::max(4.0, kXHeightAt300Dpi * std::max(dpi, 1) / 300.0);
   cv::Mat ink;
   cv::threshold(grey, ink, 160, 255, cv::THRESH_BINARY_INV);
   cv::Mat labels, stats, centroids;
