@@ -8,10 +8,12 @@
 
 #include "ocr/grey.h"
 #include "ocr/restore_ink.h"
+#include "ocr/text_size.h"
 
 namespace sohoa::ocr {
 namespace {
 
+constexpr int kLeaderDots = 6;    // an ellipsis has three dots, a leader many more
 constexpr int kCoarseFactor = 8;  // coarse grid for borders and light: 8 px at 300 dpi ≈ 0.7 mm
 
 cv::Mat coarse_copy(const cv::Mat& grey) { return shrink(grey, kCoarseFactor); }
@@ -184,6 +186,107 @@ cv::Mat remove_speckles(const cv::Mat& grey, int dpi) {
   return out;
 }
 
+namespace {
+
+struct Dot {
+  cv::Rect box;
+};
+
+// Dark marks of `ink` small and round enough to be a leader's dot at an
+// x-height of `x_height` px, with no ink right above or below them (the dot
+// of an "i" has its stem below, a dot below a letter the letter above),
+// sorted left to right.
+std::vector<Dot> dot_marks(const cv::Mat& ink, const cv::Mat& stats, double x_height) {
+  std::vector<Dot> dots;
+  const int largest = std::max(2, static_cast<int>(std::lround(0.4 * x_height)));
+  const int above = static_cast<int>(std::lround(0.8 * x_height));
+  const int below = static_cast<int>(std::lround(0.4 * x_height));
+  const cv::Rect whole(0, 0, ink.cols, ink.rows);
+  for (int i = 1; i < stats.rows; ++i) {
+    const int* s = stats.ptr<int>(i);
+    int w = s[cv::CC_STAT_WIDTH], h = s[cv::CC_STAT_HEIGHT];
+    if (w > largest || h > largest || w > 2 * h + 1 || h > 2 * w + 1) continue;
+    if (s[cv::CC_STAT_AREA] < 0.4 * w * h) continue;
+    const cv::Rect box(s[cv::CC_STAT_LEFT], s[cv::CC_STAT_TOP], w, h);
+    const cv::Rect over = cv::Rect(box.x, box.y - above, w, above) & whole;
+    const cv::Rect under = cv::Rect(box.x, box.br().y + 1, w, below) & whole;
+    if ((over.area() > 0 && cv::countNonZero(ink(over)) > 0) ||
+        (under.area() > 0 && cv::countNonZero(ink(under)) > 0))
+      continue;
+    dots.push_back({box});
+  }
+  std::sort(dots.begin(), dots.end(), [](const Dot& a, const Dot& b) { return a.box.x < b.box.x; });
+  return dots;
+}
+
+double median_of(std::vector<double> values) {
+  std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+  return values[values.size() / 2];
+}
+
+// Whether the dots of `chain` are a printed leader: enough of them, alike in
+// size and evenly spaced. The dots of a seal's texture, a signature or a
+// halftone photo line up by chance, but not evenly.
+bool regular_leader(const std::vector<Dot>& dots, const std::vector<int>& chain) {
+  if (static_cast<int>(chain.size()) < kLeaderDots) return false;
+  std::vector<double> gaps, heights;
+  for (std::size_t k = 0; k < chain.size(); ++k) {
+    heights.push_back(dots[chain[k]].box.height);
+    if (k > 0) gaps.push_back(dots[chain[k]].box.x - dots[chain[k - 1]].box.x);
+  }
+  const double gap = median_of(gaps), height = median_of(heights);
+  std::size_t even = 0, alike = 0;
+  for (double g : gaps) even += std::abs(g - gap) <= 0.25 * gap + 1;
+  for (double h : heights) alike += std::abs(h - height) <= 0.34 * height + 1;
+  return even >= 0.8 * gaps.size() && alike >= 0.8 * heights.size();
+}
+
+}  // namespace
+
+cv::Mat remove_dot_leaders(const cv::Mat& grey, int dpi) {
+  require_grey(grey, "remove_dot_leaders");
+  const double x_height = std::max(4.0, kXHeightAt300Dpi * std::max(dpi, 1) / 300.0);
+  cv::Mat ink;
+  cv::threshold(grey, ink, 160, 255, cv::THRESH_BINARY_INV);
+  cv::Mat labels, stats, centroids;
+  cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S, cv::CCL_GRANA);
+  std::vector<Dot> dots = dot_marks(ink, stats, x_height);
+  // Each dot's nearest follower to the right on the same baseline, no
+  // further than a letter's width: a leader is a chain of such dots.
+  const double reach = 1.1 * x_height, level = 0.2 * x_height + 1;
+  std::vector<int> next(dots.size(), -1), has_prev(dots.size(), 0);
+  for (std::size_t i = 0; i < dots.size(); ++i) {
+    const cv::Rect& a = dots[i].box;
+    int best = -1;
+    for (std::size_t j = i + 1; j < dots.size() && dots[j].box.x - a.br().x <= reach; ++j) {
+      const cv::Rect& b = dots[j].box;
+      if (b.x < a.br().x || std::abs(b.br().y - a.br().y) > level) continue;
+      if (best < 0 || b.x < dots[best].box.x) best = static_cast<int>(j);
+    }
+    if (best >= 0 && !has_prev[best]) {
+      next[i] = best;
+      has_prev[best] = 1;
+    }
+  }
+  // The dot's soft rim, lighter than the ink threshold, goes with it: an
+  // upscaled page's rims are a few pixels wide and would stay as ghost dots.
+  const int rim = std::max(1, static_cast<int>(std::lround(0.12 * x_height)));
+  cv::Mat out = grey.clone();
+  for (std::size_t i = 0; i < dots.size(); ++i) {
+    if (has_prev[i]) continue;
+    std::vector<int> chain;
+    for (int k = static_cast<int>(i); k >= 0; k = next[k]) chain.push_back(k);
+    if (!regular_leader(dots, chain)) continue;
+    for (int k : chain) {
+      cv::Rect box = dots[k].box;
+      box -= cv::Point(rim, rim);
+      box += cv::Size(2 * rim, 2 * rim);
+      out(box & cv::Rect(0, 0, out.cols, out.rows)).setTo(255);
+    }
+  }
+  return out;
+}
+
 cv::Mat clean_page(const cv::Mat& grey, int dpi) {
   require_grey(grey, "clean_page");
   cv::Mat page = grey;
@@ -192,7 +295,7 @@ cv::Mat clean_page(const cv::Mat& grey, int dpi) {
   page = flatten_with(page, coarse);
   // After flattening the paper is white, and so are the borders once painted.
   paint_cells(page, borders, 255);
-  return remove_speckles(page, dpi);
+  return remove_dot_leaders(remove_speckles(page, dpi), dpi);
 }
 
 cv::Mat binarize(const cv::Mat& grey) {

@@ -11,7 +11,8 @@
 namespace sohoa::ocr {
 
 // `grey` scaled (bicubic) from `dpi` to `target_dpi` when it is below it;
-// unchanged (the same buffer) otherwise, and when `dpi` ≤ 0 (unknown). Tesseract's models are trained on text of about 300 dpi.
+// unchanged (the same buffer) otherwise, and when `dpi` ≤ 0 (unknown). Tesseract's models are
+// trained on text of about 300 dpi.
 cv::Mat scale_to_dpi(const cv::Mat& grey, int dpi, int target_dpi = 300);
 
 // Dark scanner borders (the lid, the platen edge, shadows of the sheet's edge:
@@ -30,8 +31,15 @@ cv::Mat flatten_background(const cv::Mat& grey);
 // sizes what counts as a speck.
 cv::Mat remove_speckles(const cv::Mat& grey, int dpi);
 
+// Dotted leaders (the "………" of a form's fill-in blanks) whitened: chains of
+// kLeaderDots or more small round dark dots on one baseline, each within about
+// an x-height of the next, the x-height taken from `dpi` (the page's text
+// resolution). Tesseract drops whole lines that end in a long leader; the
+// words before it then read. Periods, ellipses and diacritic dots stay.
+cv::Mat remove_dot_leaders(const cv::Mat& grey, int dpi);
+
 // The whole clean-up of a page already at its reading scale (`dpi`, the
-// resolution its text implies), in order: borders, light, speckle.
+// resolution its text implies), in order: borders, light, speckle, leaders.
 cv::Mat clean_page(const cv::Mat& grey, int dpi);
 
 // Otsu binarization (ink 0, paper 255), for reading a cleaned page binarized.

@@ -17,7 +17,9 @@ double colour_share(const cv::Mat& rgb);
 // brightest channel: black print is dark in every channel and stays dark; red, blue and green ink
 // and coloured paper are bright in at least one and fade. Neutral pixels keep their luminance, and
 // faintly coloured ones (JPEG and sub-pixel fringes around black print) a blend of both. Black
-// print under a red seal stays black.
+// print under a red seal stays black. A pixel is as coloured as its 5×5 neighbourhood
+// allows (twice its chroma): the complementary sub-pixel fringes of a screenshot's black
+// letters (ClearType) average to grey there and keep their luminance.
 cv::Mat grey_without_colour(const cv::Mat& rgb, const cv::Mat& luminance);
 
 }  // namespace sohoa::ocr

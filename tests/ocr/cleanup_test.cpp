@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <opencv2/imgproc.hpp>
 
+#include "ocr/tesseract_reader.h"
 #include "pipeline/stages/clean.h"
 #include "tests/support/restore_render.h"
 
@@ -131,4 +132,112 @@ TEST(CleanStage, CleansA200DpiPageAtItsScale) {
   cv::resize(upright_page(), paper, page.image.size(), 0, 0, cv::INTER_NEAREST);
   cv::threshold(paper, paper, 254, 255, cv::THRESH_BINARY);
   EXPECT_GE(median_of(page.image, paper), 245);
+}
+
+namespace {
+
+// A form's line at the reading scale (220 dpi): a label, then a dotted
+// leader to the margin; below it a sentence with a period, an ellipsis and
+// a run of "i" (dots evenly spaced on one level, but each over its stem).
+struct FormLines {
+  cv::Mat page;
+  cv::Rect label, leader, sentence;
+};
+
+FormLines form_lines() {
+  FormLines f;
+  cv::Mat label = render::render_line("Địa chỉ (4)", "DejaVu Serif 13", 220);
+  cv::Mat leader =
+      render::render_line("........................................", "DejaVu Serif 13", 220);
+  cv::Mat sentence =
+      render::render_line("Xem tiếp... Hết. iiiiiiii ịịịịịị", "DejaVu Serif 13", 220);
+  f.page = cv::Mat(label.rows * 2 + sentence.rows + 160, label.cols + leader.cols + 140, CV_8UC1,
+                   cv::Scalar(255));
+  // The leader sits on the label's baseline: both lines end their ink at the
+  // bottom of the dots' row, since the label has no descender.
+  f.label = cv::Rect(60, 60, label.cols, label.rows);
+  f.leader =
+      cv::Rect(60 + label.cols + 10, 60 + label.rows - leader.rows, leader.cols, leader.rows);
+  f.sentence = cv::Rect(60, 60 + label.rows + 60, sentence.cols, sentence.rows);
+  render::paste(f.page, label, f.label.x, f.label.y);
+  render::paste(f.page, leader, f.leader.x, f.leader.y);
+  render::paste(f.page, sentence, f.sentence.x, f.sentence.y);
+  return f;
+}
+
+}  // namespace
+
+TEST(RemoveDotLeaders, WhitensTheLeaderAndKeepsWordsPeriodsEllipsesAndIDots) {
+  FormLines f = form_lines();
+  ASSERT_GT(ink_pixels(f.page, f.leader), 100);
+  cv::Mat out = ocr::remove_dot_leaders(f.page, 220);
+  EXPECT_EQ(ink_pixels(out, f.leader), 0);
+  EXPECT_EQ(cv::countNonZero(out(f.label) != f.page(f.label)), 0);
+  EXPECT_EQ(cv::countNonZero(out(f.sentence) != f.page(f.sentence)), 0);
+  // At 300 dpi the same marks are larger; sized by dpi they are found again.
+  cv::Mat big;
+  cv::resize(f.page, big, cv::Size(), 300.0 / 220, 300.0 / 220, cv::INTER_CUBIC);
+  cv::Mat big_out = ocr::remove_dot_leaders(big, 300);
+  EXPECT_LT(cv::countNonZero(big_out != big), cv::countNonZero(out != f.page) * 3);
+  EXPECT_GT(cv::countNonZero(big_out != big), 100);
+  EXPECT_EQ(cv::countNonZero(out(f.leader) < 230), 0);
+}
+
+// A web screenshot's form line (73 dpi) brought to the reading scale by a
+// bicubic 3× upscale, as the deskew stage does: the dots' soft rims are
+// several pixels wide, and go with the dots, leaving no ghost dots.
+TEST(RemoveDotLeaders, LeavesNoGhostsOfUpscaledDots) {
+  cv::Mat label = render::render_line("Địa chỉ (4)", "DejaVu Serif 13", 73);
+  cv::Mat leader = render::render_line("..............................", "DejaVu Serif 13", 73);
+  cv::Mat small(label.rows + 40, label.cols + leader.cols + 44, CV_8UC1, cv::Scalar(255));
+  render::paste(small, label, 20, 20);
+  render::paste(small, leader, 24 + label.cols, 20 + label.rows - leader.rows);
+  cv::Mat page;
+  cv::resize(small, page, cv::Size(), 3, 3, cv::INTER_CUBIC);
+  const cv::Rect dots((24 + label.cols) * 3, (20 + label.rows - leader.rows) * 3, leader.cols * 3,
+                      leader.rows * 3);
+  ASSERT_GT(cv::countNonZero(page(dots) < 128), 50);
+  cv::Mat out = ocr::remove_dot_leaders(page, 220);
+  EXPECT_EQ(cv::countNonZero(out(dots) < 240), 0);
+}
+
+// Six dots in a row, but unevenly spaced or of mixed sizes (a seal's
+// texture, a signature's dots): not a leader.
+TEST(RemoveDotLeaders, KeepsUnevenRowsOfDots) {
+  cv::Mat page(200, 600, CV_8UC1, cv::Scalar(255));
+  const int uneven[] = {40, 48, 70, 76, 101, 109, 140};
+  for (int x : uneven) cv::rectangle(page, cv::Rect(x, 100, 4, 4), cv::Scalar(0), cv::FILLED);
+  const int sizes[] = {2, 6, 2, 6, 2, 6, 2};
+  for (int i = 0; i < 7; ++i)
+    cv::rectangle(page, cv::Rect(300 + 12 * i, 106 - sizes[i], sizes[i], sizes[i]), cv::Scalar(0),
+                  cv::FILLED);
+  EXPECT_EQ(cv::countNonZero(ocr::remove_dot_leaders(page, 220) != page), 0);
+  EXPECT_THROW(ocr::remove_dot_leaders(cv::Mat(), 220), std::invalid_argument);
+  EXPECT_THROW(ocr::remove_dot_leaders(cv::Mat(10, 10, CV_8UC3), 220), std::invalid_argument);
+}
+
+// A form of labels each followed by a dotted leader to the margin, as the
+// fill-in blanks of a Vietnamese application form: Tesseract drops lines
+// that end in a long leader. Cleaned (leaders whitened) every label reads.
+TEST(RemoveDotLeaders, EveryLabelOfAFormReads) {
+  const std::vector<std::string> labels = {
+      "Họ và tên người khởi kiện (3)", "Địa chỉ (4)",  "Địa chỉ (7):",
+      "Họ và tên người bị kiện: (8):", "Địa chỉ (9):", "Địa chỉ (11)"};
+  const std::string leader(90, '.');
+  cv::Mat page(1200, 1800, CV_8UC1, cv::Scalar(255));
+  int y = 120;
+  for (const std::string& label : labels) {
+    cv::Mat line = render::render_line(label + " " + leader, "DejaVu Serif 13", 220);
+    render::paste(page, line, 120, y);
+    y += line.rows + 40;
+  }
+  ocr::TesseractReader reader;
+  const std::string cleaned = reader.read(ocr::clean_page(page, 220), 220).text;
+  for (const std::string& label : labels)
+    EXPECT_NE(cleaned.find(label), std::string::npos) << label;
+  // The same page with its leaders: most of these lines are lost.
+  const std::string kept = reader.read(ocr::remove_speckles(page, 220), 220).text;
+  std::size_t read = 0;
+  for (const std::string& label : labels) read += kept.find(label) != std::string::npos;
+  EXPECT_LE(read, labels.size() / 2) << kept;
 }

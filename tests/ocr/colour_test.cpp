@@ -68,6 +68,41 @@ TEST(Colour, SealAndBlueInkFadeBlackPrintStays) {
   EXPECT_GT(ocr::colour_share(s.rgb), 0.01);
 }
 
+// A screenshot's text drawn with sub-pixel rendering (ClearType): each pixel's
+// red, green and blue are the ink cover of its left, middle and right thirds,
+// so the edges of black letters are strongly orange or blue. Those fringes are
+// print: fading them as coloured ink thinned every letter of such pages
+// (real_compare's web screenshots) and OCR lost words.
+TEST(Colour, SubPixelFringesOfBlackPrintStayDark) {
+  cv::Mat fine = render::render_line("Họ và tên người khởi kiện", "DejaVu Serif 10", 3 * 96);
+  cv::Mat cover;  // three sub-columns per pixel, one row per three
+  cv::resize(fine, cover, cv::Size(fine.cols / 3 * 3, fine.rows / 3), 0, 0, cv::INTER_AREA);
+  cv::Mat rgb(cover.rows, cover.cols / 3, CV_8UC3);
+  for (int r = 0; r < rgb.rows; ++r)
+    for (int c = 0; c < rgb.cols; ++c)
+      rgb.at<cv::Vec3b>(r, c) = cv::Vec3b(cover.at<uchar>(r, 3 * c), cover.at<uchar>(r, 3 * c + 1),
+                                          cover.at<uchar>(r, 3 * c + 2));
+  cv::Mat luminance;
+  cv::cvtColor(rgb, luminance, cv::COLOR_RGB2GRAY);
+  cv::Mat fringes;  // pixels of clear colour: what the old fade took for ink
+  cv::Mat planes[3];
+  cv::split(rgb, planes);
+  cv::Mat high = cv::max(cv::max(planes[0], planes[1]), planes[2]);
+  cv::Mat low = cv::min(cv::min(planes[0], planes[1]), planes[2]);
+  cv::threshold(high - low, fringes, 63, 255, cv::THRESH_BINARY);
+  ASSERT_GT(cv::countNonZero(fringes), 150);
+  EXPECT_GT(ocr::colour_share(rgb), 0.001);  // so the colour stage does run on such a page
+  cv::Mat grey = ocr::grey_without_colour(rgb, luminance);
+  // The fringes keep about their luminance (fading them made them 72 levels
+  // lighter on average, most of them close to paper).
+  cv::Mat lighter;
+  cv::subtract(grey, luminance, lighter);
+  EXPECT_LE(mean_where(lighter, fringes), 15.0);
+  cv::Mat faded;
+  cv::threshold(lighter, faded, 60, 255, cv::THRESH_BINARY);
+  EXPECT_LE(cv::countNonZero(faded & fringes), cv::countNonZero(fringes) / 20);
+}
+
 TEST(Colour, NeutralPageKeepsItsGreyAndHasNoColour) {
   cv::Mat grey = render::render_line("Độc lập - Tự do - Hạnh phúc");
   cv::Mat rgb;

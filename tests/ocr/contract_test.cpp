@@ -10,9 +10,9 @@
 #include <string>
 
 #include "ocr/cleanup.h"
-#include "ocr/skew.h"
 #include "ocr/orientation.h"
 #include "ocr/restore_ink.h"
+#include "ocr/skew.h"
 #include "ocr/tesseract_reader.h"
 
 namespace ocr = sohoa::ocr;
@@ -42,6 +42,7 @@ TEST(OcrContract, CleanupFunctionsRefuseEmptyAndNonGreyImages) {
   expect_refused("remove_dark_borders", [](const cv::Mat& m) { ocr::remove_dark_borders(m); });
   expect_refused("flatten_background", [](const cv::Mat& m) { ocr::flatten_background(m); });
   expect_refused("remove_speckles", [](const cv::Mat& m) { ocr::remove_speckles(m, 300); });
+  expect_refused("remove_dot_leaders", [](const cv::Mat& m) { ocr::remove_dot_leaders(m, 220); });
   expect_refused("clean_page", [](const cv::Mat& m) {
     int dpi = 300;
     ocr::clean_page(m, dpi);

@@ -1,0 +1,133 @@
+// Reads one page image through variants of the page chain and writes each
+// variant's text to OUT/VARIANT/NAME.txt, printing its mean confidence: for
+// comparing restoration choices on the real-page set before changing the
+// chain (real_score TRUTHDIR OUT VARIANT... scores the folders).
+//   real_variants OUTDIR IMAGE VARIANT...
+//   real_variants OUTDIR IMAGE timing      (ms per stage of the standard chain)
+// A VARIANT is words joined by '_' changing the standard chain
+// (colour, perspective, orient, deskew, clean, ocr; codes left out):
+//   std          nothing changed
+//   nocol        no colour stage (the luminance as loaded)
+//   dNNN         read at text dpi NNN instead of DeskewStage::kReadDpi
+//   noclean      no clean stage;  flat: borders and light only;  flatmed: and a median 3
+//   sharpfirst   unsharp mask (sigma 1 at 220 dpi, amount 1) before the clean stage
+//   sharp        the same after it
+//   bin          Otsu-binarized before reading
+// DUMP=1 in the environment also writes OUT/NAME.VARIANT.png, the image read.
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+#include <vips/vips8>
+
+#include "ocr/cleanup.h"
+#include "pipeline/stages/chain.h"
+#include "pipeline/stages/clean.h"
+#include "pipeline/stages/codes.h"
+#include "pipeline/stages/colour.h"
+#include "pipeline/stages/deskew.h"
+#include "pipeline/stages/load.h"
+#include "pipeline/stages/orient.h"
+#include "pipeline/stages/perspective.h"
+#include "pipeline/stages/recognize.h"
+
+namespace fs = std::filesystem;
+using namespace sohoa;
+
+namespace {
+
+cv::Mat unsharp(const cv::Mat& grey, double sigma, double amount) {
+  cv::Mat blurred, out;
+  cv::GaussianBlur(grey, blurred, cv::Size(0, 0), sigma);
+  cv::addWeighted(grey, 1 + amount, blurred, -amount, 0, out);
+  return out;
+}
+
+std::set<std::string> words_of(const std::string& variant) {
+  std::set<std::string> words;
+  std::istringstream in(variant);
+  for (std::string word; std::getline(in, word, '_');) words.insert(word);
+  return words;
+}
+
+int timing(const pipeline::ScanFile& scan) {
+  pipeline::Page page = scan.load_page(1);
+  std::vector<std::unique_ptr<pipeline::PageStage>> stages;
+  stages.push_back(std::make_unique<pipeline::CodesStage>());
+  stages.push_back(std::make_unique<pipeline::ColourStage>());
+  stages.push_back(std::make_unique<pipeline::PerspectiveStage>());
+  stages.push_back(std::make_unique<pipeline::OrientStage>());
+  stages.push_back(std::make_unique<pipeline::DeskewStage>());
+  stages.push_back(std::make_unique<pipeline::CleanStage>());
+  stages.push_back(std::make_unique<pipeline::RecognizeStage>(ocr::reader_options_for_model("")));
+  for (auto& stage : stages) {
+    auto start = std::chrono::steady_clock::now();
+    page = stage->run(std::move(page));
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%-12s %8.1f ms  %dx%d\n", stage->name(), ms, page.image.cols, page.image.rows);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: real_variants OUTDIR IMAGE VARIANT...|timing\n");
+    return 1;
+  }
+  if (VIPS_INIT(argv[0])) return 2;
+  fs::path out = argv[1];
+  fs::path image = argv[2];
+  const std::string name = image.stem().string();
+  pipeline::ScanFile scan(image);
+  if (std::string(argv[3]) == "timing") return timing(scan);
+  const bool dump = std::getenv("DUMP") != nullptr;
+  pipeline::RecognizeStage recognize(ocr::reader_options_for_model(""));
+  for (int v = 3; v < argc; ++v) {
+    const std::string variant = argv[v];
+    const std::set<std::string> words = words_of(variant);
+    auto has = [&](const char* word) { return words.count(word) > 0; };
+    int read_dpi = pipeline::DeskewStage::kReadDpi;
+    for (const std::string& w : words)
+      if (w.size() > 1 && w[0] == 'd' && std::isdigit(static_cast<unsigned char>(w[1])))
+        read_dpi = std::stoi(w.substr(1));
+    pipeline::Page page = scan.load_page(1);
+    if (has("nocol"))
+      page.colour.release();
+    else
+      page = pipeline::ColourStage().run(std::move(page));
+    page = pipeline::PerspectiveStage().run(std::move(page));
+    page = pipeline::OrientStage().run(std::move(page));
+    page = pipeline::DeskewStage(read_dpi).run(std::move(page));
+    const double sigma = page.dpi / 220.0;
+    if (has("sharpfirst")) page.image = unsharp(page.image, sigma, 1.0);
+    if (has("flat") || has("flatmed")) {
+      page.image = ocr::flatten_background(ocr::remove_dark_borders(page.image));
+      if (has("flatmed")) cv::medianBlur(page.image, page.image, 3);
+    } else if (!has("noclean")) {
+      page = pipeline::CleanStage().run(std::move(page));
+    }
+    if (has("sharp")) page.image = unsharp(page.image, sigma, 1.0);
+    if (has("bin")) page.image = ocr::binarize(page.image);
+    if (dump) cv::imwrite((out / (name + "." + variant + ".png")).string(), page.image);
+    page = recognize.run(std::move(page));
+    fs::create_directories(out / variant);
+    std::ofstream(out / variant / (name + ".txt")) << page.text.text;
+    std::printf("%-40s %-16s conf %5.1f text_dpi %4d dpi %4d %dx%d\n", name.substr(0, 40).c_str(),
+                variant.c_str(), page.text.mean_confidence, page.text_dpi, page.dpi,
+                page.image.cols, page.image.rows);
+    std::fflush(stdout);
+  }
+  return 0;
+}
