@@ -28,6 +28,7 @@
 #include "web/openapi.h"
 #include "web/pages.h"
 #include "web/records_json.h"
+#include "web/result_cache.h"
 
 namespace sohoa::web {
 namespace {
@@ -171,6 +172,10 @@ struct WebServer::Impl {
   LoginLimiter limiter;
   std::mutex ingest_mutex;  // one upload ingests at a time: OCR fills the cores
   std::string dummy_hash;   // verified against for unknown users, so timing tells nothing
+  // Answers kept while the database is unchanged: a broad search ranks
+  // every document, and progress counts every register row.
+  ResultCache<std::vector<storage::SearchHit>> search_cache{512};
+  ResultCache<registry::ProgressReport> progress_cache{64};
 
   explicit Impl(ServeOptions o) : options(std::move(o)) {
     storage::Database::open(options.db_path);  // fail now, not on the first request
@@ -414,6 +419,9 @@ struct WebServer::Impl {
     int threads = options.threads;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_keep_alive_max_count(1000);
+    // A reply is written as headers then body: without this, Nagle's
+    // algorithm and the client's delayed ACK hold the body back ~40 ms.
+    http.set_tcp_nodelay(true);
     http.set_read_timeout(30, 0);
     http.set_write_timeout(30, 0);
   }
@@ -475,7 +483,10 @@ struct WebServer::Impl {
     q.type = param(req, "type");
     q.limit = parse_int_param(req, "limit", 20, 1, 1000);
     q.within_units = c.units;
-    return db().search(q);
+    std::string key = q.text + '\x1f' + q.unit + '\x1f' + q.level + '\x1f' +
+                      std::to_string(q.year) + '\x1f' + q.type + '\x1f' + std::to_string(q.limit);
+    for (const auto& u : q.within_units) key += '\x1f' + u;
+    return *search_cache.get(key, db().data_generation(), [&] { return db().search(q); });
   }
 
   registry::ProgressReport progress(const Caller& c, const Request& req, const std::string& by) {
@@ -495,7 +506,11 @@ struct WebServer::Impl {
       if (o.unit.empty()) o.unit = c.unit;
       if (!has_unit(c, o.unit)) fail(404, "no unit " + o.unit);
     }
-    return registry::compute_progress(db(), o);
+    std::string key = o.by + '\x1f' + o.period + '\x1f' + std::to_string(o.from) + '\x1f' +
+                      std::to_string(o.to) + '\x1f' + o.as_of + '\x1f' + o.level + '\x1f' + o.unit +
+                      '\x1f' + registry::today_iso();
+    return *progress_cache.get(key, db().data_generation(),
+                               [&] { return registry::compute_progress(db(), o); });
   }
 
   void export_document(const Request& req, Response& res) {
