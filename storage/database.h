@@ -173,6 +173,17 @@ class Database {
   // What progress counts, for every register row whose unit is in `units`
   // (all rows when empty).
   virtual RegisterFacts register_facts(const std::vector<std::string>& units) = 0;
+  // Register rows of `units` (every unit when empty) that progress counts
+  // as valid but not digitized at `as_of` (ISO): issued by then, not expired
+  // before it, and no matching ok/review document digitized by then. The
+  // first `limit` (0 = all) by issued date, newest first, then by unit and
+  // number; `total` counts them all.
+  struct PendingRows {
+    int64_t total = 0;
+    std::vector<RegisterRow> rows;
+  };
+  virtual PendingRows undigitized_rows(const std::vector<std::string>& units,
+                                       const std::string& as_of, int limit) = 0;
   // ok/review documents matching no register row, digitized on or before
   // `as_of` (ISO; empty = any), by id.
   virtual std::vector<UnmatchedDocument> unmatched_documents(const std::string& as_of) = 0;

@@ -529,6 +529,32 @@ class SqliteDatabase final : public Database {
     return facts;
   }
 
+  PendingRows undigitized_rows(const std::vector<std::string>& units, const std::string& as_of,
+                               int limit) override {
+    // The conditions compute_progress applies to each register fact.
+    const std::string where =
+        " FROM register_rows WHERE (?1 = '' OR unit IN (SELECT value FROM json_each(?1))) "
+        "AND issued_date <= ?2 AND (valid_until = '' OR valid_until >= ?2) "
+        "AND (digitized_at IS NULL OR digitized_at = '' OR substr(digitized_at, 1, 10) > ?2)";
+    std::string unit_list = units.empty() ? std::string() : json_list(units);
+    PendingRows out;
+    {
+      auto count = cached("SELECT count(*)" + where);
+      count->bind(1, unit_list).bind(2, as_of);
+      if (count->step()) out.total = count->integer(0);
+    }
+    auto q = cached(
+        "SELECT unit, doc_number, issued_date, valid_until, dossier_code, procedure_code, "
+        "doc_type, title" +
+        where + " ORDER BY issued_date DESC, unit, doc_number LIMIT ?3");
+    q->bind(1, unit_list).bind(2, as_of).bind(3, static_cast<int64_t>(limit > 0 ? limit : -1));
+    while (q->step()) {
+      out.rows.push_back({q->text(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5),
+                          q->text(6), q->text(7)});
+    }
+    return out;
+  }
+
   std::vector<UnmatchedDocument> unmatched_documents(const std::string& as_of) override {
     auto q = cached(
         "SELECT id, source, doc_number, issued_date, issuer_unit, level, digitized_at "
@@ -653,12 +679,23 @@ class SqliteDatabase final : public Database {
     FtsQuery fts = translate_query(query.text);
     if (fts.blank) return browse(query);
     if (fts.match.empty()) return {};
-    std::unordered_set<int64_t> exact;
+    // Both full-text queries yield rowids in ascending order: the exact
+    // matches are walked alongside the ranked ones.
+    std::vector<int64_t> exact;
     if (text::has_accents(query.text)) {
       auto q = cached("SELECT rowid FROM search_exact WHERE search_exact MATCH ?1");
       q->bind(1, fts.positive);
-      while (q->step()) exact.insert(q->integer(0));
+      while (q->step()) exact.push_back(q->integer(0));
+      if (!std::is_sorted(exact.begin(), exact.end())) std::sort(exact.begin(), exact.end());
     }
+    size_t next_exact = 0;
+    auto is_exact = [&](int64_t id) {
+      if (next_exact > 0 && exact[next_exact - 1] > id) {  // not ascending after all
+        return std::binary_search(exact.begin(), exact.end(), id);
+      }
+      while (next_exact < exact.size() && exact[next_exact] < id) ++next_exact;
+      return next_exact < exact.size() && exact[next_exact] == id;
+    };
     SearchFilter filter(query);
     size_t limit = query.limit > 0 ? static_cast<size_t>(query.limit) : SIZE_MAX;
     // Max-heap on (not exact, rank, id): its top is the worst hit kept.
@@ -670,7 +707,7 @@ class SqliteDatabase final : public Database {
     ranked->bind(1, fts.match);
     while (ranked->step()) {
       int64_t id = ranked->integer(0);
-      Key key{exact.count(id) == 0, ranked->real(1), id};
+      Key key{!is_exact(id), ranked->real(1), id};
       if (best.size() >= limit && !(key < best.top())) continue;
       if (!passes(filter, id)) continue;
       best.push(key);
