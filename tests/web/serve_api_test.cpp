@@ -460,7 +460,7 @@ TEST_F(ServeApi, OpenApiDescribesTheRoutes) {
   EXPECT_EQ(spec["openapi"], "3.0.3");
   for (const char* path : {"/login", "/logout", "/search", "/documents/{id}", "/documents/{id}/pdf",
                            "/citizens/{cccd}/documents", "/documents/{id}/corrections", "/ingest",
-                           "/progress", "/audit"}) {
+                           "/progress", "/audit", "/register/pending", "/uploads/{id}"}) {
     EXPECT_TRUE(spec["paths"].contains(path)) << path;
   }
 }
