@@ -38,6 +38,7 @@ using httplib::Request;
 using httplib::Response;
 
 constexpr const char* kCookie = "sohoa_session";
+constexpr int kMaxCachedHits = 100;
 constexpr int kMaxFailedLogins = 5;
 constexpr auto kFailureWindow = std::chrono::seconds(60);
 
@@ -567,6 +568,8 @@ struct WebServer::Impl {
     std::string key = q.text + '\x1f' + q.unit + '\x1f' + q.level + '\x1f' +
                       std::to_string(q.year) + '\x1f' + q.type + '\x1f' + std::to_string(q.limit);
     for (const auto& u : q.within_units) key += '\x1f' + u;
+    // Long result lists are not kept: at most 512 x kMaxCachedHits hits stay.
+    if (q.limit > kMaxCachedHits) return db().search(q);
     return *search_cache.get(key, db().data_generation(), [&] { return db().search(q); });
   }
 

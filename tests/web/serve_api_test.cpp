@@ -673,6 +673,29 @@ TEST_F(ServeApi, DocumentPageCarriesWordBoxesAndTheSearchToHighlight) {
   EXPECT_EQ(res->body.find("<script>"), std::string::npos);
 }
 
+TEST_F(ServeApi, CachedAnswersFollowWritesFromAnyProcess) {
+  Session s = login("binh");
+  auto hits = [&] { return json::parse(get("/api/v1/search?q=zzqx", as(s))->body)["hits"]; };
+  auto pending = [&] {
+    return json::parse(
+        get("/api/v1/register/pending?unit=hoa-phu&as_of=2022-12-31", as(s))->body)["total"];
+  };
+  EXPECT_TRUE(hits().empty());
+  json before = pending();
+  EXPECT_TRUE(hits().empty());  // asked twice: the second answer may come from the cache
+  // A write through the server, then one by another process.
+  ASSERT_EQ(correct(as(s), env->doc_hoa_phu, "subject", "zzqx kiểm tra")->status, 200);
+  json found = hits();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["id"], env->doc_hoa_phu);
+  sohoa::testing::write_file(env->dir / "more.csv",
+                             "unit,doc_number,issued_date,valid_until\n"
+                             "hoa-phu,88/QĐ-UBND,2022-09-09,\n");
+  auto r = sohoa({"register", "import", (env->dir / "more.csv").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(pending(), before.get<int64_t>() + 1);
+}
+
 TEST_F(ServeApi, StopsCleanlyOnSigterm) {
   // Last by name: the suite's server goes down with exit 0.
   EXPECT_EQ(env->server->stop(), 0);
