@@ -668,13 +668,15 @@ class SqliteDatabase final : public Database {
     return out;
   }
 
-  // Ranking every match in SQL (ORDER BY ... LIMIT) made SQLite compute a
-  // snippet and join the documents table for each of them: seconds for a
-  // word in every document. Instead one pass over the matches computes only
-  // bm25 and keeps the best `limit` in a heap, looking a document's filters
-  // up only when it would enter the heap; snippets and metadata are read for
-  // the hits alone. The order is the same: exact-accent matches first, then
-  // rank, then id.
+  // One pass over the matches computes only bm25 and keeps the best `limit`
+  // in a heap, looking a document's filters up only when it would enter the
+  // heap; snippets and metadata are read for the hits alone. The order is
+  // that of the former SQL sort (ORDER BY exact DESC, rank, id LIMIT):
+  // exact-accent matches first, then rank, then id (storage_test compares
+  // the two). Measured on serve_bench's 1M-document store, one connection:
+  // a word in every document 2.8 s -> 1.6 s, one in an eighth 611 -> 234 ms;
+  // a selective full name is slower, 12 -> 28 ms. Either way the cost grows
+  // with the number of matches: FTS5's bm25 reads each match's size.
   std::vector<SearchHit> search(const SearchQuery& query) override {
     FtsQuery fts = translate_query(query.text);
     if (fts.blank) return browse(query);
