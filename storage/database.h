@@ -86,6 +86,11 @@ class Database {
   // none, a `failed` record whose sha256 is doc.replaces_failed; any other
   // existing record makes this throw StorageError.
   virtual int64_t store_document(const NewDocument& doc) = 0;
+  // store_document for every document `next` yields (it fills its argument
+  // and returns false at the end), all in one transaction: for generated or
+  // converted stores of millions of documents. Returns how many were stored.
+  // Throws as store_document; then nothing is stored.
+  virtual int64_t store_documents(const std::function<bool(NewDocument&)>& next) = 0;
 
   virtual std::optional<StoredDocument> document(int64_t id) = 0;
 
@@ -171,6 +176,17 @@ class Database {
   // What progress counts, for every register row whose unit is in `units`
   // (all rows when empty).
   virtual RegisterFacts register_facts(const std::vector<std::string>& units) = 0;
+  // Register rows of `units` (every unit when empty) that progress counts
+  // as valid but not digitized at `as_of` (ISO): issued by then, not expired
+  // before it, and no matching ok/review document digitized by then. The
+  // first `limit` (0 = all) by issued date, newest first, then by unit and
+  // number; `total` counts them all.
+  struct PendingRows {
+    int64_t total = 0;
+    std::vector<RegisterRow> rows;
+  };
+  virtual PendingRows undigitized_rows(const std::vector<std::string>& units,
+                                       const std::string& as_of, int limit) = 0;
   // ok/review documents matching no register row, digitized on or before
   // `as_of` (ISO; empty = any), by id.
   virtual std::vector<UnmatchedDocument> unmatched_documents(const std::string& as_of) = 0;
@@ -200,6 +216,11 @@ class Database {
   // ok/review documents whose effective citizen_ids hold `citizen_id`
   // exactly (a 9- or 12-digit number; anything else finds nothing), by id.
   virtual std::vector<DocumentSummary> documents_of_citizen(const std::string& citizen_id) = 0;
+
+  // A number that changes whenever units, documents, corrections or the
+  // register change, by any connection or process (and stays the same
+  // otherwise): a cache of search results or progress is valid while it does.
+  virtual int64_t data_generation() = 0;
 
   // --- users, sessions, API tokens, audit log (sohoa serve) ---
   // Throws InputError when a user of that name exists.

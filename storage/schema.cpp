@@ -188,6 +188,37 @@ CREATE TABLE audit_log (
   target TEXT NOT NULL DEFAULT ''
 );
 )sql",
+      // A number every write to what search, documents and progress show
+      // moves on, from any connection or process: the web server's caches
+      // are valid while it stays the same (Database::data_generation).
+      R"sql(
+CREATE TABLE data_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+INSERT INTO data_generation(id, n) VALUES (1, 0);
+CREATE TRIGGER units_insert_generation AFTER INSERT ON units
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER units_update_generation AFTER UPDATE ON units
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER units_delete_generation AFTER DELETE ON units
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER documents_insert_generation AFTER INSERT ON documents
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER documents_update_generation AFTER UPDATE ON documents
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER documents_delete_generation AFTER DELETE ON documents
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER register_rows_insert_generation AFTER INSERT ON register_rows
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER register_rows_update_generation AFTER UPDATE ON register_rows
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER register_rows_delete_generation AFTER DELETE ON register_rows
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER corrections_insert_generation AFTER INSERT ON corrections
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER corrections_update_generation AFTER UPDATE ON corrections
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+CREATE TRIGGER corrections_delete_generation AFTER DELETE ON corrections
+  BEGIN UPDATE data_generation SET n = n + 1; END;
+)sql",
   };
   return steps;
 }

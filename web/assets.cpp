@@ -62,6 +62,14 @@ pre.text { white-space: pre-wrap; background: #fff; border: 1px solid #d8dde4; p
 body.login main { max-width: 380px; margin-top: 12vh; }
 body.login button { width: 100%; margin-top: 8px; }
 progress { width: 100%; }
+.page-image { position: relative; }
+.boxes { position: absolute; inset: 0; }
+.wbox { position: absolute; border-radius: 2px; }
+.wbox:hover { background: rgba(255, 170, 0, .28); outline: 2px solid #e08a00; }
+.wbox.hit { background: rgba(255, 224, 102, .45); outline: 1px solid #d4a800; }
+form.find { margin: 0 0 8px; }
+form.find label { display: flex; align-items: center; gap: 8px; margin: 0; }
+form.find input { display: inline-block; width: 260px; margin: 0; }
 )css";
   return css;
 }
@@ -118,6 +126,37 @@ if (correction) {
   });
 }
 
+// "Hòa Đồng," -> "hoa dong": what the server's data-f holds for each word box.
+function fold(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d")
+    .toLowerCase();
+}
+
+// Marks the word boxes whose word is one of the words typed (word* for a
+// prefix); returns how many.
+function highlightWords(query) {
+  const terms = fold(query).split(/[^0-9a-z*]+/).filter((t) => t && t !== "*");
+  let count = 0;
+  for (const box of document.querySelectorAll(".wbox")) {
+    const word = box.dataset.f;
+    const hit = terms.some((t) => t.endsWith("*") ? word.startsWith(t.slice(0, -1)) : word === t);
+    box.classList.toggle("hit", hit);
+    if (hit) count++;
+  }
+  return count;
+}
+
+const find = document.getElementById("find");
+if (find) {
+  const show = () => {
+    const n = highlightWords(find.value);
+    document.getElementById("find-count").textContent = find.value.trim() ? n + " từ" : "";
+  };
+  find.addEventListener("input", show);
+  document.getElementById("find-form").addEventListener("submit", (ev) => ev.preventDefault());
+  show();
+}
+
 const upload = document.getElementById("upload-form");
 if (upload) {
   upload.addEventListener("submit", (ev) => {
@@ -126,15 +165,33 @@ if (upload) {
     const status = document.getElementById("upload-status");
     const form = new FormData(upload);
     const xhr = new XMLHttpRequest();
+    const id = [...crypto.getRandomValues(new Uint8Array(16))]
+      .map((b) => b.toString(16).padStart(2, "0")).join("");
+    let polling = null;
+    // While OCR runs, ask how many files are done.
+    const poll = async () => {
+      const r = await fetch("/api/v1/uploads/" + id, { credentials: "same-origin" });
+      if (r.status !== 200 || polling === null) return;
+      const p = await r.json();
+      bar.max = p.files; bar.value = p.done;
+      status.textContent = "Đang nhận dạng chữ (OCR): " + p.done + "/" + p.files + " tệp…";
+    };
     xhr.open("POST", "/api/v1/ingest");
     xhr.setRequestHeader("X-CSRF-Token", csrf());
-    bar.hidden = false; bar.value = 0;
+    xhr.setRequestHeader("X-Upload-Id", id);
+    bar.hidden = false; bar.max = 100; bar.value = 0;
+    status.textContent = "Đang tải lên…";
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total);
-      if (e.loaded === e.total) status.textContent = "Đang nhận dạng chữ (OCR)…";
     };
+    xhr.upload.onload = () => {
+      status.textContent = "Đang nhận dạng chữ (OCR)…";
+      bar.value = 0;
+      polling = setInterval(poll, 700);
+    };
+    xhr.onloadend = () => { clearInterval(polling); polling = null; };
     xhr.onload = () => {
-      bar.value = 100;
+      bar.max = 100; bar.value = 100;
       let data = {};
       try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
       if (xhr.status !== 200) { status.textContent = "Lỗi: " + (data.error || xhr.status); return; }

@@ -218,6 +218,33 @@ json paths() {
                        {{"entries", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}})}},
            error_responses({401, 404})),
       {query("limit", "integer", "at most this many (default 100)")});
+  p["/register/pending"]["get"] = operation(
+      "Register rows of a unit (and its predecessors) still valid and not digitized at a date",
+      with(json{{"200", json_response(
+                            "Pending rows",
+                            {{"type", "object"},
+                             {"properties",
+                              {{"unit", {{"type", "string"}}},
+                               {"as_of", {{"type", "string"}, {"format", "date"}}},
+                               {"total", {{"type", "integer"}}},
+                               {"rows", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}})}},
+           error_responses({400, 401, 404})),
+      {query("unit", "string", "unit code (required)"),
+       query("as_of", "string", "date; default today"),
+       query("limit", "integer", "at most this many rows, newest issued first (default 200)")});
+  p["/uploads/{id}"]["get"] = operation(
+      "How far the OCR of an upload sent with header X-Upload-Id has got (its uploader only)",
+      with(json{{"200",
+                 json_response(
+                     "Upload progress",
+                     {{"type", "object"},
+                      {"properties",
+                       {{"files", {{"type", "integer"}}},
+                        {"done", {{"type", "integer"}}},
+                        {"finished", {{"type", "boolean"}}},
+                        {"results", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}})}},
+           error_responses({401, 404})),
+      {path_param("id", "16 to 64 lower-case hex digits chosen by the uploader")});
   p["/openapi.json"]["get"] =
       operation("This description", json{{"200", {{"description", "OpenAPI 3"}}}});
   return p;

@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "ocr/layout_json.h"
+#include "text/vntext.h"
 #include "text/xml.h"
 
 namespace sohoa::web {
@@ -119,7 +121,7 @@ std::string progress_table(const registry::ProgressReport& report, bool by_unit)
     if (by_unit) {
       auto it = report.unit_names.find(r.unit);
       std::string name = it == report.unit_names.end() ? r.unit : it->second;
-      o << "<td><a href=\"/?unit=" << esc(r.unit) << "\">" << esc(name) << "</a></td>";
+      o << "<td><a href=\"/units/" << url_encode(r.unit) << "\">" << esc(name) << "</a></td>";
     }
     o << "<td>" << level_name(r.level) << "</td><td>" << r.year << "</td>";
     if (report.with_period) o << "<td>" << esc(r.period) << "</td>";
@@ -147,7 +149,67 @@ std::string field_label(const std::string& name) {
   return it == labels.end() ? name : it->second;
 }
 
+// A word as the highlighter compares it: folded (no accents, no case) and
+// without punctuation, as the search index sees it.
+std::string compare_key(const std::string& word) {
+  std::string out;
+  for (char ch : text::fold(word)) {
+    auto b = static_cast<unsigned char>(ch);
+    if (std::isalnum(b) || b >= 0x80) out += ch;
+  }
+  return out;
+}
+
+std::string percent_of(int v, int whole) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.3f%%", whole > 0 ? 100.0 * v / whole : 0.0);
+  return buf;
+}
+
+// The OCR word boxes over a page image, placed in percent of the page that
+// was read, so they fit the image at any size. Empty without a layout.
+std::string word_boxes(const storage::PageRecord& p) {
+  if (p.layout_json.empty()) return {};
+  ocr::PageText layout;
+  try {
+    layout = ocr::layout_from_json(p.layout_json);
+  } catch (const std::exception&) {
+    return {};  // a damaged layout: the page shows without boxes
+  }
+  if (layout.width <= 0 || layout.height <= 0) return {};
+  std::ostringstream o;
+  o << "<div class=\"boxes\">";
+  for (const auto& block : layout.blocks) {
+    for (const auto& line : block.lines) {
+      for (const auto& w : line.words) {
+        o << "<span class=\"wbox\" data-f=\"" << esc(compare_key(w.text)) << "\" title=\""
+          << esc(w.text) << "\" style=\"left:" << percent_of(w.box.x, layout.width)
+          << ";top:" << percent_of(w.box.y, layout.height)
+          << ";width:" << percent_of(w.box.w, layout.width)
+          << ";height:" << percent_of(w.box.h, layout.height) << "\"></span>";
+      }
+    }
+  }
+  o << "</div>";
+  return o.str();
+}
+
 }  // namespace
+
+std::string url_encode(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    auto b = static_cast<unsigned char>(ch);
+    if (std::isalnum(b) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += ch;
+    } else {
+      char buf[4];
+      snprintf(buf, sizeof buf, "%%%02X", b);
+      out += buf;
+    }
+  }
+  return out;
+}
 
 std::string login_page() {
   return R"(<!doctype html><html lang="vi"><head><meta charset="utf-8">
@@ -214,7 +276,7 @@ std::string search_page(const Caller& c, const SearchForm& f,
         else
           marked += ch;
       }
-      o << "<tr><td><a href=\"/documents/" << h.id << "\">"
+      o << "<tr><td><a href=\"/documents/" << h.id << "?q=" << url_encode(f.q) << "\">"
         << (h.doc_number.empty() ? "#" + std::to_string(h.id) : esc(h.doc_number))
         << "</a></td><td>" << dash(h.issued_date) << "</td><td>" << dash(h.doc_type) << "</td><td>"
         << dash(h.unit) << "</td><td class=\"snippet\">" << marked << "</td></tr>";
@@ -226,7 +288,7 @@ std::string search_page(const Caller& c, const SearchForm& f,
 
 std::string document_page(const Caller& c, const storage::StoredDocument& d,
                           const std::vector<storage::Correction>& corrections,
-                          const std::vector<std::string>& reasons) {
+                          const std::vector<std::string>& reasons, const std::string& highlight) {
   std::ostringstream o;
   std::string number;
   for (const auto& f : d.fields) {
@@ -237,11 +299,17 @@ std::string document_page(const Caller& c, const storage::StoredDocument& d,
     << "</span></h1>";
   if (!d.error.empty()) o << "<p class=\"error\">" << esc(d.error) << "</p>";
   for (const auto& r : reasons) o << "<p class=\"reason\">Cần xem: " << esc(r) << "</p>";
+  o << "<form class=\"find\" id=\"find-form\"><label>Đánh dấu từ trên trang <input id=\"find\" "
+       "value=\""
+    << esc(highlight)
+    << "\" placeholder=\"không cần dấu\"></label><span id=\"find-count\" "
+       "class=\"note\"></span></form>";
   o << "<div class=\"doc\"><section class=\"pages\">";
   for (const auto& p : d.pages) {
-    o << "<figure><img loading=\"lazy\" alt=\"Trang " << p.page << "\" src=\"/api/v1/documents/"
-      << d.id << "/pages/" << p.page << ".png\"><figcaption>Trang " << p.page << " · " << p.width
-      << "×" << p.height << " · " << p.dpi << " dpi · xoay " << p.rotation << "° · độ tin cậy "
+    o << "<figure><div class=\"page-image\"><img loading=\"lazy\" alt=\"Trang " << p.page
+      << "\" src=\"/api/v1/documents/" << d.id << "/pages/" << p.page << ".png\">" << word_boxes(p)
+      << "</div><figcaption>Trang " << p.page << " · " << p.width << "×" << p.height << " · "
+      << p.dpi << " dpi · xoay " << p.rotation << "° · độ tin cậy "
       << static_cast<int>(p.ocr_confidence) << "%</figcaption></figure>";
   }
   o << "</section><section class=\"meta\"><table class=\"fields\" id=\"fields\">";
@@ -290,6 +358,39 @@ std::string document_page(const Caller& c, const storage::StoredDocument& d,
   }
   o << "</section></div>";
   return layout(c, "Văn bản " + std::to_string(d.id), "", o.str());
+}
+
+std::string unit_page(const Caller& c, const storage::Unit& unit,
+                      const registry::ProgressReport& report,
+                      const storage::Database::PendingRows& pending, const std::string& as_of) {
+  std::ostringstream o;
+  o << "<p><a href=\"/\">← Tổng quan</a></p><h1>" << esc(unit.name) << " <span class=\"note\">("
+    << esc(unit.code) << ", " << level_name(unit.level) << ")</span></h1>";
+  if (!unit.successor.empty()) {
+    o << "<p class=\"note\">Đã sáp nhập vào <a href=\"/units/" << url_encode(unit.successor)
+      << "\">" << esc(unit.successor) << "</a> (hoạt động đến " << dash(unit.valid_to) << ").</p>";
+  }
+  o << "<h2>Tiến độ</h2>" << progress_table(report, true);
+  o << "<h2>Kết quả còn hiệu lực chưa số hóa (tính đến " << esc(as_of)
+    << "): <strong id=\"pending-total\">" << pending.total << "</strong></h2>";
+  if (pending.rows.empty()) {
+    o << "<p class=\"empty\">Không còn kết quả nào chưa số hóa.</p>";
+  } else {
+    if (static_cast<int64_t>(pending.rows.size()) < pending.total) {
+      o << "<p class=\"note\">Hiển thị " << pending.rows.size() << " kết quả mới nhất.</p>";
+    }
+    o << "<table class=\"data\" id=\"pending\"><thead><tr><th>Đơn vị</th><th>Số, ký hiệu</th>"
+         "<th>Ngày ban hành</th><th>Hiệu lực đến</th><th>Mã hồ sơ</th><th>Loại</th>"
+         "<th>Trích yếu</th></tr></thead><tbody>";
+    for (const auto& r : pending.rows) {
+      o << "<tr><td>" << esc(r.unit) << "</td><td>" << esc(r.doc_number) << "</td><td>"
+        << esc(r.issued_date) << "</td><td>" << dash(r.valid_until) << "</td><td>"
+        << dash(r.dossier_code) << "</td><td>" << dash(r.doc_type) << "</td><td>" << dash(r.title)
+        << "</td></tr>";
+    }
+    o << "</tbody></table>";
+  }
+  return layout(c, unit.name, "/", o.str());
 }
 
 std::string review_page(const Caller& c, const std::vector<storage::Database::ReviewItem>& items) {

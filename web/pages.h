@@ -25,9 +25,21 @@ std::string search_page(const Caller& caller, const SearchForm& form,
                         const std::vector<storage::SearchHit>& hits, const std::string& error,
                         bool searched);
 
+// The page images carry the OCR word boxes (highlighted on hover, and
+// where a word of `highlight`, the search that led here, is found).
 std::string document_page(const Caller& caller, const storage::StoredDocument& doc,
                           const std::vector<storage::Correction>& corrections,
-                          const std::vector<std::string>& review_reasons);
+                          const std::vector<std::string>& review_reasons,
+                          const std::string& highlight = "");
+
+// One unit: its progress rows (`report`, by unit) and its register rows
+// not digitized at `as_of` (the first ones of `pending.total`).
+std::string unit_page(const Caller& caller, const storage::Unit& unit,
+                      const registry::ProgressReport& report,
+                      const storage::Database::PendingRows& pending, const std::string& as_of);
+
+// `text` for a URL query value (%XX for all but unreserved characters).
+std::string url_encode(const std::string& text);
 
 std::string review_page(const Caller& caller,
                         const std::vector<storage::Database::ReviewItem>& items);

@@ -29,6 +29,7 @@
 #include "web/openapi.h"
 #include "web/pages.h"
 #include "web/records_json.h"
+#include "web/result_cache.h"
 
 namespace sohoa::web {
 namespace {
@@ -38,6 +39,7 @@ using httplib::Request;
 using httplib::Response;
 
 constexpr const char* kCookie = "sohoa_session";
+constexpr int kMaxCachedHits = 100;
 constexpr int kMaxFailedLogins = 5;
 constexpr auto kFailureWindow = std::chrono::seconds(60);
 
@@ -165,6 +167,71 @@ class LoginLimiter {
   std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> failures_;
 };
 
+// How far each upload's OCR has got, for the page that polls while the
+// POST is still running (the client names its upload with X-Upload-Id).
+// Only the caller that uploaded sees it; finished uploads are forgotten
+// after kUploadMemory, and at most kMaxUploads are remembered.
+class UploadTracker {
+ public:
+  static bool valid_id(const std::string& id) {
+    return id.size() >= 16 && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char ch) {
+             return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+           });
+  }
+
+  void begin(const std::string& id, const std::string& owner, size_t files) {
+    std::lock_guard lock(mutex_);
+    prune();
+    if (uploads_.count(id) != 0) fail(400, "X-Upload-Id: this upload id is in use");
+    uploads_[id] = {owner, files, json::array(), false, std::chrono::steady_clock::now()};
+  }
+  void add(const std::string& id, const json& result) {
+    std::lock_guard lock(mutex_);
+    auto it = uploads_.find(id);
+    if (it != uploads_.end()) it->second.results.push_back(result);
+  }
+  void finish(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    auto it = uploads_.find(id);
+    if (it == uploads_.end()) return;
+    it->second.finished = true;
+    it->second.at = std::chrono::steady_clock::now();
+  }
+  // {"files","done","finished","results"}; 404 for an unknown id or
+  // another caller's upload.
+  json status(const std::string& id, const std::string& owner) {
+    std::lock_guard lock(mutex_);
+    auto it = uploads_.find(id);
+    if (it == uploads_.end() || it->second.owner != owner) fail(404, "no upload " + id);
+    const Upload& u = it->second;
+    return json{{"files", u.files},
+                {"done", u.results.size()},
+                {"finished", u.finished},
+                {"results", u.results}};
+  }
+
+ private:
+  static constexpr auto kUploadMemory = std::chrono::minutes(10);
+  static constexpr size_t kMaxUploads = 200;
+  struct Upload {
+    std::string owner;
+    size_t files = 0;
+    json results;
+    bool finished = false;
+    std::chrono::steady_clock::time_point at;
+  };
+  void prune() {
+    auto now = std::chrono::steady_clock::now();
+    for (auto it = uploads_.begin(); it != uploads_.end();) {
+      bool old = it->second.finished && now - it->second.at > kUploadMemory;
+      it = old ? uploads_.erase(it) : std::next(it);
+    }
+    if (uploads_.size() >= kMaxUploads) fail(503, "too many uploads at once: try again later");
+  }
+  std::mutex mutex_;
+  std::map<std::string, Upload> uploads_;
+};
+
 }  // namespace
 
 struct WebServer::Impl {
@@ -174,6 +241,12 @@ struct WebServer::Impl {
   LoginLimiter limiter;
   std::mutex ingest_mutex;  // one upload ingests at a time: OCR fills the cores
   std::string dummy_hash;   // verified against for unknown users, so timing tells nothing
+  // Answers kept while the database is unchanged: a broad search ranks
+  // every document, and progress counts every register row.
+  ResultCache<std::vector<storage::SearchHit>> search_cache{512};
+  ResultCache<registry::ProgressReport> progress_cache{64};
+  ResultCache<storage::Database::PendingRows> pending_cache{64};
+  UploadTracker uploads;
 
   explicit Impl(ServeOptions o) : options(std::move(o)) {
     storage::Database::open(options.db_path);  // fail now, not on the first request
@@ -312,6 +385,14 @@ struct WebServer::Impl {
                res.set_content(registry::render_json(progress(c, req, "")),
                                "application/json; charset=utf-8");
              }));
+    http.Get("/api/v1/register/pending", api([this](const Request& req, Response& res) {
+               Caller c = require_caller(req);
+               send_json(res, pending_json(pending(c, req, param(req, "unit"))));
+             }));
+    http.Get(R"(/api/v1/uploads/([0-9a-f]{16,64}))", api([this](const Request& req, Response& res) {
+               Caller c = require_caller(req);
+               send_json(res, uploads.status(req.matches[1], c.name));
+             }));
     http.Get("/api/v1/audit", api([this](const Request& req, Response& res) {
                Caller c = require_caller(req);
                if (!is_admin(c)) fail(404, "not found");
@@ -349,6 +430,12 @@ struct WebServer::Impl {
                send_html(res,
                          dashboard_page(c, progress(c, req, "level"), progress(c, req, "unit")));
              }));
+    http.Get(R"(/units/([^/]+))", page([this](const Caller& c, const Request& req, Response& res) {
+               std::string unit = req.matches[1];
+               Pending p = pending(c, req, unit);
+               registry::ProgressReport report = progress(c, req, "unit", unit);
+               send_html(res, unit_page(c, *p.unit, report, *p.rows, p.as_of));
+             }));
     http.Get("/search", page([this](const Caller& c, const Request& req, Response& res) {
                SearchForm form{param(req, "q"), param(req, "unit"), param(req, "level"),
                                param(req, "year"), param(req, "type")};
@@ -366,18 +453,18 @@ struct WebServer::Impl {
                }
                send_html(res, search_page(c, form, hits, error, searched));
              }));
-    http.Get(R"(/documents/([^/]+))",
-             page([this](const Caller& c, const Request& req, Response& res) {
-               storage::StoredDocument doc = visible_document(c, req.matches[1]);
-               // The queue is scanned only for documents in it: an ok page stays cheap.
-               std::vector<std::string> reasons;
-               if (doc.status != "ok") {
-                 for (const auto& item : db().review_queue()) {
-                   if (item.id == doc.id) reasons = item.reasons;
-                 }
-               }
-               send_html(res, document_page(c, doc, db().corrections(doc.id), reasons));
-             }));
+    http.Get(
+        R"(/documents/([^/]+))", page([this](const Caller& c, const Request& req, Response& res) {
+          storage::StoredDocument doc = visible_document(c, req.matches[1]);
+          // The queue is scanned only for documents in it: an ok page stays cheap.
+          std::vector<std::string> reasons;
+          if (doc.status != "ok") {
+            for (const auto& item : db().review_queue()) {
+              if (item.id == doc.id) reasons = item.reasons;
+            }
+          }
+          send_html(res, document_page(c, doc, db().corrections(doc.id), reasons, param(req, "q")));
+        }));
     http.Get("/review", page([this](const Caller& c, const Request&, Response& res) {
                std::vector<storage::Database::ReviewItem> items;
                for (auto& item : db().review_queue()) {
@@ -417,6 +504,9 @@ struct WebServer::Impl {
     int threads = options.threads;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_keep_alive_max_count(1000);
+    // A reply is written as headers then body: without this, Nagle's
+    // algorithm and the client's delayed ACK hold the body back ~40 ms.
+    http.set_tcp_nodelay(true);
     http.set_read_timeout(30, 0);
     http.set_write_timeout(30, 0);
   }
@@ -478,10 +568,61 @@ struct WebServer::Impl {
     q.type = param(req, "type");
     q.limit = parse_int_param(req, "limit", 20, 1, 1000);
     q.within_units = c.units;
-    return db().search(q);
+    std::string key = q.text + '\x1f' + q.unit + '\x1f' + q.level + '\x1f' +
+                      std::to_string(q.year) + '\x1f' + q.type + '\x1f' + std::to_string(q.limit);
+    for (const auto& u : q.within_units) key += '\x1f' + u;
+    // Long result lists are not kept: at most 512 x kMaxCachedHits hits stay.
+    if (q.limit > kMaxCachedHits) return db().search(q);
+    return *search_cache.get(key, db().data_generation(), [&] { return db().search(q); });
   }
 
-  registry::ProgressReport progress(const Caller& c, const Request& req, const std::string& by) {
+  // Register rows of a unit (with its predecessors) not digitized yet.
+  struct Pending {
+    std::optional<storage::Unit> unit;
+    std::string as_of;
+    std::shared_ptr<const storage::Database::PendingRows> rows;
+  };
+  Pending pending(const Caller& c, const Request& req, const std::string& unit) {
+    Pending p;
+    if (unit.empty()) fail(400, "unit: give a unit code");
+    p.unit = db().unit(unit);
+    if (!p.unit || !has_unit(c, unit)) fail(404, "no unit " + unit);
+    std::string as_of = param(req, "as_of");
+    if (as_of.empty()) {
+      p.as_of = registry::today_iso();
+    } else {
+      auto iso = registry::parse_date(as_of);
+      if (!iso) fail(400, "as_of: expected a date (YYYY-MM-DD)");
+      p.as_of = *iso;
+    }
+    int limit = parse_int_param(req, "limit", 200, 1, 10000);
+    std::vector<std::string> units = db().predecessors_of(unit);
+    units.push_back(unit);
+    std::string key = unit + '\x1f' + p.as_of + '\x1f' + std::to_string(limit);
+    p.rows = pending_cache.get(key, db().data_generation(),
+                               [&] { return db().undigitized_rows(units, p.as_of, limit); });
+    return p;
+  }
+
+  static json pending_json(const Pending& p) {
+    auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+    json rows = json::array();
+    for (const auto& r : p.rows->rows) {
+      rows.push_back({{"unit", r.unit},
+                      {"doc_number", r.doc_number},
+                      {"issued_date", r.issued_date},
+                      {"valid_until", or_null(r.valid_until)},
+                      {"dossier_code", or_null(r.dossier_code)},
+                      {"procedure_code", or_null(r.procedure_code)},
+                      {"doc_type", or_null(r.doc_type)},
+                      {"title", or_null(r.title)}});
+    }
+    return json{
+        {"unit", p.unit->code}, {"as_of", p.as_of}, {"total", p.rows->total}, {"rows", rows}};
+  }
+
+  registry::ProgressReport progress(const Caller& c, const Request& req, const std::string& by,
+                                    const std::string& only_unit = "") {
     registry::ProgressOptions o;
     o.by = by.empty() ? (param(req, "by").empty() ? "level" : param(req, "by")) : by;
     if (o.by != "level" && o.by != "unit") fail(400, "by: expected level or unit");
@@ -493,12 +634,16 @@ struct WebServer::Impl {
     o.to = parse_int_param(req, "to", 0, 1900, 2200);
     o.as_of = param(req, "as_of");
     o.level = param(req, "level");
-    o.unit = param(req, "unit");
+    o.unit = only_unit.empty() ? param(req, "unit") : only_unit;
     if (!c.units.empty()) {
       if (o.unit.empty()) o.unit = c.unit;
       if (!has_unit(c, o.unit)) fail(404, "no unit " + o.unit);
     }
-    return registry::compute_progress(db(), o);
+    std::string key = o.by + '\x1f' + o.period + '\x1f' + std::to_string(o.from) + '\x1f' +
+                      std::to_string(o.to) + '\x1f' + o.as_of + '\x1f' + o.level + '\x1f' + o.unit +
+                      '\x1f' + registry::today_iso();
+    return *progress_cache.get(key, db().data_generation(),
+                               [&] { return registry::compute_progress(db(), o); });
   }
 
   void export_document(const Request& req, Response& res) {
@@ -617,6 +762,20 @@ struct WebServer::Impl {
     }
     if (total > options.max_upload_bytes) fail(413, "upload too large");
     std::string unit = upload_unit(c, req);
+    std::string upload_id = req.get_header_value("X-Upload-Id");
+    if (!upload_id.empty()) {
+      if (!UploadTracker::valid_id(upload_id)) {
+        fail(400, "X-Upload-Id: expected 16 to 64 lower-case hex digits");
+      }
+      uploads.begin(upload_id, c.name, files.size());
+    }
+    struct Finish {
+      UploadTracker& tracker;
+      const std::string& id;
+      ~Finish() {
+        if (!id.empty()) tracker.finish(id);
+      }
+    } finish{uploads, upload_id};
 
     fs::path dir = private_upload_dir();
     std::vector<fs::path> paths;
@@ -649,6 +808,7 @@ struct WebServer::Impl {
           reported.source = it->second + outcome.source.substr(outcome.file.size());
         }
         results.push_back(ingest_outcome_json(reported));
+        if (!upload_id.empty()) uploads.add(upload_id, results.back());
         db().append_audit(c.name, "ingest",
                           reported.source + " " + (outcome.id ? std::to_string(*outcome.id) : "-") +
                               " " + outcome.status);

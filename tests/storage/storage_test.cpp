@@ -7,11 +7,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <random>
 #include <regex>
 
 #include "storage/database.h"
+#include "storage/fold_tokenizer.h"
 #include "storage/schema.h"
+#include "storage/search_query.h"
 #include "tests/support/test_support.h"
+#include "text/vntext.h"
 
 namespace sohoa::storage {
 namespace {
@@ -577,6 +581,169 @@ TEST(ArchiveTest, PutRemovesTempFilesOfDeadWritersOnly) {
   archive.put(dir / "scan.png", sha);
   EXPECT_FALSE(std::filesystem::exists(again));
   EXPECT_EQ(sohoa::testing::read_file(archive.path_of(sha)), "png bytes");
+}
+
+// The search as it was before the one-pass ranking: every match sorted in
+// SQL. The new search must return exactly this, hit for hit.
+std::vector<SearchHit> reference_search(const std::filesystem::path& path, const SearchQuery& q) {
+  FtsQuery fts = translate_query(q.text);
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  register_fold_tokenizer(db);
+  bool accented = false;
+  for (unsigned char c : q.text) accented = accented || c >= 0x80;
+  std::string sql =
+      "SELECT d.id, bm25(search_folded, 2.0, 1.0) AS rank, "
+      "snippet(search_folded, -1, '[', ']', '…', 12), d.doc_number, d.issued_date, "
+      "d.doc_type, d.issuer_unit, " +
+      std::string(accented ? "d.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?8)"
+                           : "0") +
+      " AS exact FROM search_folded JOIN documents d ON d.id = search_folded.rowid "
+      "WHERE search_folded MATCH ?1 AND (?2 = '' OR d.issuer_unit = ?2) AND (?3 = '' OR "
+      "d.level = ?3) AND (?4 = '' OR substr(d.issued_date, 1, 4) = ?4) AND (?5 = '' OR "
+      "instr(d.doc_type_key, ?5) > 0) AND d.status <> 'failed' AND (?6 = '' OR d.issuer_unit IN "
+      "(SELECT value FROM json_each(?6)) OR d.unit IN (SELECT value FROM json_each(?6))) "
+      "ORDER BY exact DESC, rank, d.id LIMIT ?7";
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  auto bind = [&](int i, const std::string& v) {
+    sqlite3_bind_text(st, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  };
+  std::string within;
+  for (const auto& u : q.within_units) within += (within.empty() ? "[\"" : ",\"") + u + "\"";
+  if (!within.empty()) within += "]";
+  bind(1, fts.match);
+  bind(2, q.unit);
+  bind(3, q.level);
+  bind(4, q.year > 0 ? std::to_string(q.year) : "");
+  bind(5, text::fold(text::collapse_spaces(q.type)));
+  bind(6, within);
+  sqlite3_bind_int64(st, 7, q.limit > 0 ? q.limit : -1);
+  if (accented) bind(8, fts.positive);
+  std::vector<SearchHit> hits;
+  auto col = [&](int i) {
+    const unsigned char* t = sqlite3_column_text(st, i);
+    return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+  };
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    hits.push_back({sqlite3_column_int64(st, 0), -sqlite3_column_double(st, 1), col(3), col(4),
+                    col(5), col(6), col(2)});
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return hits;
+}
+
+TEST(Storage, SearchRanksExactlyAsTheFullSqlSortDid) {
+  TempDir dir;
+  auto path = dir / "s.db";
+  auto db = Database::open(path);
+  db->upsert_units({{"hoa-dong", "Xã Hòa Đồng", "xa", "", "", "", ""},
+                    {"hoa-phu", "Xã Hòa Phú", "xa", "", "", "", ""},
+                    {"tay-hoa", "Huyện Tây Hòa", "huyen", "", "", "", ""}});
+  // Few words, so many documents tie on rank and every query matches many.
+  const std::vector<std::string> words = {"quyết", "quyet", "định",   "dinh", "Hòa", "Hoa",
+                                          "Đồng",  "dong",  "giấy",   "phép", "xây", "dựng",
+                                          "khai",  "sinh",  "Nguyễn", "Văn",  "An"};
+  const std::vector<std::string> units = {"hoa-dong", "hoa-phu", "tay-hoa"};
+  const std::vector<std::string> types = {"QUYẾT ĐỊNH", "GIẤY PHÉP XÂY DỰNG", "GIẤY KHAI SINH"};
+  std::mt19937 rng(5);
+  int made = 0;
+  int64_t stored = db->store_documents([&](NewDocument& d) {
+    if (made == 400) return false;
+    ++made;
+    std::string text;
+    for (int w = 0, n = 3 + static_cast<int>(rng() % (made % 7 == 0 ? 40 : 8)); w < n; ++w) {
+      text += words[rng() % words.size()] + (w % 9 == 8 ? "\n" : " ");
+    }
+    d = sample_document(std::string(60, 'a') + std::to_string(1000 + made), text);
+    d.issuer_unit = units[rng() % units.size()];
+    d.unit = units[rng() % units.size()];
+    d.level = d.issuer_unit == "tay-hoa" ? "huyen" : "xa";
+    d.status = made % 13 == 0 ? "failed" : made % 5 == 0 ? "review" : "ok";
+    d.fields[0].value = types[rng() % types.size()];
+    d.fields[1].value = std::to_string(made % 50) + "/QĐ-UBND";
+    d.fields[2].value = std::to_string(2020 + made % 4) + "-03-0" + std::to_string(1 + made % 9);
+    d.fields.pop_back();  // no dossier code
+    return true;
+  });
+  ASSERT_EQ(stored, 400);
+  ASSERT_EQ(db->document_ids().size(), 400u);
+  int compared = 0;
+  for (std::string text : {"quyet", "quyet dinh", "Quyết định", "hoa dong", "Hòa Đồng", "giay -xay",
+                           "\"khai sinh\"", "nguyen van an", "dinh*", "Văn An", "12/QĐ-UBND"}) {
+    for (int limit : {1, 5, 20, 1000, 0}) {
+      for (int filter = 0; filter < 6; ++filter) {
+        SearchQuery q = sq(text, "", "", 0, "", limit);
+        if (filter == 1) q.unit = "hoa-phu";
+        if (filter == 2) q.level = "huyen";
+        if (filter == 3) q.year = 2021;
+        if (filter == 4) q.type = "giay";
+        if (filter == 5) q.within_units = {"hoa-dong"};
+        auto got = db->search(q);
+        auto want = reference_search(path, q);
+        ASSERT_EQ(got.size(), want.size()) << text << " limit " << limit << " filter " << filter;
+        for (size_t i = 0; i < got.size(); ++i) {
+          EXPECT_EQ(got[i].id, want[i].id) << text << " #" << i << " filter " << filter;
+          EXPECT_EQ(got[i].score, want[i].score) << text << " #" << i;
+          EXPECT_EQ(got[i].snippet, want[i].snippet) << text << " #" << i;
+          EXPECT_EQ(got[i].doc_number, want[i].doc_number);
+          EXPECT_EQ(got[i].issued_date, want[i].issued_date);
+          EXPECT_EQ(got[i].doc_type, want[i].doc_type);
+          EXPECT_EQ(got[i].unit, want[i].unit);
+        }
+        compared += static_cast<int>(got.size());
+      }
+    }
+  }
+  EXPECT_GT(compared, 5000);  // the comparison saw many hits, not empty lists
+}
+
+TEST(Storage, DataGenerationMovesOnWritesOnly) {
+  TempDir dir;
+  auto db = Database::open(dir / "g.db");
+  auto other = Database::open(dir / "g.db");
+  int64_t g0 = db->data_generation();
+  db->search(sq("quyet"));
+  db->document_ids();
+  other->add_user({"u", "viewer", "", "$argon2id$x", ""});
+  other->append_audit("u", "login", "");
+  EXPECT_EQ(db->data_generation(), g0);  // reads, users and the audit log change nothing shown
+  int64_t id = other->store_document(sample_document(sha_of('a'), "Quyết định"));
+  int64_t g1 = db->data_generation();
+  EXPECT_GT(g1, g0);  // seen from another connection
+  other->add_correction(id, "place", "Hòa Đồng", "chi");
+  int64_t g2 = db->data_generation();
+  EXPECT_GT(g2, g1);
+  other->upsert_register_rows(
+      std::vector<RegisterRow>{{"hoa-dong", "1/QĐ", "2022-01-01", "", "", "", "", ""}});
+  EXPECT_GT(db->data_generation(), g2);
+  int64_t g3 = db->data_generation();
+  other->delete_document(id, "wrong scan", "an");
+  EXPECT_GT(db->data_generation(), g3);
+}
+
+TEST(Storage, StoreDocumentsIsAllOrNothing) {
+  TempDir dir;
+  auto db = Database::open(dir / "b.db");
+  int n = 0;
+  EXPECT_THROW(db->store_documents([&](NewDocument& d) {
+    if (n == 3) return false;
+    d = sample_document(sha_of(static_cast<char>('a' + n)), "x");
+    if (++n == 3) d.status = "bogus";
+    return true;
+  }),
+               InputError);
+  EXPECT_TRUE(db->document_ids().empty());
+  n = 0;
+  EXPECT_THROW(db->store_documents([&](NewDocument& d) {
+    if (n == 2) return false;
+    ++n;
+    d = sample_document(sha_of('z'), "same bytes twice");
+    return true;
+  }),
+               StorageError);
+  EXPECT_TRUE(db->document_ids().empty());
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
+#include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -460,7 +462,7 @@ TEST_F(ServeApi, OpenApiDescribesTheRoutes) {
   EXPECT_EQ(spec["openapi"], "3.0.3");
   for (const char* path : {"/login", "/logout", "/search", "/documents/{id}", "/documents/{id}/pdf",
                            "/citizens/{cccd}/documents", "/documents/{id}/corrections", "/ingest",
-                           "/progress", "/audit"}) {
+                           "/progress", "/audit", "/register/pending", "/uploads/{id}"}) {
     EXPECT_TRUE(spec["paths"].contains(path)) << path;
   }
 }
@@ -486,10 +488,39 @@ TEST_F(ServeApi, UploadsGoThroughIngestForTheCallersUnit) {
       {"files", png, "Quyết định 1.png", "image/png"},
       {"files", truncated, "../../etc/broken.png", "image/png"},
   };
-  auto res = client().Post("/api/v1/ingest", bearer(env->writer_token), items);
+  // The page names its upload and asks how far OCR has got while the POST runs.
+  const std::string upload_id = "0123456789abcdef0123456789abcdef";
+  httplib::Headers named = bearer(env->writer_token);
+  named.emplace("X-Upload-Id", upload_id);
+  auto posted =
+      std::async(std::launch::async, [&] { return client().Post("/api/v1/ingest", named, items); });
+  std::vector<json> seen;
+  while (posted.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+    auto r = get("/api/v1/uploads/" + upload_id, bearer(env->writer_token));
+    if (r && r->status == 200) seen.push_back(json::parse(r->body));
+  }
+  auto res = posted.get();
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   json results = json::parse(res->body)["results"];
+  ASSERT_FALSE(seen.empty());
+  EXPECT_FALSE(seen.front()["finished"].get<bool>()) << seen.front().dump();
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i]["files"], 2);
+    if (i > 0) EXPECT_GE(seen[i]["done"], seen[i - 1]["done"]);
+  }
+  auto done = get("/api/v1/uploads/" + upload_id, bearer(env->writer_token));
+  ASSERT_EQ(done->status, 200);
+  json final_status = json::parse(done->body);
+  EXPECT_TRUE(final_status["finished"].get<bool>());
+  EXPECT_EQ(final_status["done"], 2);
+  EXPECT_EQ(final_status["results"], results);
+  // Another caller learns nothing of it; a made-up id is refused.
+  EXPECT_EQ(get("/api/v1/uploads/" + upload_id, bearer(env->reader_token))->status, 404);
+  EXPECT_EQ(get("/api/v1/uploads/ffffffffffffffff", bearer(env->writer_token))->status, 404);
+  httplib::Headers bad_id = bearer(env->writer_token);
+  bad_id.emplace("X-Upload-Id", "../../x");
+  EXPECT_EQ(client().Post("/api/v1/ingest", bad_id, items)->status, 400);
   ASSERT_EQ(results.size(), 2u) << res->body;
   EXPECT_EQ(results[0]["source"], "Quy_t___nh_1.png");
   EXPECT_EQ(results[0]["status"], "ok");
@@ -559,6 +590,112 @@ TEST_F(ServeApi, PagesRenderForASignedInPerson) {
   // Text from the database is escaped.
   res = get("/search?q=%3Cscript%3E", as(s, false));
   EXPECT_EQ(res->body.find("<script>"), std::string::npos);
+}
+
+TEST_F(ServeApi, PendingRegisterRowsAreWhatProgressCountsAsNotDigitized) {
+  Session s = login("an");
+  auto res = get("/api/v1/register/pending?unit=hoa-dong&as_of=2022-12-31", as(s));
+  ASSERT_EQ(res->status, 200) << res->body;
+  json p = json::parse(res->body);
+  EXPECT_EQ(p["unit"], "hoa-dong");
+  EXPECT_EQ(p["as_of"], "2022-12-31");
+  ASSERT_EQ(p["total"], 1) << res->body;  // 392 was digitized on 2022-06-30; 400 was not
+  ASSERT_EQ(p["rows"].size(), 1u);
+  EXPECT_EQ(p["rows"][0]["doc_number"], "400/QĐ-UBND");
+  EXPECT_EQ(p["rows"][0]["issued_date"], "2022-08-01");
+  EXPECT_EQ(p["rows"][0]["valid_until"], nullptr);
+  // The same count as progress: valid - digitized for the unit.
+  json prog = json::parse(
+      get("/api/v1/progress?by=unit&unit=hoa-dong&from=2022&to=2022&as_of=2022-12-31", as(s))
+          ->body);
+  int64_t valid = 0, digitized = 0;
+  for (const auto& row : prog["rows"]) {
+    if (row["unit"] == "hoa-dong") {
+      valid += row["valid"].get<int64_t>();
+      digitized += row["digitized"].get<int64_t>();
+    }
+  }
+  EXPECT_EQ(valid - digitized, 1);
+  // Before 400 was issued nothing is pending; before 392 was scanned, it is.
+  EXPECT_EQ(
+      json::parse(
+          get("/api/v1/register/pending?unit=hoa-dong&as_of=2022-07-01", as(s))->body)["total"],
+      0);
+  p = json::parse(get("/api/v1/register/pending?unit=hoa-dong&as_of=15/06/2022", as(s))->body);
+  ASSERT_EQ(p["total"], 1);
+  EXPECT_EQ(p["rows"][0]["doc_number"], "392/QĐ-UBND");
+
+  EXPECT_EQ(get("/api/v1/register/pending?unit=hoa-dong&as_of=soon", as(s))->status, 400);
+  EXPECT_EQ(get("/api/v1/register/pending", as(s))->status, 400);
+  EXPECT_EQ(get("/api/v1/register/pending?unit=no-such", as(s))->status, 404);
+  EXPECT_EQ(get("/api/v1/register/pending?unit=hoa-dong", {})->status, 401);
+  // A clerk: its unit's predecessors yes, another unit 404.
+  Session chi = login("chi");
+  EXPECT_EQ(get("/api/v1/register/pending?unit=hoa-dong", as(chi))->status, 200);
+  EXPECT_EQ(get("/api/v1/register/pending?unit=hoa-phu", as(chi))->status, 404);
+  EXPECT_EQ(get("/units/hoa-phu", as(chi, false))->status, 404);
+
+  // The dashboard links each unit to its page, which lists these rows.
+  res = get("/?as_of=2022-12-31", as(s, false));
+  ASSERT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("href=\"/units/hoa-dong\""), std::string::npos);
+  res = get("/units/hoa-dong?as_of=2022-12-31", as(s, false));
+  ASSERT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("Xã Hòa Đồng"), std::string::npos);
+  EXPECT_NE(res->body.find("<strong id=\"pending-total\">1</strong>"), std::string::npos);
+  EXPECT_NE(res->body.find("<td>400/QĐ-UBND</td>"), std::string::npos);
+  EXPECT_EQ(res->body.find("<td>392/QĐ-UBND</td>"), std::string::npos);
+}
+
+TEST_F(ServeApi, DocumentPageCarriesWordBoxesAndTheSearchToHighlight) {
+  Session s = login("binh");
+  auto res = get("/search?q=quyet%20dinh", as(s, false));
+  ASSERT_EQ(res->status, 200);
+  std::string link = "/documents/" + std::to_string(env->doc_hoa_dong) + "?q=quyet%20dinh";
+  EXPECT_NE(res->body.find("href=\"" + link + "\""), std::string::npos);
+  res = get(link, as(s, false));
+  ASSERT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("id=\"find\" value=\"quyet dinh\""), std::string::npos);
+  // One box per OCR word, each with its folded word and its place in percent.
+  auto stored = sohoa::storage::Database::open(env->db)->document(env->doc_hoa_dong);
+  auto layout = sohoa::ocr::layout_from_json(stored->pages[0].layout_json);
+  size_t words = 0;
+  for (const auto& b : layout.blocks)
+    for (const auto& l : b.lines) words += l.words.size();
+  ASSERT_GT(words, 10u);
+  size_t boxes = 0;
+  for (size_t at = 0; (at = res->body.find("class=\"wbox\"", at)) != std::string::npos; ++at) {
+    ++boxes;
+  }
+  EXPECT_EQ(boxes, words);
+  EXPECT_NE(res->body.find("data-f=\"quyet\" title=\"QUYẾT\""), std::string::npos);
+  // Query text is escaped into the page, never markup.
+  res = get("/documents/" + std::to_string(env->doc_hoa_dong) + "?q=%22%3E%3Cscript%3E",
+            as(s, false));
+  EXPECT_EQ(res->body.find("<script>"), std::string::npos);
+}
+
+TEST_F(ServeApi, CachedAnswersFollowWritesFromAnyProcess) {
+  Session s = login("binh");
+  auto hits = [&] { return json::parse(get("/api/v1/search?q=zzqx", as(s))->body)["hits"]; };
+  auto pending = [&] {
+    return json::parse(
+        get("/api/v1/register/pending?unit=hoa-phu&as_of=2022-12-31", as(s))->body)["total"];
+  };
+  EXPECT_TRUE(hits().empty());
+  json before = pending();
+  EXPECT_TRUE(hits().empty());  // asked twice: the second answer may come from the cache
+  // A write through the server, then one by another process.
+  ASSERT_EQ(correct(as(s), env->doc_hoa_phu, "subject", "zzqx kiểm tra")->status, 200);
+  json found = hits();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["id"], env->doc_hoa_phu);
+  sohoa::testing::write_file(env->dir / "more.csv",
+                             "unit,doc_number,issued_date,valid_until\n"
+                             "hoa-phu,88/QĐ-UBND,2022-09-09,\n");
+  auto r = sohoa({"register", "import", (env->dir / "more.csv").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(pending(), before.get<int64_t>() + 1);
 }
 
 TEST_F(ServeApi, StopsCleanlyOnSigterm) {

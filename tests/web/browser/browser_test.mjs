@@ -126,7 +126,7 @@ test("searches without accents and opens the document", async () => {
   assert.ok(hit, `"${query}" finds ${want.metadata.doc_number}: ${JSON.stringify(hits)}`);
   assert.ok(await page.$("table.hits mark"), "matches are highlighted");
   await Promise.all([page.waitForNavigation(), page.click(`a[href="${hit.href}"]`)]);
-  docId = hit.href.split("/").pop();
+  docId = new URL(hit.href, baseUrl).pathname.split("/").pop();
   await page.waitForFunction(() => {
     const img = document.querySelector(".pages img");
     return img && img.complete && img.naturalWidth > 0;
@@ -134,6 +134,39 @@ test("searches without accents and opens the document", async () => {
   const heading = await page.$eval("h1", (e) => e.textContent);
   assert.match(heading, new RegExp(want.metadata.doc_number.replace(/[/.]/g, "\\$&")));
   if (shots) await page.screenshot({ path: path.join(shots, "web-document.png") });
+});
+
+test("highlights the searched words' boxes on the page, and a box on hover", async () => {
+  // The search's words came along in the link and are marked on the image.
+  const query = await page.$eval("#find", (e) => e.value);
+  assert.ok(query.length > 0, "the search text is carried to the document page");
+  const terms = query.split(/[^0-9a-z]+/).filter(Boolean);
+  const hits = await page.$$eval(".wbox.hit", (els) => els.map((e) => e.dataset.f));
+  assert.ok(hits.length >= terms.length, `boxes marked for "${query}": ${hits}`);
+  for (const h of hits) assert.ok(terms.includes(h), `${h} is one of ${terms}`);
+  for (const t of terms) assert.ok(hits.includes(t), `${t} is marked`);
+  const boxes = await page.$$eval(".wbox", (els) => els.length);
+  assert.ok(boxes > hits.length, "only those words are marked");
+  // A marked box lies on the image, where the word is.
+  const inside = await page.$eval(".wbox.hit", (box) => {
+    const b = box.getBoundingClientRect();
+    const img = box.closest(".page-image").querySelector("img").getBoundingClientRect();
+    return b.width > 2 && b.height > 2 && b.left >= img.left && b.right <= img.right + 1 &&
+      b.top >= img.top && b.bottom <= img.bottom + 1;
+  });
+  assert.ok(inside, "the box lies on the page image");
+  // Typing another word marks it instead, accents or not.
+  const signerFamily = fold(truth[0].metadata.signer.split(" ")[0]);
+  await page.click("#find", { clickCount: 3 });
+  await page.type("#find", truth[0].metadata.signer.split(" ")[0]);
+  const marked = await page.$$eval(".wbox.hit", (els) => els.map((e) => e.dataset.f));
+  assert.ok(marked.length > 0 && marked.every((f) => f === signerFamily), `${signerFamily}: ${marked}`);
+  assert.match(await page.$eval("#find-count", (e) => e.textContent), /^\d+ từ$/);
+  // Hovering a box outlines it.
+  await page.hover(".wbox.hit");
+  const hovered = await page.$eval(".wbox.hit", (e) => e.matches(":hover") &&
+    getComputedStyle(e).outlineStyle === "solid");
+  assert.ok(hovered, "the hovered box is outlined");
 });
 
 test("submits a correction, recorded with the signed-in user", async () => {
@@ -147,4 +180,30 @@ test("submits a correction, recorded with the signed-in user", async () => {
   assert.equal(signer, "Trần Thị Hạnh");
   const shown = JSON.parse(sohoa(["show", docId, "--json"]));
   assert.equal(shown.metadata.signer, "Trần Thị Hạnh");
+});
+
+test("clicks through from the dashboard to a unit and its register rows not digitized", async () => {
+  await page.goto(baseUrl + "/");
+  const links = await page.$$eval("table.progress a[href^='/units/']", (as) =>
+    as.map((a) => a.getAttribute("href")));
+  assert.ok(links.length > 0, "the per-unit table links to units");
+  const unit = decodeURIComponent(links[0].split("/").pop());
+  await Promise.all([page.waitForNavigation(), page.click(`a[href="${links[0]}"]`)]);
+  assert.equal(new URL(page.url()).pathname, "/units/" + unit);
+  // What is pending is what progress counts as valid and not digitized today.
+  const report = JSON.parse(sohoa(["progress", "--by", "unit", "--unit", unit, "--format", "json"]));
+  const today = report.rows.filter((r) => r.as_of === report.as_of);
+  const expected = today.reduce((n, r) => n + r.valid - r.digitized, 0);
+  const total = Number(await page.$eval("#pending-total", (e) => e.textContent));
+  assert.equal(total, expected);
+  const rows = await page.$$eval("#pending tbody tr", (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+  assert.equal(rows.length, Math.min(total, 200));
+  const register = readFileSync(path.join(work, "register.csv"), "utf8");
+  for (const r of rows) assert.ok(register.includes(r[1]), `${r[1]} is a register row`);
+  // The API says the same.
+  const api = await page.evaluate(async (u) =>
+    (await fetch("/api/v1/register/pending?unit=" + u)).json(), unit);
+  assert.equal(api.total, total);
+  if (shots) await page.screenshot({ path: path.join(shots, "web-unit.png") });
 });
