@@ -507,7 +507,9 @@ TEST_F(ServeApi, UploadsGoThroughIngestForTheCallersUnit) {
   EXPECT_FALSE(seen.front()["finished"].get<bool>()) << seen.front().dump();
   for (size_t i = 0; i < seen.size(); ++i) {
     EXPECT_EQ(seen[i]["files"], 2);
-    if (i > 0) EXPECT_GE(seen[i]["done"], seen[i - 1]["done"]);
+    if (i > 0) {
+      EXPECT_GE(seen[i]["done"], seen[i - 1]["done"]);
+    }
   }
   auto done = get("/api/v1/uploads/" + upload_id, bearer(env->writer_token));
   ASSERT_EQ(done->status, 200);
