@@ -4,7 +4,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 
+#include "metadata/lexicon.h"
 #include "metadata/parsers.h"
 #include "text/vntext.h"
 
@@ -27,6 +29,8 @@ struct Segment {
   bool odd_digits = false;
   // The text before specks were trimmed off its ends ("- Như trên;").
   std::string raw;
+  // Each word as read with its OCR confidence (0..1).
+  std::vector<std::pair<std::string, double>> words;
 
   int left() const { return box.x; }
   int right() const { return box.x + box.w; }
@@ -77,6 +81,37 @@ bool has_digit(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Lowest OCR word confidence (0..1) at which a word of a text field (a
+// name, a subject, a recipient) is taken as read; a field holding a word
+// below it is left null for a person. Tesseract is often sure of a wrong tone
+// mark, so this only keeps out the words it says it is unsure of.
+constexpr double kTextSure = 0.85;
+
+// A word holding signs no Vietnamese administrative text prints ("¡n",
+// "PHÒNGGD~ĐT", "Cevid<192"): OCR garbage, not a reading.
+bool garbled(const std::string& word) {
+  parse::AlignedText text(word);
+  const std::string& f = text.folded();
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    char c = f[i];
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) continue;
+    if (std::string(" .,;:-/()\"'%&+").find(c) != std::string::npos) continue;
+    char32_t cp = text.at(i);
+    bool quote_or_dash = cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
+                         cp == 0x2013 || cp == 0x2014 || cp == 0x2026;
+    if (!quote_or_dash) return true;
+  }
+  return false;
+}
+
+// Every word read surely: at kTextSure or above and not garbled.
+bool sure_words(const std::vector<std::pair<std::string, double>>& words) {
+  return std::all_of(words.begin(), words.end(), [](const auto& w) {
+    if (trim_specks(w.first).empty()) return true;  // a rule or a speck
+    return w.second >= kTextSure && !garbled(w.first);
+  });
+}
+
 // Printed digits have the height of the printed letters beside them; a
 // clerk's handwritten number or day does not (and sits off their baseline).
 bool odd_digit_shape(const std::vector<ocr::Word>& words, std::size_t from, std::size_t to) {
@@ -110,6 +145,7 @@ void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Wor
   double confidence = 0;
   for (std::size_t i = from; i < to; ++i) {
     s.text += (i > from ? " " : "") + words[i].text;
+    s.words.push_back({parse::clean(words[i].text), words[i].confidence / 100.0});
     s.box = unite(s.box, words[i].box);
     confidence += words[i].confidence;
     if (has_digit(words[i].text)) {
@@ -150,7 +186,7 @@ void split_line(std::vector<Segment>& out, int page, const ocr::Line& line, doub
   }
   if (words.empty()) {
     std::string t = line.words.empty() ? parse::clean(line.text) : "";
-    if (!t.empty()) out.push_back({page, t, line.box, 1.0, 1.0, false, t});
+    if (!t.empty()) out.push_back({page, t, line.box, 1.0, 1.0, false, t, {{t, 1.0}}});
     return;
   }
   int height = median_height(words);
@@ -197,6 +233,8 @@ void join_row_fragments(std::vector<Segment>& segs, double page_width) {
         a.confidence = (a.confidence * words_a + b.confidence * words_b) / (words_a + words_b);
         a.digit_confidence = std::min(a.digit_confidence, b.digit_confidence);
         a.text += " " + b.text;
+        a.raw += " " + b.raw;
+        a.words.insert(a.words.end(), b.words.begin(), b.words.end());
         a.box = unite(a.box, b.box);
         segs.erase(segs.begin() + static_cast<long>(j));
         joined = true;
@@ -283,7 +321,14 @@ const std::vector<std::string>& known_titles() {
                                                   "TRÍCH LỤC KHAI TỬ",
                                                   "GIẤY PHÉP",
                                                   "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN"};
-  return titles;
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> out = titles;
+    for (const auto& kind : lexicon::document_kinds()) {
+      if (std::find(out.begin(), out.end(), kind) == out.end()) out.push_back(kind);
+    }
+    return out;
+  }();
+  return all;
 }
 
 const std::vector<std::string>& known_roles() {
@@ -337,6 +382,21 @@ std::string join_texts(const std::vector<const Segment*>& segs) {
   std::string out;
   for (const auto* s : segs) out += (out.empty() ? "" : " ") + s->text;
   return parse::clean(out);
+}
+
+// The words of the segments, specks and rules left out.
+std::vector<std::pair<std::string, double>> words_of(const std::vector<const Segment*>& segs) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto* s : segs) {
+    for (const auto& w : s->words) {
+      if (trim_specks(w.first).empty()) continue;
+      // Rule marks glued on go; a word's own dot ("TP.") stays.
+      std::size_t b = w.first.find_first_not_of("_'\"`~|*^");
+      std::size_t e = w.first.find_last_not_of("_'\"`~|*^");
+      out.push_back({w.first.substr(b, e - b + 1), w.second});
+    }
+  }
+  return out;
 }
 
 void apply_unit_match(const UnitMatch& m, const std::string& station_unit, Extraction& out) {
@@ -423,13 +483,17 @@ class DocumentReader {
     for (const auto& s : first()) {
       if (s.top() > 0.45 * g.height) break;
       if (!number_segment_ && s.centre() < 0.55 * g.width) {
-        if (auto n = number_in(s.text)) take_number(*n, s);
+        // "Số:" opens its line (or follows capitals OCR glued on): "… tài
+        // sản số 01/2016/QH14" in the body cites another document.
+        auto n = number_in(s.text);
+        if (n && opens_number(n->before)) take_number(*n, s);
       }
       if (!date_segment_ && s.centre() > 0.55 * g.width) read_date_at(s, true);
     }
     if (!date_segment_ && number_segment_) read_date_beside_number();
     if (!date_segment_) read_date_anywhere();
     if (!fields_.count("place")) read_place_of_damaged_date();
+    doubt_number_of_hand_filled_date();
     if (authority_read_.empty()) read_authority();
   }
 
@@ -454,6 +518,48 @@ class DocumentReader {
       if (auto n = parse::doc_number(rest)) return NumberRead{*n, before};
     }
     return std::nullopt;
+  }
+
+  // What may stand before "Số:" on its line: nothing, capitals OCR glued on
+  // (the authority's last line), or the kind of a normative act ("Luật
+  // số: 54/2014/QH13").
+  static bool opens_number(const std::string& before) {
+    if (before.empty() || parse::is_capitals(before)) return true;
+    for (const auto& kind : lexicon::document_kinds()) {
+      if (folded(before) == folded(kind)) return true;
+    }
+    return false;
+  }
+
+  // The clerk fills in the number and the day together, by hand, once the
+  // document is signed (Decree 30 leaves both blank in the printed draft).
+  // A date line whose day or month cannot be read at all (no date parses
+  // and a word of it is read at under 0.3) is such a hand-filled date, and
+  // the number beside it is then not taken as printed either, however sure
+  // OCR was of the strokes.
+  void doubt_number_of_hand_filled_date() {
+    if (!fields_.count("doc_number") || fields_.count("issued_date")) return;
+    const PageGeometry& g = first_geometry();
+    for (const auto& s : first()) {
+      if (s.top() > band_bottom_ + s.height() || s.top() > 0.45 * g.height) break;
+      std::string f = folded(s.text);
+      std::size_t day = f.find("ngay");
+      if (day == std::string::npos || f.find("nam", day) == std::string::npos) continue;
+      if (parse::date_line(s.text)) continue;
+      // Two words at under 0.3 (day and month, or day and number), or one
+      // at under 0.1: one smudged printed digit is not a hand.
+      int weak = 0;
+      bool blank = false;
+      for (const auto& w : s.words) {
+        if (trim_specks(w.first).empty()) continue;
+        weak += w.second < 0.3;
+        blank = blank || w.second < 0.1;
+      }
+      if (weak < 2 && !blank) continue;
+      fields_.erase("doc_number");
+      doubts_["doc_number"] = "filled in by hand with the unreadable day";
+      return;
+    }
   }
 
   void take_number(const NumberRead& n, const Segment& s) {
@@ -640,6 +746,15 @@ class DocumentReader {
     authority_read_ = read;
     authority_body_read_ = body.empty() ? read : join_texts(body);
     authority_confidence_ = confidence;
+    authority_words_ = words_of(block);
+    parent_words_ = words_of(
+        std::vector<const Segment*>(block.begin(), block.end() - static_cast<long>(body.size())));
+    if (!number_prefix_.empty() && parse::is_capitals(number_prefix_)) {
+      for (const auto& w : number_segment_->words) {
+        if (folded(w.first).rfind("so", 0) == 0) break;
+        authority_words_.push_back(w);
+      }
+    }
   }
 
   // A letter (công văn) has no title: its "V/v …" lines (one to four) stand
@@ -664,7 +779,7 @@ class DocumentReader {
     while (!subject.empty() && std::string("_-~|*^¬ ").find(subject.back()) != std::string::npos) {
       subject.pop_back();
     }
-    fields_["subject"] = {subject, mean_confidence(lines)};
+    set_text_field("subject", subject, mean_confidence(lines), lines);
     letter_subject_bottom_ = lines.back()->bottom();
     is_letter_ = true;
   }
@@ -787,6 +902,9 @@ class DocumentReader {
     authority_read_ = join_texts(lines);
     authority_body_read_ = join_texts(body);
     authority_confidence_ = mean_confidence(lines);
+    authority_words_ = words_of(lines);
+    parent_words_ = words_of(
+        std::vector<const Segment*>(lines.begin(), lines.end() - static_cast<long>(body.size())));
   }
 
   // "UBND HUYỆN TÂY HÒA" above "ỦY BAN NHÂN DÂN / XÃ HÒA ĐỒNG" names the
@@ -813,7 +931,10 @@ class DocumentReader {
   // An authority line is words of letters: not "Số: …", not OCR's garbage.
   static bool looks_like_body_name(const std::string& text) {
     std::string f = folded(text);
-    if (starts_with(f, "so:") || starts_with(f, "so ") || f.find('@') != std::string::npos) {
+    // "Số: 12/QĐ" (not "SỞ TƯ PHÁP", which folds alike).
+    static const std::regex number_line(R"(^s[o0]\s*[:;.,]?\s*[0-9oil|])");
+    if (starts_with(f, "so:") || std::regex_search(f, number_line) ||
+        f.find('@') != std::string::npos) {
       return false;
     }
     std::size_t letters =
@@ -891,7 +1012,8 @@ class DocumentReader {
     }
     std::string read = join_texts(title);
     std::optional<std::string> known = closest(known_titles(), read);
-    fields_["doc_type"] = {known.value_or(read), mean_confidence(title) * (known ? 1.0 : 0.8)};
+    set_text_field("doc_type", known.value_or(read), mean_confidence(title) * (known ? 1.0 : 0.8),
+                   title, known.has_value());
     read_subject(j, *title.back(), title.front()->centre());
   }
 
@@ -915,7 +1037,9 @@ class DocumentReader {
       subject.push_back(&s);
       prev = &s;
     }
-    if (!subject.empty()) fields_["subject"] = {join_texts(subject), mean_confidence(subject)};
+    if (!subject.empty()) {
+      set_text_field("subject", subject_text(subject), mean_confidence(subject), subject);
+    }
   }
 
   static bool is_role_line(const Segment& s) {
@@ -968,7 +1092,7 @@ class DocumentReader {
       }
       if (block.empty() && !name) continue;
       if (block.empty() && name) {
-        fields_["signer"] = {name_text, name->confidence};
+        set_text_field("signer", name_text, name->confidence, {name});
         return;
       }
       std::string role;
@@ -979,8 +1103,8 @@ class DocumentReader {
         confidence = std::min(confidence, line->confidence);
         if (!known) factor = 0.8;
       }
-      fields_["signer_role"] = {parse::clean(role), confidence * factor};
-      if (name) fields_["signer"] = {name_text, name->confidence};
+      set_text_field("signer_role", parse::clean(role), confidence * factor, block, factor == 1.0);
+      if (name) set_text_field("signer", name_text, name->confidence, {name});
       return;
     }
   }
@@ -1009,6 +1133,7 @@ class DocumentReader {
   // dropped, a trailing ";" or "." kept, dot leaders dropped.
   void read_recipients() {
     std::vector<std::string> entries;
+    std::vector<const Segment*> used;
     for (const auto& segs : pages_) {
       for (std::size_t i = 0; i < segs.size(); ++i) {
         std::string f = folded(segs[i].raw);
@@ -1016,10 +1141,10 @@ class DocumentReader {
         bool to = at != std::string::npos && at < 4;
         at = f.find("noi nhan");
         bool copies = at != std::string::npos && at < 4;
-        if (to || copies) list_entries(segs, i, to, entries);
+        if (to || copies) list_entries(segs, i, to, entries, used);
       }
     }
-    if (!entries.empty()) fields_["recipients"] = {nlohmann::json(entries).dump(), 0.8};
+    if (!entries.empty()) set_text_field("recipients", nlohmann::json(entries).dump(), 0.8, used);
   }
 
   static std::string entry_text(const std::string& raw) {
@@ -1051,8 +1176,9 @@ class DocumentReader {
   }
 
   static void list_entries(const std::vector<Segment>& segs, std::size_t i, bool to,
-                           std::vector<std::string>& entries) {
+                           std::vector<std::string>& entries, std::vector<const Segment*>& used) {
     const Segment& head = segs[i];
+    used.push_back(&head);
     parse::AlignedText text(head.raw);
     std::size_t colon = text.folded().find(':');
     std::string rest = colon == std::string::npos
@@ -1073,6 +1199,7 @@ class DocumentReader {
       if (!take) break;
       std::string e = entry_text(s.raw);
       if (!e.empty()) entries.push_back(e);
+      used.push_back(&s);
       first = false;
       prev = &s;
     }
@@ -1185,30 +1312,90 @@ class DocumentReader {
     if (!authority_read_.empty()) {
       // The issuer's name takes the registry's spelling when it is the unit
       // found; so does the parent line when it names that unit's parent.
+      // A name the registry does not confirm is checked word by word
+      // against the lexicon of body names, and otherwise only as sure as
+      // OCR was of each word: "CHÍNH PHÙ" reads as "CHÍNH PHỦ", an unsure
+      // "TỎNG" leaves the field to a person.
       bool canonical = !m.canonical_authority.empty();
-      std::string parent = canonical ? canonical_parent(m.code) : parent_read_;
-      std::string value =
-          canonical ? parse::clean(parent + " " + m.canonical_authority) : authority_read_;
-      fields_["authority"] = {
-          value, canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
+      Checked whole = checked_body(authority_words_);
+      Checked parent_checked = checked_body(parent_words_);
+      std::string value = whole.text.empty() ? authority_read_ : whole.text;
+      bool sure = whole.sure;
+      if (canonical) {
+        std::optional<std::string> registry_parent = canonical_parent(m.code);
+        bool parent_confirmed = parent_read_.empty() || registry_parent.has_value();
+        std::string parent = registry_parent.value_or(parent_checked.text);
+        value = parse::clean(parent + " " + m.canonical_authority);
+        sure = parent_confirmed || parent_checked.sure;
+      }
+      if (sure) {
+        fields_["authority"] = {
+            value, canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
+      } else {
+        doubts_["authority"] = "words read with low confidence";
+      }
     }
+  }
+
+  struct Checked {
+    std::string text;
+    bool sure = true;
+  };
+  static Checked checked_body(const std::vector<std::pair<std::string, double>>& words) {
+    Checked out;
+    for (const auto& w : lexicon::check_body_words(words)) {
+      out.text += (out.text.empty() ? "" : " ") + w.text;
+      if (!w.known && !sure_words({{w.text, w.confidence}})) out.sure = false;
+    }
+    out.text = parse::clean(out.text);
+    return out;
+  }
+
+  // A text field read from `segs`: stored when a lexicon confirmed it
+  // (`validated`) or OCR was sure of every word, else null with the doubt.
+  void set_text_field(const std::string& name, const std::string& value, double confidence,
+                      const std::vector<const Segment*>& segs, bool validated = false) {
+    if (name == "signer" && !lexicon::is_family_name(value.substr(0, value.find(' ')))) {
+      doubts_[name] = "the name does not open with a family name";
+      return;
+    }
+    if (validated || sure_words(words_of(segs))) {
+      fields_[name] = {value, confidence};
+    } else {
+      doubts_[name] = "words read with low confidence";
+    }
+  }
+
+  // Lines of a subject as printed: its commas and full stops kept, specks
+  // and rules at the ends dropped.
+  static std::string subject_text(const std::vector<const Segment*>& lines) {
+    std::string out;
+    for (const auto* l : lines) {
+      std::string raw = l->raw;
+      std::size_t b = raw.find_first_not_of("_-'\"`~|*^ ");
+      std::size_t e = raw.find_last_not_of("_-'\"`~|*^ ");
+      if (b == std::string::npos) continue;
+      out += (out.empty() ? "" : " ") + raw.substr(b, e - b + 1);
+    }
+    return parse::clean(out);
   }
 
   // "UBND TÍNH PHÚ YÊN" read above the issuer whose parent is Tỉnh Phú Yên
   // -> "UBND TỈNH PHÚ YÊN", in the printed form (UBND or ỦY BAN NHÂN DÂN);
-  // the line as read when it is not close to the parent's name.
-  std::string canonical_parent(const std::string& code) const {
-    if (parent_read_.empty()) return parent_read_;
+  // nullopt when there is no parent line or it is not close to the parent's
+  // name.
+  std::optional<std::string> canonical_parent(const std::string& code) const {
+    if (parent_read_.empty()) return std::nullopt;
     const storage::Unit* unit = resolver_.find(code);
     const storage::Unit* parent = unit ? resolver_.find(unit->parent) : nullptr;
-    if (!parent) return parent_read_;
+    if (!parent) return std::nullopt;
     std::string read = folded(parent_read_);
     for (const char* body : {"UBND ", "ỦY BAN NHÂN DÂN "}) {
       std::string form = text::upper(std::string(body) + parent->name);
       int allowed = std::max(1, static_cast<int>(read.size()) / 10);
       if (parse::edit_distance(read, folded(form)) <= allowed) return form;
     }
-    return parent_read_;
+    return std::nullopt;
   }
 
   // A value read so poorly that it may well be wrong is null, for a person
@@ -1244,7 +1431,8 @@ class DocumentReader {
   const Segment* date_segment_ = nullptr;
   std::string authority_read_;       // every line of the block, parent included
   std::string authority_body_read_;  // the issuing body's lines alone
-  std::string parent_read_;          // the parent body's lines, "" when none
+  std::vector<std::pair<std::string, double>> authority_words_, parent_words_;
+  std::string parent_read_;  // the parent body's lines, "" when none
   double authority_confidence_ = 0;
   std::string number_prefix_;  // capitals OCR glued in front of "Số:"
   double band_bottom_ = 0;
