@@ -1141,10 +1141,42 @@ class DocumentReader {
         bool to = at != std::string::npos && at < 4;
         at = f.find("noi nhan");
         bool copies = at != std::string::npos && at < 4;
-        if (to || copies) list_entries(segs, i, to, entries, used);
+        if (!to && !copies) continue;
+        std::size_t from = entries.size();
+        list_entries(segs, i, to, entries, used);
+        entries.erase(std::remove(entries.begin() + static_cast<long>(from), entries.end(), ""),
+                      entries.end());
+        if (!copies) continue;
+        // The list closes with "Lưu: …" (Decree 30); one that does not was
+        // read only in part.
+        if (entries.size() > from && folded(entries.back()).rfind("luu", 0) != 0) {
+          doubts_["recipients"] = "the \"Nơi nhận\" list was read only in part";
+          return;
+        }
+        punctuate_copies(entries, from);
       }
     }
     if (!entries.empty()) set_text_field("recipients", nlohmann::json(entries).dump(), 0.8, used);
+  }
+
+  // Decree 30 (Appendix I) punctuates the "Nơi nhận:" list: each entry ends
+  // with ";", the last ("Lưu: VT, …") with "."; OCR of the small font loses
+  // or confuses these marks (";" as ":" or ",", the final dot lost). The
+  // entries from `from` on get the prescribed marks; "Lưu." / "Lưu," read
+  // for "Lưu:" gets its colon.
+  static void punctuate_copies(std::vector<std::string>& entries, std::size_t from) {
+    for (std::size_t k = from; k < entries.size(); ++k) {
+      std::string& e = entries[k];
+      bool last = k + 1 == entries.size();
+      std::string f = folded(e);
+      if (f.rfind("luu", 0) == 0 && f.size() > 4 &&
+          std::string(".,;").find(f[3]) != std::string::npos) {
+        parse::AlignedText t(e);
+        e = t.original(0, 3) + ":" + t.original(4, t.size());
+      }
+      while (!e.empty() && std::string(";:,.").find(e.back()) != std::string::npos) e.pop_back();
+      if (!e.empty()) e += last ? "." : ";";
+    }
   }
 
   static std::string entry_text(const std::string& raw) {
@@ -1178,14 +1210,16 @@ class DocumentReader {
   static void list_entries(const std::vector<Segment>& segs, std::size_t i, bool to,
                            std::vector<std::string>& entries, std::vector<const Segment*>& used) {
     const Segment& head = segs[i];
-    used.push_back(&head);
     parse::AlignedText text(head.raw);
     std::size_t colon = text.folded().find(':');
     std::string rest = colon == std::string::npos
                            ? text.original(std::min<std::size_t>(8, text.size()), text.size())
                            : text.original(colon + 1, text.size());
     rest = entry_text(rest);
-    if (!rest.empty()) entries.push_back(rest);
+    if (!rest.empty()) {
+      entries.push_back(rest);
+      used.push_back(&head);  // only its entry counts ("Nơi nhận:" may be smudged)
+    }
     const Segment* prev = &head;
     bool first = rest.empty();
     for (std::size_t k = i + 1; k < segs.size() && k < i + 30; ++k) {
@@ -1454,7 +1488,12 @@ void add_review_reasons(Extraction& out) {
                        [&](const auto& d) { return d.first == name; });
   };
   for (const auto& [name, why] : out.doubts) reasons.push_back(name + " not read: " + why);
+  // A letter (công văn) prints no title, only its "V/v …" subject (SPEC):
+  // no doc_type is what it shows, not a field missed.
+  const storage::Field* subject = out.field("subject");
+  bool letter = subject && parse::AlignedText(subject->value).folded().rfind("v/v", 0) == 0;
   for (const auto& name : required_fields()) {
+    if (letter && name == "doc_type") continue;
     const storage::Field* f = out.field(name);
     if (f == nullptr && doubted(name)) continue;
     if (f == nullptr) {
