@@ -837,6 +837,11 @@ class DocumentReader {
       // Only look-alikes in doubt (the OCR was sure of the rest): another
       // printed date may confirm one reading.
       if (doubt == d->doubt) date_candidates_ = d->candidates;
+      // Digits OCR was unsure of: one reading, for another printed date to
+      // confirm or not.
+      if (d->doubt.empty() && s.digit_confidence < kDigitSure && !s.odd_digits && !d->iso.empty()) {
+        date_candidates_ = {d->iso};
+      }
     } else {
       fields_["issued_date"] = {d->iso, std::min(confidence, s.digit_confidence) * d->quality};
     }
@@ -1287,11 +1292,46 @@ class DocumentReader {
             fields_["dossier_code"] = {code->value, s.confidence * code->quality};
           } else {
             doubts_["dossier_code"] = doubt;
+            // Its date, as a second reading of the issue date (never stored
+            // as the code: the rest of its digits are not confirmed).
+            if (!s.odd_digits) dossier_date_readings_ = code_date_readings(code->value);
           }
           return;
         }
       }
     }
+  }
+
+  // The dates the middle part of a one-stop-shop code ("H46.17-2309S8-8374")
+  // can stand for: digits as read, S as 5 or 8, O as 0, I/l/! as 1.
+  static std::vector<std::string> code_date_readings(const std::string& code) {
+    std::size_t a = code.find('-');
+    std::size_t b = a == std::string::npos ? a : code.find('-', a + 1);
+    if (b == std::string::npos || b - a != 7) return {};
+    std::vector<std::string> readings = {""};
+    for (char c : code.substr(a + 1, 6)) {
+      std::string options;
+      if (c >= '0' && c <= '9') {
+        options = std::string(1, c);
+      } else if (c == 'S' || c == 's') {
+        options = "58";
+      } else {
+        char r = parse::repair_digits(std::string(1, c))[0];
+        if (r < '0' || r > '9') return {};
+        options = std::string(1, r);
+      }
+      std::vector<std::string> next;
+      for (const auto& r : readings) {
+        for (char o : options) next.push_back(r + o);
+      }
+      readings = std::move(next);
+    }
+    std::vector<std::string> dates;
+    for (const auto& r : readings) {
+      auto iso = parse::iso_date(r.substr(4, 2) + "/" + r.substr(2, 2) + "/20" + r.substr(0, 2));
+      if (iso) dates.push_back(*iso);
+    }
+    return dates;
   }
 
   // Other dates the document prints that equal its issue date in practice:
@@ -1315,6 +1355,29 @@ class DocumentReader {
   // registration date) confirms in full is sure. Never the other way: a
   // date that differs is not replaced by a guess.
   void corroborate_date() {
+    if (doubts_.count("issued_date") && !date_candidates_.empty()) {
+      // Two readings of the same date, both unsure (the date line's and the
+      // dossier code's): taken when exactly one date fits both.
+      std::vector<std::string> both;
+      for (const auto& d : date_candidates_) {
+        if (std::find(dossier_date_readings_.begin(), dossier_date_readings_.end(), d) !=
+            dossier_date_readings_.end()) {
+          both.push_back(d);
+        }
+      }
+      for (const auto& other : corroborating_dates()) {
+        if (std::find(date_candidates_.begin(), date_candidates_.end(), other) !=
+                date_candidates_.end() &&
+            std::find(both.begin(), both.end(), other) == both.end()) {
+          both.push_back(other);
+        }
+      }
+      if (both.size() == 1) {
+        fields_["issued_date"] = {both.front(), 0.8};
+        doubts_.erase("issued_date");
+        return;
+      }
+    }
     if (doubts_.count("issued_date") && date_candidates_.size() == 1) {
       // Two printed sources agreeing: the date line's look-alikes, which
       // read only one way (O, l: not S, 5 or 8), and the sure dossier code
@@ -1477,7 +1540,8 @@ class DocumentReader {
   double letter_subject_bottom_ = 0;
   // Fields seen but not read with certainty, and why.
   std::map<std::string, std::string> doubts_;
-  std::vector<std::string> date_candidates_;  // readings of a doubtful date line
+  std::vector<std::string> date_candidates_;        // readings of a doubtful date line
+  std::vector<std::string> dossier_date_readings_;  // of a doubtful dossier code's date
   std::map<std::string, Found> fields_;
 };
 

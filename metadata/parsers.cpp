@@ -81,6 +81,7 @@ char repaired_digit(char c) {
       return '5';
     case ']':
     case '[':
+    case '!':
     case 't':
     case 'T':
       return '1';
@@ -151,7 +152,7 @@ const std::set<std::string>& known_symbol_parts() {
 
 const std::regex& date_regex() {
   static const std::regex re(
-      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oils|\]\[] ?[0-9oils|\]\[t]?)[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9oils|\]\[t] ?[0-9oils|\]\[t]?)[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*(?:[a-z]{1,2}\s)?([0-9oils|]{4}))");
+      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oils|!\]\[] ?[0-9oils|!\]\[t]?)[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9oils|!\]\[t] ?[0-9oils|!\]\[t]?)[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*(?:[a-z]{1,2}\s)?([0-9oils|]{4}))");
   return re;
 }
 

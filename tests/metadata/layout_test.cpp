@@ -451,3 +451,93 @@ TEST_F(Extract, HandwrittenNumberAndDayAreNull) {
                       "issued_date not read: digits unlike the printed text (handwritten?)"),
             e.review_reasons.end());
 }
+
+namespace {
+
+// A decision dated by `date`, with `code` as its dossier code; the words of
+// lines starting with one of `unsure` get OCR confidence 40.
+PageText dated_decision(const std::string& date, const std::string& code,
+                        const std::vector<std::string>& unsure = {}) {
+  Header h;
+  h.date = date;
+  PageBuilder b = header_page(h);
+  body_and_footer(b, 900, {"CHỦ TỊCH"}, "Đặng Minh Bình", false);
+  b.at("Mã hồ sơ: " + code, kLeft + 118, 1140);
+  PageText page = b.build();
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) {
+      for (const auto& prefix : unsure) {
+        if (line.text.find(prefix) == std::string::npos) continue;
+        for (auto& w : line.words) w.confidence = 40;
+      }
+    }
+  }
+  return page;
+}
+
+}  // namespace
+
+// "ngày 0S": 05 or 08. The dossier code, read surely, carries 220805: one
+// reading fits both, so the date is read; a code of another day confirms
+// neither, and the date stays null.
+TEST_F(Extract, LookAlikeDigitConfirmedByTheDossierCode) {
+  Extraction e = extractor.extract(
+      {dated_decision("Hòa Đồng, ngày 0S tháng 8 năm 2022", "H46.12-220805-1234")}, "hoa-dong");
+  EXPECT_EQ(value(e, "issued_date"), "2022-08-05");
+  EXPECT_EQ(value(e, "dossier_code"), "H46.12-220805-1234");
+
+  Extraction other = extractor.extract(
+      {dated_decision("Hòa Đồng, ngày 0S tháng 8 năm 2022", "H46.12-220807-1234")}, "hoa-dong");
+  EXPECT_EQ(value(other, "issued_date"), "(absent)");
+  EXPECT_NE(std::find(other.review_reasons.begin(), other.review_reasons.end(),
+                      "issued_date not read: letter in a digit position"),
+            other.review_reasons.end());
+}
+
+// Both the date line and the code read with low confidence: two unsure
+// readings of the same day that agree give the date, never the code (its
+// other digits are confirmed by nothing); readings that differ give neither.
+TEST_F(Extract, TwoUnsureReadingsOfOneDate) {
+  const std::vector<std::string> unsure = {"ngày 05", "Mã hồ sơ"};
+  Extraction e = extractor.extract(
+      {dated_decision("Hòa Đồng, ngày 05 tháng 8 năm 2022", "H46.12-220805-1234", unsure)},
+      "hoa-dong");
+  EXPECT_EQ(value(e, "issued_date"), "2022-08-05");
+  EXPECT_EQ(value(e, "dossier_code"), "(absent)");
+  EXPECT_NE(std::find(e.review_reasons.begin(), e.review_reasons.end(),
+                      "dossier_code not read: digits read with low confidence"),
+            e.review_reasons.end());
+
+  Extraction other = extractor.extract(
+      {dated_decision("Hòa Đồng, ngày 05 tháng 8 năm 2022", "H46.12-220806-1234", unsure)},
+      "hoa-dong");
+  EXPECT_EQ(value(other, "issued_date"), "(absent)");
+  EXPECT_EQ(value(other, "dossier_code"), "(absent)");
+}
+
+// A clerk fills in the number and the day by hand: when the day and month
+// cannot be read at all, the number beside them is not taken as printed.
+TEST_F(Extract, NumberBesideAHandFilledDateIsNull) {
+  Header h;
+  h.number = "Số: 6277/CT-KTT3";
+  h.date = "TP. Hồ Chí Minh, ngày4( tháng7' năm 2011";
+  PageText page = decision(h);
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) {
+      for (auto& w : line.words) {
+        if (w.text == "ngày4(" || w.text == "tháng7'") w.confidence = 0;
+      }
+    }
+  }
+  Extraction e = extractor.extract({page}, "hoa-dong");
+  EXPECT_EQ(value(e, "doc_number"), "(absent)");
+  EXPECT_EQ(value(e, "issued_date"), "(absent)");
+  EXPECT_NE(std::find(e.review_reasons.begin(), e.review_reasons.end(),
+                      "doc_number not read: filled in by hand with the unreadable day"),
+            e.review_reasons.end());
+  // Its printed twin: a readable date leaves the number as read.
+  Header printed = h;
+  printed.date = "TP. Hồ Chí Minh, ngày 26 tháng 7 năm 2011";
+  EXPECT_EQ(value(extractor.extract({decision(printed)}, "hoa-dong"), "doc_number"),
+            "6277/CT-KTT3");
+}
