@@ -461,6 +461,7 @@ class DocumentReader {
     read_recipients();
     read_marks();
     corroborate_date();
+    check_date_against_citations();
     drop_low_confidence();  // before the unit is resolved from them
     resolve_unit(out, station_unit);
     drop_low_confidence();
@@ -1399,6 +1400,59 @@ class DocumentReader {
         return;
       }
     }
+  }
+
+  // The latest date a "Căn cứ …" line cites: the legal bases of a
+  // document (Decree 30) were issued before it, on a day printed as "ngày
+  // DD tháng MM năm YYYY" or DD/MM/YYYY, or at least in the year of their
+  // number ("13/2018/NĐ-CP"). Empty when no basis line has a sure date.
+  std::string latest_cited_date() const {
+    static const std::regex spelled(
+        R"(ngay\s*([0-9]{1,2})\s*thang\s*([0-9]{1,2})\s*nam\s*([0-9]{4}))");
+    static const std::regex numeric(
+        R"((^|[^0-9/])([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})($|[^0-9/]))");
+    static const std::regex number_year(R"([0-9]+/([0-9]{4})/[a-z])");
+    std::string latest;
+    auto consider = [&](const std::optional<std::string>& iso) {
+      if (iso && *iso > latest) latest = *iso;
+    };
+    for (const auto& segs : pages_) {
+      for (std::size_t i = 0; i < segs.size(); ++i) {
+        if (folded(segs[i].text).rfind("can cu", 0) != 0) continue;
+        // The whole printed row: a justified line's wide word gaps may have
+        // cut it into pieces.
+        std::string f;
+        bool sure = true;
+        for (const auto& other : segs) {
+          if (other.left() < segs[i].left() || !same_row(other, segs[i])) continue;
+          f += folded(other.text) + " ";
+          sure = sure && other.digit_confidence >= kDigitSure;
+        }
+        if (!sure) continue;
+        for (std::sregex_iterator m(f.begin(), f.end(), spelled), end; m != end; ++m) {
+          consider(parse::iso_date((*m)[1].str() + "/" + (*m)[2].str() + "/" + (*m)[3].str()));
+        }
+        for (std::sregex_iterator m(f.begin(), f.end(), numeric), end; m != end; ++m) {
+          consider(parse::iso_date((*m)[2].str() + "/" + (*m)[3].str() + "/" + (*m)[4].str()));
+        }
+        for (std::sregex_iterator m(f.begin(), f.end(), number_year), end; m != end; ++m) {
+          consider(parse::iso_date("01/01/" + (*m)[1].str()));
+        }
+      }
+    }
+    return latest;
+  }
+
+  // An issue date before a date the document cites as its basis was misread
+  // ("năm 2016" for 2018 beside "Nghị định số 13/2018/NĐ-CP"): null, with
+  // the reason.
+  void check_date_against_citations() {
+    auto it = fields_.find("issued_date");
+    if (it == fields_.end()) return;
+    std::string cited = latest_cited_date();
+    if (cited.empty() || it->second.value >= cited) return;
+    fields_.erase(it);
+    doubts_["issued_date"] = "earlier than " + cited + ", the date of a document it cites";
   }
 
   void resolve_unit(Extraction& out, const std::string& station_unit) {

@@ -541,3 +541,18 @@ TEST_F(Extract, NumberBesideAHandFilledDateIsNull) {
   EXPECT_EQ(value(extractor.extract({decision(printed)}, "hoa-dong"), "doc_number"),
             "6277/CT-KTT3");
 }
+
+// A document is issued after the documents it cites as its basis ("Căn cứ
+// Luật … ngày 19 tháng 6 năm 2015"): a date read before them was misread.
+TEST_F(Extract, IssueDateBeforeACitedBasisIsNull) {
+  Header h;
+  h.date = "Hòa Đồng, ngày 28 tháng 6 năm 2014";
+  Extraction e = extractor.extract({decision(h)}, "hoa-dong");
+  EXPECT_EQ(value(e, "issued_date"), "(absent)");
+  EXPECT_NE(std::find(e.review_reasons.begin(), e.review_reasons.end(),
+                      "issued_date not read: earlier than 2015-06-19, the date of a document it "
+                      "cites"),
+            e.review_reasons.end());
+  h.date = "Hòa Đồng, ngày 19 tháng 6 năm 2015";  // the same day is possible
+  EXPECT_EQ(value(extractor.extract({decision(h)}, "hoa-dong"), "issued_date"), "2015-06-19");
+}
