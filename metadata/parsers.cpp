@@ -538,9 +538,15 @@ bool mentions_citizen_id(std::string_view line) {
 std::vector<std::string> citizen_ids(std::string_view line, std::string_view next_line,
                                      bool* doubtful) {
   AlignedText text(clean(line));
-  std::smatch m;
-  if (!std::regex_search(text.folded(), m, id_keyword_regex())) return {};
-  std::vector<std::string> ids = ids_in(text.folded(), m.position(0) + m.length(0), doubtful);
+  const std::string& f = text.folded();
+  // After the last keyword: "Số định danh cá nhân/CCCD::054191827101" has
+  // two, and the number glued to the second.
+  std::size_t from = std::string::npos;
+  for (std::sregex_iterator m(f.begin(), f.end(), id_keyword_regex()), end; m != end; ++m) {
+    from = static_cast<std::size_t>(m->position(0) + m->length(0));
+  }
+  if (from == std::string::npos) return {};
+  std::vector<std::string> ids = ids_in(f, from, doubtful);
   if (ids.empty() && !next_line.empty()) {
     ids = ids_in(AlignedText(clean(next_line)).folded(), 0, doubtful);
   }
