@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
@@ -489,7 +490,10 @@ class DocumentReader {
         auto n = number_in(s.text);
         if (n && opens_number(n->before)) take_number(*n, s);
       }
-      if (!date_segment_ && s.centre() > 0.55 * g.width) read_date_at(s, true);
+      // The header's date stands in its band, not in a "Căn cứ" row below.
+      if (!date_segment_ && s.centre() > 0.55 * g.width && s.top() <= band_bottom_ + s.height()) {
+        read_date_at(s, true);
+      }
     }
     if (!date_segment_ && number_segment_) read_date_beside_number();
     if (!date_segment_) read_date_anywhere();
@@ -732,6 +736,12 @@ class DocumentReader {
       block.push_back(&s);
     }
     std::reverse(block.begin(), block.end());
+    for (const auto* line : block) {
+      if (holds_national_name(line->text)) {
+        doubts_["authority"] = "header columns read run together";
+        return;
+      }
+    }
     std::string read = join_texts(block);
     double confidence = mean_confidence(block);
     if (!number_prefix_.empty() && parse::is_capitals(number_prefix_)) {
@@ -828,7 +838,13 @@ class DocumentReader {
     }
     if (!d) return false;
     std::size_t place_words = std::count(d->place.begin(), d->place.end(), ' ') + 1;
-    if (!header && (place_words > 5 || d->place.empty() || !d->doubt.empty())) return false;
+    // Outside the header the line must read "PLACE, ngày …": a place has no
+    // digits ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020"
+    // cites another document).
+    if (!header && (place_words > 5 || d->place.empty() || !d->doubt.empty() ||
+                    has_digit(d->place) || starts_with(folded(d->place), "can cu"))) {
+      return false;
+    }
     if (place_words > 4) d->place = last_words(d->place, 4);
     date_segment_ = &s;
     if (doubt.empty()) doubt = d->doubt;
@@ -894,9 +910,23 @@ class DocumentReader {
     std::vector<const Segment*> lines;
     for (const auto& s : first()) {
       if (s.top() >= limit) break;
-      if (s.centre() < 0.47 * g.width && has_letters(s.text) && parse::is_capitals(s.text) &&
-          looks_like_body_name(s.text)) {
-        lines.push_back(&s);
+      const Segment* left = &s;
+      // A row OCR ran across both columns ("ỦY BAN NHÂN DÂN Độc lập - Tự
+      // do - Hạnh phúc"): its words before the national name or the motto
+      // are the left column's.
+      if (auto part = left_of_national_name(s)) {
+        glued_left_.push_back(std::move(*part));
+        left = &glued_left_.back();
+      } else if (s.left() < 0.47 * g.width && holds_national_name(s.text) &&
+                 !starts_with(folded(s.text), "cong hoa")) {
+        // The national name glued into a left-column word ("DÂNCỘNG"):
+        // where the issuing body ends cannot be told.
+        doubts_["authority"] = "header columns read run together";
+        return;
+      }
+      if (left->centre() < 0.47 * g.width && has_letters(left->text) &&
+          parse::is_capitals(left->text) && looks_like_body_name(left->text)) {
+        lines.push_back(left);
       }
     }
     if (lines.empty()) return;
@@ -911,6 +941,41 @@ class DocumentReader {
     authority_words_ = words_of(lines);
     parent_words_ = words_of(
         std::vector<const Segment*>(lines.begin(), lines.end() - static_cast<long>(body.size())));
+  }
+
+  static bool holds_national_name(const std::string& text) {
+    std::string f = folded(text);
+    return f.find("hoa xa hoi") != std::string::npos ||
+           f.find("nghia viet nam") != std::string::npos ||
+           f.find("doc lap - tu do") != std::string::npos;
+  }
+
+  // The words of `s` before "CỘNG HÒA …" or "Độc lập …" when there are
+  // some: a left-column piece with its share of the row's width.
+  static std::optional<Segment> left_of_national_name(const Segment& s) {
+    for (std::size_t k = 1; k + 1 < s.words.size(); ++k) {
+      std::string a = folded(s.words[k].first), b = folded(s.words[k + 1].first);
+      bool national = (a == "cong" && b == "hoa") || (a == "doc" && b.rfind("lap", 0) == 0);
+      if (!national) continue;
+      Segment left = s;
+      left.words.assign(s.words.begin(), s.words.begin() + static_cast<long>(k));
+      left.text.clear();
+      std::size_t chars = 0, all = 0;
+      for (const auto& w : s.words) all += w.first.size() + 1;
+      for (const auto& w : left.words) {
+        left.text += (left.text.empty() ? "" : " ") + w.first;
+        chars += w.first.size() + 1;
+      }
+      left.text = trim_specks(parse::clean(left.text));
+      left.raw = left.text;
+      left.box.w =
+          static_cast<int>(s.box.w * static_cast<double>(chars) / std::max<std::size_t>(1, all));
+      double sum = 0;
+      for (const auto& w : left.words) sum += w.second;
+      left.confidence = sum / static_cast<double>(left.words.size());
+      return left;
+    }
+    return std::nullopt;
   }
 
   // "UBND HUYỆN TÂY HÒA" above "ỦY BAN NHÂN DÂN / XÃ HÒA ĐỒNG" names the
@@ -1590,6 +1655,7 @@ class DocumentReader {
   double gutter_ = 0;
   std::vector<ocr::Word> words_;  // page 1, specks dropped
   std::vector<Segment> left_rows_, right_rows_;
+  std::deque<Segment> glued_left_;  // left pieces of rows run across both columns
   bool is_letter_ = false;
   double letter_subject_bottom_ = 0;
   // Fields seen but not read with certainty, and why.

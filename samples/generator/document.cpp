@@ -465,8 +465,9 @@ namespace {
 // issuing body on one line as often as on two, and stamp urgency marks
 // under the number. `rng` is the document's own sub-stream for this.
 void vary_layout(Random rng, Document& doc) {
-  doc.left_centre = rng.between(600, 860);
-  doc.right_centre = rng.between(1600, 1880);
+  // Never so close that the columns touch: a header keeps them apart.
+  doc.left_centre = rng.between(600, 800);
+  doc.right_centre = rng.between(std::max(1640, doc.left_centre + 940), 1880);
   Metadata& m = doc.metadata;
   if (!doc.parent_line && rng.chance(0.3)) {
     doc.authority_lines = {"UBND " + doc.authority_lines.back()};

@@ -556,3 +556,42 @@ TEST_F(Extract, IssueDateBeforeACitedBasisIsNull) {
   h.date = "Hòa Đồng, ngày 19 tháng 6 năm 2015";  // the same day is possible
   EXPECT_EQ(value(extractor.extract({decision(h)}, "hoa-dong"), "issued_date"), "2015-06-19");
 }
+
+// Columns set close together (a gap of one space): the rows OCR ran across
+// both keep their left words as the issuing body; a word that swallowed the
+// start of the national name ("DÂNCỘNG") leaves the body unknown: null with
+// the reason, never a shortened name.
+TEST_F(Extract, CloseColumnsKeepTheWholeBodyOrNone) {
+  const std::vector<std::string> national = {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                             "Độc lập - Tự do - Hạnh phúc"};
+  auto close_header = [&](const std::vector<std::string>& left,
+                          const std::vector<std::string>& right) {
+    // Each left line ends one space before its right twin begins.
+    PageText page;
+    page.width = kWidth;
+    page.height = kHeight;
+    for (std::size_t i = 0; i < left.size(); ++i) {
+      int y = 210 + 75 * static_cast<int>(i);
+      auto line = make_line(left[i], 300, y);
+      if (i < right.size()) {
+        auto r = make_line(right[i], 300 + line.box.w + 20, y + 4);
+        line.text += " " + r.text;
+        line.words.insert(line.words.end(), r.words.begin(), r.words.end());
+        line.box.w = r.box.x + r.box.w - line.box.x;
+      }
+      page.blocks.push_back({{}, {line}});
+    }
+    add_line(page, "Số: 12/QĐ-UBND", 300, 440);
+    add_line(page, "QUYẾT ĐỊNH", 1100, 600);
+    return page;
+  };
+  Extraction e =
+      extractor.extract({close_header({"ỦY BAN NHÂN DÂN", "XÃ HÒA ĐỒNG"}, national)}, "hoa-phu");
+  EXPECT_EQ(value(e, "authority"), "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG");
+
+  Extraction glued = extractor.extract(
+      {close_header({"ỦY BAN NHÂN DÂNCỘNG", "XÃ HÒA ĐỒNG"},
+                    {"HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"})},
+      "hoa-phu");
+  EXPECT_EQ(value(glued, "authority"), "(absent)");
+}
