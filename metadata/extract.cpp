@@ -105,6 +105,13 @@ bool garbled(const std::string& word) {
   return false;
 }
 
+// Lowest OCR confidence of the words holding a citizen id's digits: the id
+// is a citizen's key, matched verbatim and not checked by any other printed
+// value, so it needs more than the kDigitSure of numbers a date or a code
+// can confirm: the bar of a text word. (Degraded generated scans: 12-digit
+// ids read at 0.64 and 0.7-0.85 had a digit wrong.)
+constexpr double kIdSure = kTextSure;
+
 // Every word read surely: at kTextSure or above and not garbled.
 bool sure_words(const std::vector<std::pair<std::string, double>>& words) {
   return std::all_of(words.begin(), words.end(), [](const auto& w) {
@@ -1325,9 +1332,28 @@ class DocumentReader {
     }
   }
 
+  // Lowest OCR confidence of the words, in segments i..i+2, that hold a
+  // run of three or more of the id's digits.
+  static double id_digit_confidence(const std::vector<Segment>& segs, std::size_t i,
+                                    const std::string& id) {
+    double lowest = 1.0;
+    for (std::size_t k = i; k < segs.size() && k <= i + 2; ++k) {
+      for (const auto& w : segs[k].words) {
+        std::string digits;
+        for (char c : w.first) {
+          if (c >= '0' && c <= '9') digits += c;
+        }
+        if (digits.size() >= 3 && id.find(digits) != std::string::npos) {
+          lowest = std::min(lowest, w.second);
+        }
+      }
+    }
+    return lowest;
+  }
+
   void read_citizen_ids() {
     std::vector<std::string> ids;
-    bool doubtful = false;
+    bool doubtful = false, unsure_digits = false;
     double confidence = 1.0;
     for (const auto& segs : pages_) {
       for (std::size_t i = 0; i < segs.size(); ++i) {
@@ -1339,11 +1365,17 @@ class DocumentReader {
         for (const auto& id : parse::citizen_ids(segs[i].text, next, &doubtful)) {
           if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
           confidence = std::min(confidence, segs[i].confidence);
+          // A number is only as sure as the words its digits were read in.
+          if (id_digit_confidence(segs, i, id) < kIdSure) unsure_digits = true;
         }
       }
     }
     if (doubtful) {
       doubts_["citizen_ids"] = "letter in a digit position";
+      return;
+    }
+    if (unsure_digits) {
+      doubts_["citizen_ids"] = "digits read with low confidence";
       return;
     }
     if (!ids.empty()) fields_["citizen_ids"] = {nlohmann::json(ids).dump(), confidence};

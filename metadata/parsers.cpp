@@ -604,7 +604,13 @@ std::optional<Parsed> dossier_code(std::string_view line) {
   // The national one-stop-shop form, "H46.57-220603-3392"; others are read
   // but trusted less.
   static const std::regex national(R"(^[A-Z][0-9]{2}\.[0-9]{2}-[0-9]{6}-[0-9]{4}$)");
-  if (!std::regex_match(code, national)) out.quality = std::min(out.quality, 0.7);
+  // Its shape with a sign lost or added ("H1525-261006-6659"): misread.
+  static const std::regex near_national(R"(^[A-Z][0-9.]{3,6}-[0-9]{6}-[0-9]{4}$)");
+  if (!std::regex_match(code, national)) {
+    out.quality = std::min(out.quality, 0.7);
+    if (std::regex_match(code, near_national) && out.doubt.empty())
+      out.doubt = "not in the national form";
+  }
   out.value = code;
   return out;
 }
