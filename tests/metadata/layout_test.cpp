@@ -595,3 +595,23 @@ TEST_F(Extract, CloseColumnsKeepTheWholeBodyOrNone) {
       "hoa-phu");
   EXPECT_EQ(value(glued, "authority"), "(absent)");
 }
+
+// A citizen id is matched verbatim by citizens' lookups: digits OCR read
+// below kTextSure leave it null with the reason; read surely, it stays.
+TEST_F(Extract, CitizenIdNeedsSureDigits) {
+  PageText page = decision();
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) {
+      for (auto& w : line.words) {
+        if (w.text.find("054080123456") != std::string::npos) w.confidence = 70;
+      }
+    }
+  }
+  Extraction e = extractor.extract({page}, "hoa-dong");
+  EXPECT_EQ(value(e, "citizen_ids"), "(absent)");
+  EXPECT_NE(std::find(e.review_reasons.begin(), e.review_reasons.end(),
+                      "citizen_ids not read: digits read with low confidence"),
+            e.review_reasons.end());
+  EXPECT_EQ(value(extractor.extract({decision()}, "hoa-dong"), "citizen_ids"),
+            R"(["054080123456"])");
+}
