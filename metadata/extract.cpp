@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 
+#include "metadata/lexicon.h"
 #include "metadata/parsers.h"
 #include "text/vntext.h"
 
@@ -27,6 +30,8 @@ struct Segment {
   bool odd_digits = false;
   // The text before specks were trimmed off its ends ("- Như trên;").
   std::string raw;
+  // Each word as read with its OCR confidence (0..1).
+  std::vector<std::pair<std::string, double>> words;
 
   int left() const { return box.x; }
   int right() const { return box.x + box.w; }
@@ -77,6 +82,44 @@ bool has_digit(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Lowest OCR word confidence (0..1) at which a word of a text field (a
+// name, a subject, a recipient) is taken as read; a field holding a word
+// below it is left null for a person. Tesseract is often sure of a wrong tone
+// mark, so this only keeps out the words it says it is unsure of.
+constexpr double kTextSure = 0.85;
+
+// A word holding signs no Vietnamese administrative text prints ("¡n",
+// "PHÒNGGD~ĐT", "Cevid<192"): OCR garbage, not a reading.
+bool garbled(const std::string& word) {
+  parse::AlignedText text(word);
+  const std::string& f = text.folded();
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    char c = f[i];
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) continue;
+    if (std::string(" .,;:-/()\"'%&+").find(c) != std::string::npos) continue;
+    char32_t cp = text.at(i);
+    bool quote_or_dash = cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
+                         cp == 0x2013 || cp == 0x2014 || cp == 0x2026;
+    if (!quote_or_dash) return true;
+  }
+  return false;
+}
+
+// Lowest OCR confidence of the words holding a citizen id's digits: the id
+// is a citizen's key, matched verbatim and not checked by any other printed
+// value, so it needs more than the kDigitSure of numbers a date or a code
+// can confirm: the bar of a text word. (Degraded generated scans: 12-digit
+// ids read at 0.64 and 0.7-0.85 had a digit wrong.)
+constexpr double kIdSure = kTextSure;
+
+// Every word read surely: at kTextSure or above and not garbled.
+bool sure_words(const std::vector<std::pair<std::string, double>>& words) {
+  return std::all_of(words.begin(), words.end(), [](const auto& w) {
+    if (trim_specks(w.first).empty()) return true;  // a rule or a speck
+    return w.second >= kTextSure && !garbled(w.first);
+  });
+}
+
 // Printed digits have the height of the printed letters beside them; a
 // clerk's handwritten number or day does not (and sits off their baseline).
 bool odd_digit_shape(const std::vector<ocr::Word>& words, std::size_t from, std::size_t to) {
@@ -110,6 +153,7 @@ void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Wor
   double confidence = 0;
   for (std::size_t i = from; i < to; ++i) {
     s.text += (i > from ? " " : "") + words[i].text;
+    s.words.push_back({parse::clean(words[i].text), words[i].confidence / 100.0});
     s.box = unite(s.box, words[i].box);
     confidence += words[i].confidence;
     if (has_digit(words[i].text)) {
@@ -150,7 +194,7 @@ void split_line(std::vector<Segment>& out, int page, const ocr::Line& line, doub
   }
   if (words.empty()) {
     std::string t = line.words.empty() ? parse::clean(line.text) : "";
-    if (!t.empty()) out.push_back({page, t, line.box, 1.0, 1.0, false, t});
+    if (!t.empty()) out.push_back({page, t, line.box, 1.0, 1.0, false, t, {{t, 1.0}}});
     return;
   }
   int height = median_height(words);
@@ -197,6 +241,8 @@ void join_row_fragments(std::vector<Segment>& segs, double page_width) {
         a.confidence = (a.confidence * words_a + b.confidence * words_b) / (words_a + words_b);
         a.digit_confidence = std::min(a.digit_confidence, b.digit_confidence);
         a.text += " " + b.text;
+        a.raw += " " + b.raw;
+        a.words.insert(a.words.end(), b.words.begin(), b.words.end());
         a.box = unite(a.box, b.box);
         segs.erase(segs.begin() + static_cast<long>(j));
         joined = true;
@@ -283,7 +329,14 @@ const std::vector<std::string>& known_titles() {
                                                   "TRÍCH LỤC KHAI TỬ",
                                                   "GIẤY PHÉP",
                                                   "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN"};
-  return titles;
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> out = titles;
+    for (const auto& kind : lexicon::document_kinds()) {
+      if (std::find(out.begin(), out.end(), kind) == out.end()) out.push_back(kind);
+    }
+    return out;
+  }();
+  return all;
 }
 
 const std::vector<std::string>& known_roles() {
@@ -337,6 +390,21 @@ std::string join_texts(const std::vector<const Segment*>& segs) {
   std::string out;
   for (const auto* s : segs) out += (out.empty() ? "" : " ") + s->text;
   return parse::clean(out);
+}
+
+// The words of the segments, specks and rules left out.
+std::vector<std::pair<std::string, double>> words_of(const std::vector<const Segment*>& segs) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto* s : segs) {
+    for (const auto& w : s->words) {
+      if (trim_specks(w.first).empty()) continue;
+      // Rule marks glued on go; a word's own dot ("TP.") stays.
+      std::size_t b = w.first.find_first_not_of("_'\"`~|*^");
+      std::size_t e = w.first.find_last_not_of("_'\"`~|*^");
+      out.push_back({w.first.substr(b, e - b + 1), w.second});
+    }
+  }
+  return out;
 }
 
 void apply_unit_match(const UnitMatch& m, const std::string& station_unit, Extraction& out) {
@@ -401,6 +469,7 @@ class DocumentReader {
     read_recipients();
     read_marks();
     corroborate_date();
+    check_date_against_citations();
     drop_low_confidence();  // before the unit is resolved from them
     resolve_unit(out, station_unit);
     drop_low_confidence();
@@ -423,13 +492,20 @@ class DocumentReader {
     for (const auto& s : first()) {
       if (s.top() > 0.45 * g.height) break;
       if (!number_segment_ && s.centre() < 0.55 * g.width) {
-        if (auto n = number_in(s.text)) take_number(*n, s);
+        // "Số:" opens its line (or follows capitals OCR glued on): "… tài
+        // sản số 01/2016/QH14" in the body cites another document.
+        auto n = number_in(s.text);
+        if (n && opens_number(n->before)) take_number(*n, s);
       }
-      if (!date_segment_ && s.centre() > 0.55 * g.width) read_date_at(s, true);
+      // The header's date stands in its band, not in a "Căn cứ" row below.
+      if (!date_segment_ && s.centre() > 0.55 * g.width && s.top() <= band_bottom_ + s.height()) {
+        read_date_at(s, true);
+      }
     }
     if (!date_segment_ && number_segment_) read_date_beside_number();
     if (!date_segment_) read_date_anywhere();
     if (!fields_.count("place")) read_place_of_damaged_date();
+    doubt_number_of_hand_filled_date();
     if (authority_read_.empty()) read_authority();
   }
 
@@ -454,6 +530,48 @@ class DocumentReader {
       if (auto n = parse::doc_number(rest)) return NumberRead{*n, before};
     }
     return std::nullopt;
+  }
+
+  // What may stand before "Số:" on its line: nothing, capitals OCR glued on
+  // (the authority's last line), or the kind of a normative act ("Luật
+  // số: 54/2014/QH13").
+  static bool opens_number(const std::string& before) {
+    if (before.empty() || parse::is_capitals(before)) return true;
+    for (const auto& kind : lexicon::document_kinds()) {
+      if (folded(before) == folded(kind)) return true;
+    }
+    return false;
+  }
+
+  // The clerk fills in the number and the day together, by hand, once the
+  // document is signed (Decree 30 leaves both blank in the printed draft).
+  // A date line whose day or month cannot be read at all (no date parses
+  // and a word of it is read at under 0.3) is such a hand-filled date, and
+  // the number beside it is then not taken as printed either, however sure
+  // OCR was of the strokes.
+  void doubt_number_of_hand_filled_date() {
+    if (!fields_.count("doc_number") || fields_.count("issued_date")) return;
+    const PageGeometry& g = first_geometry();
+    for (const auto& s : first()) {
+      if (s.top() > band_bottom_ + s.height() || s.top() > 0.45 * g.height) break;
+      std::string f = folded(s.text);
+      std::size_t day = f.find("ngay");
+      if (day == std::string::npos || f.find("nam", day) == std::string::npos) continue;
+      if (parse::date_line(s.text)) continue;
+      // Two words at under 0.3 (day and month, or day and number), or one
+      // at under 0.1: one smudged printed digit is not a hand.
+      int weak = 0;
+      bool blank = false;
+      for (const auto& w : s.words) {
+        if (trim_specks(w.first).empty()) continue;
+        weak += w.second < 0.3;
+        blank = blank || w.second < 0.1;
+      }
+      if (weak < 2 && !blank) continue;
+      fields_.erase("doc_number");
+      doubts_["doc_number"] = "filled in by hand with the unreadable day";
+      return;
+    }
   }
 
   void take_number(const NumberRead& n, const Segment& s) {
@@ -625,6 +743,12 @@ class DocumentReader {
       block.push_back(&s);
     }
     std::reverse(block.begin(), block.end());
+    for (const auto* line : block) {
+      if (holds_national_name(line->text)) {
+        doubts_["authority"] = "header columns read run together";
+        return;
+      }
+    }
     std::string read = join_texts(block);
     double confidence = mean_confidence(block);
     if (!number_prefix_.empty() && parse::is_capitals(number_prefix_)) {
@@ -640,6 +764,15 @@ class DocumentReader {
     authority_read_ = read;
     authority_body_read_ = body.empty() ? read : join_texts(body);
     authority_confidence_ = confidence;
+    authority_words_ = words_of(block);
+    parent_words_ = words_of(
+        std::vector<const Segment*>(block.begin(), block.end() - static_cast<long>(body.size())));
+    if (!number_prefix_.empty() && parse::is_capitals(number_prefix_)) {
+      for (const auto& w : number_segment_->words) {
+        if (folded(w.first).rfind("so", 0) == 0) break;
+        authority_words_.push_back(w);
+      }
+    }
   }
 
   // A letter (công văn) has no title: its "V/v …" lines (one to four) stand
@@ -664,7 +797,7 @@ class DocumentReader {
     while (!subject.empty() && std::string("_-~|*^¬ ").find(subject.back()) != std::string::npos) {
       subject.pop_back();
     }
-    fields_["subject"] = {subject, mean_confidence(lines)};
+    set_text_field("subject", subject, mean_confidence(lines), lines);
     letter_subject_bottom_ = lines.back()->bottom();
     is_letter_ = true;
   }
@@ -712,7 +845,13 @@ class DocumentReader {
     }
     if (!d) return false;
     std::size_t place_words = std::count(d->place.begin(), d->place.end(), ' ') + 1;
-    if (!header && (place_words > 5 || d->place.empty() || !d->doubt.empty())) return false;
+    // Outside the header the line must read "PLACE, ngày …": a place has no
+    // digits ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020"
+    // cites another document).
+    if (!header && (place_words > 5 || d->place.empty() || !d->doubt.empty() ||
+                    has_digit(d->place) || starts_with(folded(d->place), "can cu"))) {
+      return false;
+    }
     if (place_words > 4) d->place = last_words(d->place, 4);
     date_segment_ = &s;
     if (doubt.empty()) doubt = d->doubt;
@@ -722,6 +861,11 @@ class DocumentReader {
       // Only look-alikes in doubt (the OCR was sure of the rest): another
       // printed date may confirm one reading.
       if (doubt == d->doubt) date_candidates_ = d->candidates;
+      // Digits OCR was unsure of: one reading, for another printed date to
+      // confirm or not.
+      if (d->doubt.empty() && s.digit_confidence < kDigitSure && !s.odd_digits && !d->iso.empty()) {
+        date_candidates_ = {d->iso};
+      }
     } else {
       fields_["issued_date"] = {d->iso, std::min(confidence, s.digit_confidence) * d->quality};
     }
@@ -773,9 +917,23 @@ class DocumentReader {
     std::vector<const Segment*> lines;
     for (const auto& s : first()) {
       if (s.top() >= limit) break;
-      if (s.centre() < 0.47 * g.width && has_letters(s.text) && parse::is_capitals(s.text) &&
-          looks_like_body_name(s.text)) {
-        lines.push_back(&s);
+      const Segment* left = &s;
+      // A row OCR ran across both columns ("ỦY BAN NHÂN DÂN Độc lập - Tự
+      // do - Hạnh phúc"): its words before the national name or the motto
+      // are the left column's.
+      if (auto part = left_of_national_name(s)) {
+        glued_left_.push_back(std::move(*part));
+        left = &glued_left_.back();
+      } else if (s.left() < 0.47 * g.width && holds_national_name(s.text) &&
+                 !starts_with(folded(s.text), "cong hoa")) {
+        // The national name glued into a left-column word ("DÂNCỘNG"):
+        // where the issuing body ends cannot be told.
+        doubts_["authority"] = "header columns read run together";
+        return;
+      }
+      if (left->centre() < 0.47 * g.width && has_letters(left->text) &&
+          parse::is_capitals(left->text) && looks_like_body_name(left->text)) {
+        lines.push_back(left);
       }
     }
     if (lines.empty()) return;
@@ -787,6 +945,44 @@ class DocumentReader {
     authority_read_ = join_texts(lines);
     authority_body_read_ = join_texts(body);
     authority_confidence_ = mean_confidence(lines);
+    authority_words_ = words_of(lines);
+    parent_words_ = words_of(
+        std::vector<const Segment*>(lines.begin(), lines.end() - static_cast<long>(body.size())));
+  }
+
+  static bool holds_national_name(const std::string& text) {
+    std::string f = folded(text);
+    return f.find("hoa xa hoi") != std::string::npos ||
+           f.find("nghia viet nam") != std::string::npos ||
+           f.find("doc lap - tu do") != std::string::npos;
+  }
+
+  // The words of `s` before "CỘNG HÒA …" or "Độc lập …" when there are
+  // some: a left-column piece with its share of the row's width.
+  static std::optional<Segment> left_of_national_name(const Segment& s) {
+    for (std::size_t k = 1; k + 1 < s.words.size(); ++k) {
+      std::string a = folded(s.words[k].first), b = folded(s.words[k + 1].first);
+      bool national = (a == "cong" && b == "hoa") || (a == "doc" && b.rfind("lap", 0) == 0);
+      if (!national) continue;
+      Segment left = s;
+      left.words.assign(s.words.begin(), s.words.begin() + static_cast<long>(k));
+      left.text.clear();
+      std::size_t chars = 0, all = 0;
+      for (const auto& w : s.words) all += w.first.size() + 1;
+      for (const auto& w : left.words) {
+        left.text += (left.text.empty() ? "" : " ") + w.first;
+        chars += w.first.size() + 1;
+      }
+      left.text = trim_specks(parse::clean(left.text));
+      left.raw = left.text;
+      left.box.w =
+          static_cast<int>(s.box.w * static_cast<double>(chars) / std::max<std::size_t>(1, all));
+      double sum = 0;
+      for (const auto& w : left.words) sum += w.second;
+      left.confidence = sum / static_cast<double>(left.words.size());
+      return left;
+    }
+    return std::nullopt;
   }
 
   // "UBND HUYỆN TÂY HÒA" above "ỦY BAN NHÂN DÂN / XÃ HÒA ĐỒNG" names the
@@ -813,7 +1009,10 @@ class DocumentReader {
   // An authority line is words of letters: not "Số: …", not OCR's garbage.
   static bool looks_like_body_name(const std::string& text) {
     std::string f = folded(text);
-    if (starts_with(f, "so:") || starts_with(f, "so ") || f.find('@') != std::string::npos) {
+    // "Số: 12/QĐ" (not "SỞ TƯ PHÁP", which folds alike).
+    static const std::regex number_line(R"(^s[o0]\s*[:;.,]?\s*[0-9oil|])");
+    if (starts_with(f, "so:") || std::regex_search(f, number_line) ||
+        f.find('@') != std::string::npos) {
       return false;
     }
     std::size_t letters =
@@ -891,7 +1090,8 @@ class DocumentReader {
     }
     std::string read = join_texts(title);
     std::optional<std::string> known = closest(known_titles(), read);
-    fields_["doc_type"] = {known.value_or(read), mean_confidence(title) * (known ? 1.0 : 0.8)};
+    set_text_field("doc_type", known.value_or(read), mean_confidence(title) * (known ? 1.0 : 0.8),
+                   title, known.has_value());
     read_subject(j, *title.back(), title.front()->centre());
   }
 
@@ -915,7 +1115,9 @@ class DocumentReader {
       subject.push_back(&s);
       prev = &s;
     }
-    if (!subject.empty()) fields_["subject"] = {join_texts(subject), mean_confidence(subject)};
+    if (!subject.empty()) {
+      set_text_field("subject", subject_text(subject), mean_confidence(subject), subject);
+    }
   }
 
   static bool is_role_line(const Segment& s) {
@@ -968,7 +1170,7 @@ class DocumentReader {
       }
       if (block.empty() && !name) continue;
       if (block.empty() && name) {
-        fields_["signer"] = {name_text, name->confidence};
+        set_text_field("signer", name_text, name->confidence, {name});
         return;
       }
       std::string role;
@@ -979,8 +1181,8 @@ class DocumentReader {
         confidence = std::min(confidence, line->confidence);
         if (!known) factor = 0.8;
       }
-      fields_["signer_role"] = {parse::clean(role), confidence * factor};
-      if (name) fields_["signer"] = {name_text, name->confidence};
+      set_text_field("signer_role", parse::clean(role), confidence * factor, block, factor == 1.0);
+      if (name) set_text_field("signer", name_text, name->confidence, {name});
       return;
     }
   }
@@ -1009,6 +1211,7 @@ class DocumentReader {
   // dropped, a trailing ";" or "." kept, dot leaders dropped.
   void read_recipients() {
     std::vector<std::string> entries;
+    std::vector<const Segment*> used;
     for (const auto& segs : pages_) {
       for (std::size_t i = 0; i < segs.size(); ++i) {
         std::string f = folded(segs[i].raw);
@@ -1016,10 +1219,42 @@ class DocumentReader {
         bool to = at != std::string::npos && at < 4;
         at = f.find("noi nhan");
         bool copies = at != std::string::npos && at < 4;
-        if (to || copies) list_entries(segs, i, to, entries);
+        if (!to && !copies) continue;
+        std::size_t from = entries.size();
+        list_entries(segs, i, to, entries, used);
+        entries.erase(std::remove(entries.begin() + static_cast<long>(from), entries.end(), ""),
+                      entries.end());
+        if (!copies) continue;
+        // The list closes with "Lưu: …" (Decree 30); one that does not was
+        // read only in part.
+        if (entries.size() > from && folded(entries.back()).rfind("luu", 0) != 0) {
+          doubts_["recipients"] = "the \"Nơi nhận\" list was read only in part";
+          return;
+        }
+        punctuate_copies(entries, from);
       }
     }
-    if (!entries.empty()) fields_["recipients"] = {nlohmann::json(entries).dump(), 0.8};
+    if (!entries.empty()) set_text_field("recipients", nlohmann::json(entries).dump(), 0.8, used);
+  }
+
+  // Decree 30 (Appendix I) punctuates the "Nơi nhận:" list: each entry ends
+  // with ";", the last ("Lưu: VT, …") with "."; OCR of the small font loses
+  // or confuses these marks (";" as ":" or ",", the final dot lost). The
+  // entries from `from` on get the prescribed marks; "Lưu." / "Lưu," read
+  // for "Lưu:" gets its colon.
+  static void punctuate_copies(std::vector<std::string>& entries, std::size_t from) {
+    for (std::size_t k = from; k < entries.size(); ++k) {
+      std::string& e = entries[k];
+      bool last = k + 1 == entries.size();
+      std::string f = folded(e);
+      if (f.rfind("luu", 0) == 0 && f.size() > 4 &&
+          std::string(".,;").find(f[3]) != std::string::npos) {
+        parse::AlignedText t(e);
+        e = t.original(0, 3) + ":" + t.original(4, t.size());
+      }
+      while (!e.empty() && std::string(";:,.").find(e.back()) != std::string::npos) e.pop_back();
+      if (!e.empty()) e += last ? "." : ";";
+    }
   }
 
   static std::string entry_text(const std::string& raw) {
@@ -1051,7 +1286,7 @@ class DocumentReader {
   }
 
   static void list_entries(const std::vector<Segment>& segs, std::size_t i, bool to,
-                           std::vector<std::string>& entries) {
+                           std::vector<std::string>& entries, std::vector<const Segment*>& used) {
     const Segment& head = segs[i];
     parse::AlignedText text(head.raw);
     std::size_t colon = text.folded().find(':');
@@ -1059,7 +1294,10 @@ class DocumentReader {
                            ? text.original(std::min<std::size_t>(8, text.size()), text.size())
                            : text.original(colon + 1, text.size());
     rest = entry_text(rest);
-    if (!rest.empty()) entries.push_back(rest);
+    if (!rest.empty()) {
+      entries.push_back(rest);
+      used.push_back(&head);  // only its entry counts ("Nơi nhận:" may be smudged)
+    }
     const Segment* prev = &head;
     bool first = rest.empty();
     for (std::size_t k = i + 1; k < segs.size() && k < i + 30; ++k) {
@@ -1073,6 +1311,7 @@ class DocumentReader {
       if (!take) break;
       std::string e = entry_text(s.raw);
       if (!e.empty()) entries.push_back(e);
+      used.push_back(&s);
       first = false;
       prev = &s;
     }
@@ -1093,9 +1332,28 @@ class DocumentReader {
     }
   }
 
+  // Lowest OCR confidence of the words, in segments i..i+2, that hold a
+  // run of three or more of the id's digits.
+  static double id_digit_confidence(const std::vector<Segment>& segs, std::size_t i,
+                                    const std::string& id) {
+    double lowest = 1.0;
+    for (std::size_t k = i; k < segs.size() && k <= i + 2; ++k) {
+      for (const auto& w : segs[k].words) {
+        std::string digits;
+        for (char c : w.first) {
+          if (c >= '0' && c <= '9') digits += c;
+        }
+        if (digits.size() >= 3 && id.find(digits) != std::string::npos) {
+          lowest = std::min(lowest, w.second);
+        }
+      }
+    }
+    return lowest;
+  }
+
   void read_citizen_ids() {
     std::vector<std::string> ids;
-    bool doubtful = false;
+    bool doubtful = false, unsure_digits = false;
     double confidence = 1.0;
     for (const auto& segs : pages_) {
       for (std::size_t i = 0; i < segs.size(); ++i) {
@@ -1107,11 +1365,17 @@ class DocumentReader {
         for (const auto& id : parse::citizen_ids(segs[i].text, next, &doubtful)) {
           if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
           confidence = std::min(confidence, segs[i].confidence);
+          // A number is only as sure as the words its digits were read in.
+          if (id_digit_confidence(segs, i, id) < kIdSure) unsure_digits = true;
         }
       }
     }
     if (doubtful) {
       doubts_["citizen_ids"] = "letter in a digit position";
+      return;
+    }
+    if (unsure_digits) {
+      doubts_["citizen_ids"] = "digits read with low confidence";
       return;
     }
     if (!ids.empty()) fields_["citizen_ids"] = {nlohmann::json(ids).dump(), confidence};
@@ -1126,11 +1390,46 @@ class DocumentReader {
             fields_["dossier_code"] = {code->value, s.confidence * code->quality};
           } else {
             doubts_["dossier_code"] = doubt;
+            // Its date, as a second reading of the issue date (never stored
+            // as the code: the rest of its digits are not confirmed).
+            if (!s.odd_digits) dossier_date_readings_ = code_date_readings(code->value);
           }
           return;
         }
       }
     }
+  }
+
+  // The dates the middle part of a one-stop-shop code ("H46.17-2309S8-8374")
+  // can stand for: digits as read, S as 5 or 8, O as 0, I/l/! as 1.
+  static std::vector<std::string> code_date_readings(const std::string& code) {
+    std::size_t a = code.find('-');
+    std::size_t b = a == std::string::npos ? a : code.find('-', a + 1);
+    if (b == std::string::npos || b - a != 7) return {};
+    std::vector<std::string> readings = {""};
+    for (char c : code.substr(a + 1, 6)) {
+      std::string options;
+      if (c >= '0' && c <= '9') {
+        options = std::string(1, c);
+      } else if (c == 'S' || c == 's') {
+        options = "58";
+      } else {
+        char r = parse::repair_digits(std::string(1, c))[0];
+        if (r < '0' || r > '9') return {};
+        options = std::string(1, r);
+      }
+      std::vector<std::string> next;
+      for (const auto& r : readings) {
+        for (char o : options) next.push_back(r + o);
+      }
+      readings = std::move(next);
+    }
+    std::vector<std::string> dates;
+    for (const auto& r : readings) {
+      auto iso = parse::iso_date(r.substr(4, 2) + "/" + r.substr(2, 2) + "/20" + r.substr(0, 2));
+      if (iso) dates.push_back(*iso);
+    }
+    return dates;
   }
 
   // Other dates the document prints that equal its issue date in practice:
@@ -1154,6 +1453,29 @@ class DocumentReader {
   // registration date) confirms in full is sure. Never the other way: a
   // date that differs is not replaced by a guess.
   void corroborate_date() {
+    if (doubts_.count("issued_date") && !date_candidates_.empty()) {
+      // Two readings of the same date, both unsure (the date line's and the
+      // dossier code's): taken when exactly one date fits both.
+      std::vector<std::string> both;
+      for (const auto& d : date_candidates_) {
+        if (std::find(dossier_date_readings_.begin(), dossier_date_readings_.end(), d) !=
+            dossier_date_readings_.end()) {
+          both.push_back(d);
+        }
+      }
+      for (const auto& other : corroborating_dates()) {
+        if (std::find(date_candidates_.begin(), date_candidates_.end(), other) !=
+                date_candidates_.end() &&
+            std::find(both.begin(), both.end(), other) == both.end()) {
+          both.push_back(other);
+        }
+      }
+      if (both.size() == 1) {
+        fields_["issued_date"] = {both.front(), 0.8};
+        doubts_.erase("issued_date");
+        return;
+      }
+    }
     if (doubts_.count("issued_date") && date_candidates_.size() == 1) {
       // Two printed sources agreeing: the date line's look-alikes, which
       // read only one way (O, l: not S, 5 or 8), and the sure dossier code
@@ -1177,6 +1499,59 @@ class DocumentReader {
     }
   }
 
+  // The latest date a "Căn cứ …" line cites: the legal bases of a
+  // document (Decree 30) were issued before it, on a day printed as "ngày
+  // DD tháng MM năm YYYY" or DD/MM/YYYY, or at least in the year of their
+  // number ("13/2018/NĐ-CP"). Empty when no basis line has a sure date.
+  std::string latest_cited_date() const {
+    static const std::regex spelled(
+        R"(ngay\s*([0-9]{1,2})\s*thang\s*([0-9]{1,2})\s*nam\s*([0-9]{4}))");
+    static const std::regex numeric(
+        R"((^|[^0-9/])([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})($|[^0-9/]))");
+    static const std::regex number_year(R"([0-9]+/([0-9]{4})/[a-z])");
+    std::string latest;
+    auto consider = [&](const std::optional<std::string>& iso) {
+      if (iso && *iso > latest) latest = *iso;
+    };
+    for (const auto& segs : pages_) {
+      for (std::size_t i = 0; i < segs.size(); ++i) {
+        if (folded(segs[i].text).rfind("can cu", 0) != 0) continue;
+        // The whole printed row: a justified line's wide word gaps may have
+        // cut it into pieces.
+        std::string f;
+        bool sure = true;
+        for (const auto& other : segs) {
+          if (other.left() < segs[i].left() || !same_row(other, segs[i])) continue;
+          f += folded(other.text) + " ";
+          sure = sure && other.digit_confidence >= kDigitSure;
+        }
+        if (!sure) continue;
+        for (std::sregex_iterator m(f.begin(), f.end(), spelled), end; m != end; ++m) {
+          consider(parse::iso_date((*m)[1].str() + "/" + (*m)[2].str() + "/" + (*m)[3].str()));
+        }
+        for (std::sregex_iterator m(f.begin(), f.end(), numeric), end; m != end; ++m) {
+          consider(parse::iso_date((*m)[2].str() + "/" + (*m)[3].str() + "/" + (*m)[4].str()));
+        }
+        for (std::sregex_iterator m(f.begin(), f.end(), number_year), end; m != end; ++m) {
+          consider(parse::iso_date("01/01/" + (*m)[1].str()));
+        }
+      }
+    }
+    return latest;
+  }
+
+  // An issue date before a date the document cites as its basis was misread
+  // ("năm 2016" for 2018 beside "Nghị định số 13/2018/NĐ-CP"): null, with
+  // the reason.
+  void check_date_against_citations() {
+    auto it = fields_.find("issued_date");
+    if (it == fields_.end()) return;
+    std::string cited = latest_cited_date();
+    if (cited.empty() || it->second.value >= cited) return;
+    fields_.erase(it);
+    doubts_["issued_date"] = "earlier than " + cited + ", the date of a document it cites";
+  }
+
   void resolve_unit(Extraction& out, const std::string& station_unit) {
     Found date = fields_.count("issued_date") ? fields_["issued_date"] : Found{};
     std::string place = fields_.count("place") ? fields_["place"].value : "";
@@ -1185,30 +1560,90 @@ class DocumentReader {
     if (!authority_read_.empty()) {
       // The issuer's name takes the registry's spelling when it is the unit
       // found; so does the parent line when it names that unit's parent.
+      // A name the registry does not confirm is checked word by word
+      // against the lexicon of body names, and otherwise only as sure as
+      // OCR was of each word: "CHÍNH PHÙ" reads as "CHÍNH PHỦ", an unsure
+      // "TỎNG" leaves the field to a person.
       bool canonical = !m.canonical_authority.empty();
-      std::string parent = canonical ? canonical_parent(m.code) : parent_read_;
-      std::string value =
-          canonical ? parse::clean(parent + " " + m.canonical_authority) : authority_read_;
-      fields_["authority"] = {
-          value, canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
+      Checked whole = checked_body(authority_words_);
+      Checked parent_checked = checked_body(parent_words_);
+      std::string value = whole.text.empty() ? authority_read_ : whole.text;
+      bool sure = whole.sure;
+      if (canonical) {
+        std::optional<std::string> registry_parent = canonical_parent(m.code);
+        bool parent_confirmed = parent_read_.empty() || registry_parent.has_value();
+        std::string parent = registry_parent.value_or(parent_checked.text);
+        value = parse::clean(parent + " " + m.canonical_authority);
+        sure = parent_confirmed || parent_checked.sure;
+      }
+      if (sure) {
+        fields_["authority"] = {
+            value, canonical ? std::max(authority_confidence_, 0.9) : authority_confidence_ * 0.8};
+      } else {
+        doubts_["authority"] = "words read with low confidence";
+      }
     }
+  }
+
+  struct Checked {
+    std::string text;
+    bool sure = true;
+  };
+  static Checked checked_body(const std::vector<std::pair<std::string, double>>& words) {
+    Checked out;
+    for (const auto& w : lexicon::check_body_words(words)) {
+      out.text += (out.text.empty() ? "" : " ") + w.text;
+      if (!w.known && !sure_words({{w.text, w.confidence}})) out.sure = false;
+    }
+    out.text = parse::clean(out.text);
+    return out;
+  }
+
+  // A text field read from `segs`: stored when a lexicon confirmed it
+  // (`validated`) or OCR was sure of every word, else null with the doubt.
+  void set_text_field(const std::string& name, const std::string& value, double confidence,
+                      const std::vector<const Segment*>& segs, bool validated = false) {
+    if (name == "signer" && !lexicon::is_family_name(value.substr(0, value.find(' ')))) {
+      doubts_[name] = "the name does not open with a family name";
+      return;
+    }
+    if (validated || sure_words(words_of(segs))) {
+      fields_[name] = {value, confidence};
+    } else {
+      doubts_[name] = "words read with low confidence";
+    }
+  }
+
+  // Lines of a subject as printed: its commas and full stops kept, specks
+  // and rules at the ends dropped.
+  static std::string subject_text(const std::vector<const Segment*>& lines) {
+    std::string out;
+    for (const auto* l : lines) {
+      std::string raw = l->raw;
+      std::size_t b = raw.find_first_not_of("_-'\"`~|*^ ");
+      std::size_t e = raw.find_last_not_of("_-'\"`~|*^ ");
+      if (b == std::string::npos) continue;
+      out += (out.empty() ? "" : " ") + raw.substr(b, e - b + 1);
+    }
+    return parse::clean(out);
   }
 
   // "UBND TÍNH PHÚ YÊN" read above the issuer whose parent is Tỉnh Phú Yên
   // -> "UBND TỈNH PHÚ YÊN", in the printed form (UBND or ỦY BAN NHÂN DÂN);
-  // the line as read when it is not close to the parent's name.
-  std::string canonical_parent(const std::string& code) const {
-    if (parent_read_.empty()) return parent_read_;
+  // nullopt when there is no parent line or it is not close to the parent's
+  // name.
+  std::optional<std::string> canonical_parent(const std::string& code) const {
+    if (parent_read_.empty()) return std::nullopt;
     const storage::Unit* unit = resolver_.find(code);
     const storage::Unit* parent = unit ? resolver_.find(unit->parent) : nullptr;
-    if (!parent) return parent_read_;
+    if (!parent) return std::nullopt;
     std::string read = folded(parent_read_);
     for (const char* body : {"UBND ", "ỦY BAN NHÂN DÂN "}) {
       std::string form = text::upper(std::string(body) + parent->name);
       int allowed = std::max(1, static_cast<int>(read.size()) / 10);
       if (parse::edit_distance(read, folded(form)) <= allowed) return form;
     }
-    return parent_read_;
+    return std::nullopt;
   }
 
   // A value read so poorly that it may well be wrong is null, for a person
@@ -1244,18 +1679,21 @@ class DocumentReader {
   const Segment* date_segment_ = nullptr;
   std::string authority_read_;       // every line of the block, parent included
   std::string authority_body_read_;  // the issuing body's lines alone
-  std::string parent_read_;          // the parent body's lines, "" when none
+  std::vector<std::pair<std::string, double>> authority_words_, parent_words_;
+  std::string parent_read_;  // the parent body's lines, "" when none
   double authority_confidence_ = 0;
   std::string number_prefix_;  // capitals OCR glued in front of "Số:"
   double band_bottom_ = 0;
   double gutter_ = 0;
   std::vector<ocr::Word> words_;  // page 1, specks dropped
   std::vector<Segment> left_rows_, right_rows_;
+  std::deque<Segment> glued_left_;  // left pieces of rows run across both columns
   bool is_letter_ = false;
   double letter_subject_bottom_ = 0;
   // Fields seen but not read with certainty, and why.
   std::map<std::string, std::string> doubts_;
-  std::vector<std::string> date_candidates_;  // readings of a doubtful date line
+  std::vector<std::string> date_candidates_;        // readings of a doubtful date line
+  std::vector<std::string> dossier_date_readings_;  // of a doubtful dossier code's date
   std::map<std::string, Found> fields_;
 };
 
@@ -1266,7 +1704,12 @@ void add_review_reasons(Extraction& out) {
                        [&](const auto& d) { return d.first == name; });
   };
   for (const auto& [name, why] : out.doubts) reasons.push_back(name + " not read: " + why);
+  // A letter (công văn) prints no title, only its "V/v …" subject (SPEC):
+  // no doc_type is what it shows, not a field missed.
+  const storage::Field* subject = out.field("subject");
+  bool letter = subject && parse::AlignedText(subject->value).folded().rfind("v/v", 0) == 0;
   for (const auto& name : required_fields()) {
+    if (letter && name == "doc_type") continue;
     const storage::Field* f = out.field(name);
     if (f == nullptr && doubted(name)) continue;
     if (f == nullptr) {

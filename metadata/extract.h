@@ -34,7 +34,8 @@ struct Extraction {
 };
 
 // Fields a document must have, read with at least kReviewThreshold
-// confidence, not to go to the review queue.
+// confidence, not to go to the review queue. A letter (its subject opens
+// with "V/v") needs no doc_type: it prints no title (SPEC).
 const std::vector<std::string>& required_fields();
 constexpr double kReviewThreshold = 0.5;
 // Extraction never claims certainty: a field at confidence 1 was set by a

@@ -81,6 +81,7 @@ char repaired_digit(char c) {
       return '5';
     case ']':
     case '[':
+    case '!':
     case 't':
     case 'T':
       return '1';
@@ -151,7 +152,7 @@ const std::set<std::string>& known_symbol_parts() {
 
 const std::regex& date_regex() {
   static const std::regex re(
-      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oils|\]\[] ?[0-9oils|\]\[t]?)[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9oils|\]\[t] ?[0-9oils|\]\[t]?)[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*(?:[a-z]{1,2}\s)?([0-9oils|]{4}))");
+      R"((^|[^a-z])(ng[a-z]{0,2}[yv])[\s.,:]*([0-9oils|!\]\[] ?[0-9oils|!\]\[t]?)[\s.,]*(th[a-z]{1,3}g|t[a-z]{1,3}ng)[\s.,:]*([0-9oils|!\]\[t] ?[0-9oils|!\]\[t]?)[\s.,]*(n ?[a-z]{1,2}m)[\s.,:]*(?:[a-z]{1,2}\s)?([0-9oils|]{4}))");
   return re;
 }
 
@@ -537,9 +538,15 @@ bool mentions_citizen_id(std::string_view line) {
 std::vector<std::string> citizen_ids(std::string_view line, std::string_view next_line,
                                      bool* doubtful) {
   AlignedText text(clean(line));
-  std::smatch m;
-  if (!std::regex_search(text.folded(), m, id_keyword_regex())) return {};
-  std::vector<std::string> ids = ids_in(text.folded(), m.position(0) + m.length(0), doubtful);
+  const std::string& f = text.folded();
+  // After the last keyword: "Số định danh cá nhân/CCCD::054191827101" has
+  // two, and the number glued to the second.
+  std::size_t from = std::string::npos;
+  for (std::sregex_iterator m(f.begin(), f.end(), id_keyword_regex()), end; m != end; ++m) {
+    from = static_cast<std::size_t>(m->position(0) + m->length(0));
+  }
+  if (from == std::string::npos) return {};
+  std::vector<std::string> ids = ids_in(f, from, doubtful);
   if (ids.empty() && !next_line.empty()) {
     ids = ids_in(AlignedText(clean(next_line)).folded(), 0, doubtful);
   }
@@ -597,7 +604,13 @@ std::optional<Parsed> dossier_code(std::string_view line) {
   // The national one-stop-shop form, "H46.57-220603-3392"; others are read
   // but trusted less.
   static const std::regex national(R"(^[A-Z][0-9]{2}\.[0-9]{2}-[0-9]{6}-[0-9]{4}$)");
-  if (!std::regex_match(code, national)) out.quality = std::min(out.quality, 0.7);
+  // Its shape with a sign lost or added ("H1525-261006-6659"): misread.
+  static const std::regex near_national(R"(^[A-Z][0-9.]{3,6}-[0-9]{6}-[0-9]{4}$)");
+  if (!std::regex_match(code, national)) {
+    out.quality = std::min(out.quality, 0.7);
+    if (std::regex_match(code, near_national) && out.doubt.empty())
+      out.doubt = "not in the national form";
+  }
   out.value = code;
   return out;
 }

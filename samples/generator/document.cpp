@@ -459,8 +459,32 @@ const std::vector<std::string>& document_types() {
   return types;
 }
 
+namespace {
+
+// Real headers put their two columns at other centres and gaps, print the
+// issuing body on one line as often as on two, and stamp urgency marks
+// under the number. `rng` is the document's own sub-stream for this.
+void vary_layout(Random rng, Document& doc) {
+  // Never so close that the columns touch: a header keeps them apart.
+  doc.left_centre = rng.between(600, 800);
+  doc.right_centre = rng.between(std::max(1640, doc.left_centre + 940), 1880);
+  Metadata& m = doc.metadata;
+  if (!doc.parent_line && rng.chance(0.3)) {
+    doc.authority_lines = {"UBND " + doc.authority_lines.back()};
+    m.authority = doc.authority_lines.front();
+  }
+  if (rng.chance(0.25)) {
+    static const std::vector<std::string> marks = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"};
+    doc.urgency_line = rng.pick(marks);
+    m.urgency = doc.urgency_line;
+  }
+}
+
+}  // namespace
+
 Document compose_document(Random rng, const std::vector<Unit>& units, const ComposeOptions& options,
                           std::set<std::string>& used_numbers) {
+  const Random layout_rng = rng.fork(0x1a7007);
   Document doc;
   Metadata& m = doc.metadata;
   m.issued_date = random_workday(rng, options.first_date, options.last_date);
@@ -541,6 +565,7 @@ Document compose_document(Random rng, const std::vector<Unit>& units, const Comp
   for (const auto& p : doc.filler) check_printable(p.text);
   check_printable(m.signer);
   check_printable(doc.date_line);
+  if (options.vary_layout) vary_layout(layout_rng, doc);
   return doc;
 }
 

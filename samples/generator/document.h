@@ -37,6 +37,7 @@ struct Metadata {
   std::vector<std::string> citizen_ids;
   std::optional<std::string> dossier_code;  // printed "Mã hồ sơ:", when it is
   std::vector<std::string> recipients;      // "Nơi nhận:" entries, leading "- " dropped
+  std::optional<std::string> urgency;       // "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC" stamped
 };
 
 // One row of the one-stop-shop register (SPEC "Register").
@@ -61,6 +62,11 @@ struct Document {
   std::optional<std::string> parent_line;
   std::vector<std::string> authority_lines;
   std::string number_line;
+  // An urgency mark printed under the number (bold capitals), when any.
+  std::optional<std::string> urgency_line;
+  // Centres (pixels at 300 dpi) of the header's two columns.
+  int left_centre = 740;
+  int right_centre = 1740;
   // Header, right column: national name, motto, rule, italic place and date.
   std::string date_line;
   std::vector<std::string> title_lines;
@@ -82,6 +88,10 @@ struct ComposeOptions {
   Date last_date{2026, 10, 30};
   double multipage_share = 0.2;
   std::optional<int> pages;  // every document has this many pages
+  // Vary what real headers vary (column centres and gap, a one-line
+  // "UBND XÃ …" body, urgency marks), from a sub-stream of its own so that
+  // every other draw, and so every document without it, stays the same.
+  bool vary_layout = false;
 };
 
 // Every document type the generator writes, in capitals as printed.

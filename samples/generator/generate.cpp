@@ -41,7 +41,7 @@ json metadata_json(const Metadata& m) {
               {"signer_role", m.signer_role},
               {"citizen_ids", m.citizen_ids},
               {"dossier_code", optional_string(m.dossier_code)},
-              {"urgency", nullptr},
+              {"urgency", optional_string(m.urgency)},
               {"secrecy", nullptr},
               {"recipients", m.recipients},
               {"copy_mark", nullptr}};
@@ -126,6 +126,7 @@ GenerateSummary generate(const GenerateOptions& options) {
   Random run(options.seed);
   ComposeOptions compose;
   compose.pages = options.pages;
+  compose.vary_layout = options.vary_layout;
   std::set<std::string> used_numbers;
   GenerateSummary summary;
   std::string register_csv =

@@ -30,6 +30,8 @@ struct GenerateOptions {
   // All documents in one multi-page file PREFIX-stack.EXT, some separated by
   // separator sheets; PREFIX-stack.truth.json records the cuts.
   bool stack = false;
+  // ComposeOptions::vary_layout: header columns, body lines, urgency marks.
+  bool vary_layout = false;
 };
 
 struct GenerateSummary {

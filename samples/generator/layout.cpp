@@ -17,7 +17,6 @@ constexpr int kLeft = 354;
 constexpr int kRight = 2280;
 constexpr int kTop = 210;
 constexpr int kBottom = 3508 - 236;
-constexpr int kLeftColumnCentre = 740;
 constexpr int kRightColumnCentre = 1740;
 constexpr int kBodyCentre = (kLeft + kRight) / 2;
 constexpr int kIndent = 118;  // 1 cm first-line indent
@@ -230,30 +229,34 @@ void lay_header(PageBuilder& b, Typesetter& ts, const Document& doc) {
   const int small = 12;
   // Left column: parent body, issuing body, rule, number.
   b.y = kTop;
-  if (doc.parent_line) b.line_centred(*doc.parent_line, Style::kRegular, small, kLeftColumnCentre);
+  if (doc.parent_line) b.line_centred(*doc.parent_line, Style::kRegular, small, doc.left_centre);
   const Ink* widest = nullptr;
   for (const auto& line : doc.authority_lines) {
-    const Ink& ink = b.line_centred(line, Style::kBold, small, kLeftColumnCentre);
+    const Ink& ink = b.line_centred(line, Style::kBold, small, doc.left_centre);
     if (widest == nullptr || ink.mask.width() > widest->mask.width()) widest = &ink;
   }
-  b.rule(kLeftColumnCentre, widest->mask.width() * 2 / 5);
+  b.rule(doc.left_centre, widest->mask.width() * 2 / 5);
   int left_end = b.y + 24;
 
   // Right column: national name, motto, rule, place and date.
   b.y = kTop;
-  b.line_centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Style::kBold, small, kRightColumnCentre);
+  b.line_centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Style::kBold, small, doc.right_centre);
   const Ink& motto =
-      b.line_centred("Độc lập - Tự do - Hạnh phúc", Style::kBold, 13, kRightColumnCentre);
-  b.rule(kRightColumnCentre, motto.mask.width());
+      b.line_centred("Độc lập - Tự do - Hạnh phúc", Style::kBold, 13, doc.right_centre);
+  b.rule(doc.right_centre, motto.mask.width());
   int right_end = b.y + 24;
 
   // "Số:" and the date share a line, under the taller column.
   b.y = std::max(left_end, right_end);
   const Ink& number = ts.render(doc.number_line, Style::kRegular, 13);
-  b.place_centred(number, doc.number_line, kLeftColumnCentre);
+  b.place_centred(number, doc.number_line, doc.left_centre);
   const Ink& date = ts.render(doc.date_line, Style::kItalic, 13);
-  b.place_centred(date, doc.date_line, kRightColumnCentre);
+  b.place_centred(date, doc.date_line, doc.right_centre);
   b.y += line_step(13) * 2;
+  if (doc.urgency_line) {
+    b.line_centred(*doc.urgency_line, Style::kBold, 14, doc.left_centre);
+    b.y += line_step(13);
+  }
 }
 
 // Reading order puts the number line with the left column, before the right column.
@@ -262,6 +265,7 @@ std::vector<std::string> header_reading_order(const Document& doc) {
   if (doc.parent_line) lines.push_back(*doc.parent_line);
   for (const auto& l : doc.authority_lines) lines.push_back(l);
   lines.push_back(doc.number_line);
+  if (doc.urgency_line) lines.push_back(*doc.urgency_line);
   lines.push_back("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
   lines.push_back("Độc lập - Tự do - Hạnh phúc");
   lines.push_back(doc.date_line);

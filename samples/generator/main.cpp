@@ -97,6 +97,10 @@ int main(int argc, char** argv) {
                "the first --format that holds several pages) with separator sheets (QR code "
                "SOHOA-SEPARATOR) between some of them; PREFIX-stack.truth.json lists the cuts "
                "and each document's truth names its pages FILE#FIRST-LAST");
+  app.add_flag("--vary-layout", o.vary_layout,
+               "Vary the header as real documents do: column centres and gap, the issuing body "
+               "on one line (UBND XÃ ...), urgency marks (KHẨN, THƯỢNG KHẨN, HỎA TỐC) under the "
+               "number; recorded in the truth");
   app.add_option("--prefix", o.prefix, "File name prefix: PREFIX-0001.png")->capture_default_str();
   StackOptions stack;
   app.add_option("--stacks", stack.stacks,

@@ -157,6 +157,8 @@ TEST(CitizenIds, ReadsNearKeywords) {
       {"Số định danh cá nhân: 054 236 051 354", "", {"054236051354"}},
       {"SỐ định danh cá nhân/CCCD: 054201 241781, cư trú", "", {"054201241781"}},
       {"Số định danh cá nhân:", "054236051354", {"054236051354"}},
+      // OCR glued the number to the second keyword (a degraded scan).
+      {"Số định danh cá nhân/CCCD::054191827101", "", {"054191827101"}},
       {"Căn cước công dân số 054236051354 và 054199001122", "", {"054236051354", "054199001122"}},
       {"Số định danh cá nhân: 05423605135", "", {}},
       {"Điện thoại: 054236051354", "", {}},

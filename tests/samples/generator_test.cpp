@@ -651,3 +651,43 @@ TEST(SamplesGenerator, StackRecordsItsCutsAndSeparatorSheets) {
   for (int page : separators) EXPECT_GT(middle_ink(page), 60.0) << page;
   EXPECT_LT(middle_ink(stack["documents"][0]["first"]), 60.0);
 }
+
+// --vary-layout draws from a sub-stream of its own: the same seed gives the
+// same documents (number, date, signer, file) with or without it; with it,
+// some headers carry an urgency mark and some a one-line "UBND XÃ …" body,
+// both recorded in the truth and printed in the page text.
+TEST(SamplesGenerator, VariedLayoutIsRecordedAndChangesNothingElse) {
+  TempDir plain, varied;
+  generate(plain.path(), {"--count", "12", "--seed", "7", "--profile", "clean"});
+  generate(varied.path(), {"--count", "12", "--seed", "7", "--profile", "clean", "--vary-layout"});
+  auto a = truth_files(plain.path()), b = truth_files(varied.path());
+  ASSERT_EQ(a.size(), 12u);
+  ASSERT_EQ(b.size(), 12u);
+  int marks = 0, one_line = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    json p = load_truth(a[i]), v = load_truth(b[i]);
+    for (const char* key : {"doc_number", "issued_date", "signer", "doc_type", "dossier_code"}) {
+      EXPECT_EQ(p["metadata"][key], v["metadata"][key]) << b[i] << " " << key;
+    }
+    EXPECT_EQ(p["file"], v["file"]);
+    EXPECT_TRUE(p["metadata"]["urgency"].is_null());
+    std::string text = v["pages"][0]["text"].get<std::string>();
+    auto lines = lines_of(text);
+    auto printed = [&](const std::string& line) {
+      return std::find(lines.begin(), lines.end(), line) != lines.end();
+    };
+    if (!v["metadata"]["urgency"].is_null()) {
+      ++marks;
+      std::string mark = v["metadata"]["urgency"].get<std::string>();
+      EXPECT_TRUE(mark == "KHẨN" || mark == "THƯỢNG KHẨN" || mark == "HỎA TỐC") << mark;
+      EXPECT_TRUE(printed(mark)) << b[i];
+    }
+    std::string authority = v["metadata"]["authority"].get<std::string>();
+    if (authority.rfind("UBND ", 0) == 0 && authority.find("ỦY BAN") == std::string::npos) {
+      ++one_line;
+      EXPECT_TRUE(printed(authority)) << b[i];
+    }
+  }
+  EXPECT_GE(marks, 1);
+  EXPECT_GE(one_line, 1);
+}

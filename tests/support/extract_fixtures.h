@@ -134,6 +134,7 @@ inline void body_and_footer(PageBuilder& b, int y, const std::vector<std::string
   int fy = y + 400;
   b.at("Nơi nhận:", kLeft - 120, fy);
   b.at("- Như Điều 3;", kLeft - 120, fy + 70);
+  b.at("- Lưu: VT.", kLeft - 120, fy + 140);
   for (std::size_t i = 0; i < roles.size(); ++i) b.centred(roles[i], kRightCentre, fy + 80 * i);
   b.centred(signer, kRightCentre, fy + 80 * static_cast<int>(roles.size()) + 240);
 }
