@@ -10,13 +10,18 @@
 #include <regex>
 
 #include "storage/database.h"
+#include "storage/postgres_schema.h"
 #include "storage/schema.h"
+#include "tests/support/test_store.h"
 #include "tests/support/test_support.h"
 
 namespace sohoa::storage {
 namespace {
 
+using sohoa::testing::store_name;
+using sohoa::testing::StoreKind;
 using sohoa::testing::TempDir;
+using sohoa::testing::TestStore;
 
 NewDocument sample_document(const std::string& sha, const std::string& text) {
   NewDocument d;
@@ -94,14 +99,36 @@ std::string sha256_hex(const std::string& bytes) {
   return hex;
 }
 
-class StorageTest : public ::testing::Test {
+// The SQLite file's own behaviour: its schema version, a path that cannot
+// be opened, a file that is not a database.
+class SqliteFileTest : public ::testing::Test {
  protected:
   TempDir dir;
   std::filesystem::path path = dir / "sohoa.db";
   std::unique_ptr<Database> db = Database::open(path);
 };
 
-TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
+// Everything a store does, on both kinds (tests/support/test_store.h).
+class StorageTest : public ::testing::TestWithParam<StoreKind> {
+ protected:
+  void SetUp() override {
+    store = TestStore::make(GetParam(), dir.path());
+    if (!store) GTEST_SKIP() << "SOHOA_TEST_POSTGRES is not set: no PostgreSQL server to test on";
+    path = store->arg();
+    db = Database::open(path);
+  }
+
+  TempDir dir;
+  std::unique_ptr<TestStore> store;
+  std::filesystem::path path;
+  std::unique_ptr<Database> db;
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, StorageTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         [](const auto& info) { return store_name(info.param); });
+
+TEST_F(SqliteFileTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
   const int latest = static_cast<int>(sohoa::storage::migrations().size());
   EXPECT_EQ(user_version(path), latest);
   db->upsert_units(
@@ -116,7 +143,7 @@ TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
   EXPECT_EQ(unit->valid_to, "2025-06-30");
 }
 
-TEST_F(StorageTest, CertificationsAreKeptPerDocumentInOrder) {
+TEST_P(StorageTest, CertificationsAreKeptPerDocumentInOrder) {
   int64_t id = db->store_document(sample_document(std::string(64, 'c'), "văn bản"));
   EXPECT_TRUE(db->certifications(id).empty());
   db->add_certification(
@@ -138,7 +165,7 @@ TEST_F(StorageTest, CertificationsAreKeptPerDocumentInOrder) {
   EXPECT_TRUE(db->certifications(id + 100).empty());
 }
 
-TEST_F(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
+TEST_P(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
   db->upsert_units({{"b", "Xã B", "xa", "", "", "", ""}, {"a", "Xã A", "xa", "", "", "", ""}});
   db->upsert_units({{"b", "Xã Bê", "huyen", "", "2020-01-01", "", ""}});
   auto units = db->units();
@@ -150,7 +177,7 @@ TEST_F(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
   EXPECT_FALSE(db->unit("zzz"));
 }
 
-TEST_F(StorageTest, UnopenableDatabaseNamesItsPath) {
+TEST_F(SqliteFileTest, UnopenableDatabaseNamesItsPath) {
   auto bad = dir / "no-such-folder" / "x.db";
   try {
     Database::open(bad);
@@ -160,12 +187,12 @@ TEST_F(StorageTest, UnopenableDatabaseNamesItsPath) {
   }
 }
 
-TEST_F(StorageTest, NotADatabaseIsAStorageError) {
+TEST_F(SqliteFileTest, NotADatabaseIsAStorageError) {
   sohoa::testing::write_file(dir / "junk.db", std::string(4096, 'x'));
   EXPECT_THROW(Database::open(dir / "junk.db"), StorageError);
 }
 
-TEST_F(StorageTest, StoresAndReadsBackExactValues) {
+TEST_P(StorageTest, StoresAndReadsBackExactValues) {
   NewDocument doc = sample_document(sha_of('a'), "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG\nQUYẾT ĐỊNH");
   doc.review_reasons = {"low confidence"};
   int64_t id = db->store_document(doc);
@@ -205,7 +232,7 @@ TEST_F(StorageTest, StoresAndReadsBackExactValues) {
   EXPECT_FALSE(db->document(id + 100));
 }
 
-TEST_F(StorageTest, StoredTextIsNfc) {
+TEST_P(StorageTest, StoredTextIsNfc) {
   // "Hòa" written with a combining grave accent.
   int64_t id = db->store_document(sample_document(sha_of('a'),
                                                   "Ho\xcc\x80"
@@ -213,13 +240,13 @@ TEST_F(StorageTest, StoredTextIsNfc) {
   EXPECT_EQ(db->document(id)->pages[0].text, "Hòa");
 }
 
-TEST_F(StorageTest, DuplicateSha256IsRefused) {
+TEST_P(StorageTest, DuplicateSha256IsRefused) {
   db->store_document(sample_document(sha_of('a'), "x"));
   EXPECT_THROW(db->store_document(sample_document(sha_of('a'), "y")), StorageError);
   EXPECT_EQ(db->document_ids().size(), 1u);
 }
 
-TEST_F(StorageTest, FailedRecordIsReplacedKeepingItsId) {
+TEST_P(StorageTest, FailedRecordIsReplacedKeepingItsId) {
   NewDocument failed;
   failed.sha256 = sha_of('a');
   failed.source = "scans/broken.tif";
@@ -241,7 +268,7 @@ TEST_F(StorageTest, FailedRecordIsReplacedKeepingItsId) {
   EXPECT_EQ(ids_of(db->search(sq("hoa dong"))), std::vector<int64_t>{id});
 }
 
-TEST_F(StorageTest, ResolvesIdsAndUniqueShaPrefixes) {
+TEST_P(StorageTest, ResolvesIdsAndUniqueShaPrefixes) {
   int64_t a = db->store_document(sample_document("ab12cdef" + std::string(56, '0'), "x"));
   int64_t b = db->store_document(sample_document("ab34cdef" + std::string(56, '0'), "y"));
   EXPECT_EQ(db->resolve(std::to_string(a)), std::vector<int64_t>{a});
@@ -257,7 +284,7 @@ TEST_F(StorageTest, ResolvesIdsAndUniqueShaPrefixes) {
 
 // SPEC: an all-digit DOC is an id only, never a SHA-256 prefix; a prefix of
 // digits only is written sha256:PREFIX.
-TEST_F(StorageTest, AllDigitDocIsAnIdOnly) {
+TEST_P(StorageTest, AllDigitDocIsAnIdOnly) {
   int64_t a = db->store_document(sample_document("17000000" + std::string(56, 'a'), "x"));
   ASSERT_EQ(a, 1);
   EXPECT_TRUE(db->resolve("17").empty());
@@ -271,7 +298,7 @@ TEST_F(StorageTest, AllDigitDocIsAnIdOnly) {
   EXPECT_EQ(storage::parse_doc_ref("abcdefg1").kind, storage::DocRef::kInvalid);
 }
 
-TEST_F(StorageTest, FoldedQueryFindsAccentedText) {
+TEST_P(StorageTest, FoldedQueryFindsAccentedText) {
   int64_t id = db->store_document(
       sample_document(sha_of('a'), "QUYẾT ĐỊNH\nVề việc cấp phép\nỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG"));
   db->store_document(sample_document(sha_of('b'), "Giấy phép xây dựng tại Sơn Thành"));
@@ -279,7 +306,7 @@ TEST_F(StorageTest, FoldedQueryFindsAccentedText) {
   EXPECT_EQ(ids_of(db->search(sq("QUYẾT ĐỊNH Hòa Đồng"))), std::vector<int64_t>{id});
 }
 
-TEST_F(StorageTest, AccentedQueryRanksExactAccentsFirst) {
+TEST_P(StorageTest, AccentedQueryRanksExactAccentsFirst) {
   // "hoa" alone appears more often in b, so plain BM25 prefers b.
   int64_t exact = db->store_document(
       sample_document(sha_of('a'), "Xã Hòa Đồng. Một hai ba bốn năm sáu bảy tám."));
@@ -290,7 +317,7 @@ TEST_F(StorageTest, AccentedQueryRanksExactAccentsFirst) {
   EXPECT_GT(hits[0].score, 0.0);
 }
 
-TEST_F(StorageTest, SnippetShowsTheOriginalAccentedWords) {
+TEST_P(StorageTest, SnippetShowsTheOriginalAccentedWords) {
   db->store_document(sample_document(sha_of('a'),
                                      "Căn cứ Luật Tổ chức chính quyền địa phương; "
                                      "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG quyết định"));
@@ -304,7 +331,7 @@ TEST_F(StorageTest, SnippetShowsTheOriginalAccentedWords) {
   EXPECT_EQ(hits[0].unit, "hoa-dong");
 }
 
-TEST_F(StorageTest, PhrasePrefixAndExclusion) {
+TEST_P(StorageTest, PhrasePrefixAndExclusion) {
   int64_t a = db->store_document(sample_document(sha_of('a'), "cấp giấy phép xây dựng nhà ở"));
   int64_t b = db->store_document(sample_document(sha_of('b'), "xây dựng giấy phép cấp lại"));
   EXPECT_EQ(ids_of(db->search(sq("\"giay phep xay dung\""))), std::vector<int64_t>{a});
@@ -316,7 +343,7 @@ TEST_F(StorageTest, PhrasePrefixAndExclusion) {
   EXPECT_TRUE(db->search(sq("la")).empty());
 }
 
-TEST_F(StorageTest, AnyQueryIsSafe) {
+TEST_P(StorageTest, AnyQueryIsSafe) {
   db->store_document(sample_document(sha_of('a'), "Quyết định NEAR AND OR NOT 2022"));
   for (const std::string q : {"\"\"",
                               "*",
@@ -353,14 +380,14 @@ TEST_F(StorageTest, AnyQueryIsSafe) {
   EXPECT_EQ(db->search(sq("quyết \xf0\x9f\x98\x80")).size(), 1u);
 }
 
-TEST_F(StorageTest, MalformedQueriesAreInputErrors) {
+TEST_P(StorageTest, MalformedQueriesAreInputErrors) {
   EXPECT_THROW(db->search(sq("\"quyet dinh")), InputError);
   EXPECT_THROW(db->search(sq("a \"b\" \"")), InputError);
   EXPECT_THROW(db->search(sq("-quyet")), InputError);
   EXPECT_THROW(db->search(sq("-quyet -\"hoa dong\"")), InputError);
 }
 
-TEST_F(StorageTest, EmptyQueryListsFilteredDocumentsNewestIssuedFirst) {
+TEST_P(StorageTest, EmptyQueryListsFilteredDocumentsNewestIssuedFirst) {
   auto make = [&](char c, const std::string& date, const std::string& unit,
                   const std::string& level, const std::string& type) {
     NewDocument d = sample_document(sha_of(c), "văn bản");
@@ -384,14 +411,14 @@ TEST_F(StorageTest, EmptyQueryListsFilteredDocumentsNewestIssuedFirst) {
             std::vector<int64_t>{a});
 }
 
-TEST_F(StorageTest, SearchFindsMetadata) {
+TEST_P(StorageTest, SearchFindsMetadata) {
   int64_t id = db->store_document(sample_document(sha_of('a'), "không có số"));
   EXPECT_EQ(ids_of(db->search(sq("392"))), std::vector<int64_t>{id});
   EXPECT_EQ(ids_of(db->search(sq("H46.57-220603-3392"))), std::vector<int64_t>{id});
 }
 
 // Issue 18: a CCCD snippet showed the stored JSON list, brackets and quotes.
-TEST_F(StorageTest, CitizenIdSnippetShowsTheNumbersNotJson) {
+TEST_P(StorageTest, CitizenIdSnippetShowsTheNumbersNotJson) {
   NewDocument d = sample_document(sha_of('c'), "không có số");
   d.fields.push_back({"citizen_ids", R"(["054091580039","054197575507"])", 1.0});
   int64_t id = db->store_document(d);
@@ -402,7 +429,7 @@ TEST_F(StorageTest, CitizenIdSnippetShowsTheNumbersNotJson) {
   EXPECT_EQ(hits[0].snippet.find('"'), std::string::npos) << hits[0].snippet;
 }
 
-TEST_F(StorageTest, DeletedDocumentLeavesATombstoneAndItsIdIsNeverReused) {
+TEST_P(StorageTest, DeletedDocumentLeavesATombstoneAndItsIdIsNeverReused) {
   int64_t first = db->store_document(sample_document(sha_of('a'), "một"));
   int64_t second = db->store_document(sample_document(sha_of('b'), "hai"));
   db->add_correction(second, "doc_number", "7/QĐ", "lan");
@@ -426,7 +453,7 @@ TEST_F(StorageTest, DeletedDocumentLeavesATombstoneAndItsIdIsNeverReused) {
   EXPECT_TRUE(db->archive_in_use(sha_of('a')));
 }
 
-TEST_F(StorageTest, UndoneCorrectionsLeaveTheExtractedValueAndStayOnRecord) {
+TEST_P(StorageTest, UndoneCorrectionsLeaveTheExtractedValueAndStayOnRecord) {
   int64_t id = db->store_document(sample_document(sha_of('a'), "văn bản"));
   db->add_correction(id, "doc_number", "1/QĐ", "lan");
   db->add_correction(id, "doc_number", "2/QĐ", "minh");
@@ -440,7 +467,7 @@ TEST_F(StorageTest, UndoneCorrectionsLeaveTheExtractedValueAndStayOnRecord) {
   EXPECT_THROW(db->undo_corrections(999, "doc_number", "lan"), InputError);
 }
 
-TEST_F(StorageTest, ListsDocumentsFilteredAndPaged) {
+TEST_P(StorageTest, ListsDocumentsFilteredAndPaged) {
   int64_t a = db->store_document(sample_document(sha_of('a'), "một"));
   NewDocument review = sample_document(sha_of('b'), "hai");
   review.status = "review";
@@ -457,7 +484,7 @@ TEST_F(StorageTest, ListsDocumentsFilteredAndPaged) {
   EXPECT_EQ(page[0].id, b);
 }
 
-TEST_F(StorageTest, ExistsOnlyForASohoaDatabaseAndNeverCreates) {
+TEST_F(SqliteFileTest, ExistsOnlyForASohoaDatabaseAndNeverCreates) {
   EXPECT_TRUE(Database::exists(path));
   EXPECT_FALSE(Database::exists(dir / "none.db"));
   EXPECT_FALSE(std::filesystem::exists(dir / "none.db"));
@@ -467,7 +494,7 @@ TEST_F(StorageTest, ExistsOnlyForASohoaDatabaseAndNeverCreates) {
   EXPECT_FALSE(Database::exists(dir / "text.db"));
 }
 
-TEST_F(StorageTest, CorrectionsWinAndSurviveReExtraction) {
+TEST_P(StorageTest, CorrectionsWinAndSurviveReExtraction) {
   int64_t id = db->store_document(sample_document(sha_of('a'), "nội dung"));
   db->add_correction(id, "doc_number", "393/QĐ-UBND", "lan");
   db->add_correction(id, "doc_number", "394/QĐ-UBND", "minh");  // latest wins
@@ -494,7 +521,7 @@ TEST_F(StorageTest, CorrectionsWinAndSurviveReExtraction) {
   EXPECT_THROW(db->add_correction(id + 1, "doc_number", "1", "x"), InputError);
 }
 
-TEST_F(StorageTest, ReviewQueueListsReviewAndFailedWithReasons) {
+TEST_P(StorageTest, ReviewQueueListsReviewAndFailedWithReasons) {
   NewDocument review = sample_document(sha_of('a'), "x");
   review.status = "review";
   review.review_reasons = {"doc_number missing", "low OCR confidence"};
@@ -517,11 +544,100 @@ TEST_F(StorageTest, ReviewQueueListsReviewAndFailedWithReasons) {
   EXPECT_TRUE(db->review_queue().empty());
 }
 
-TEST_F(StorageTest, TwoConnectionsCanWrite) {
+TEST_P(StorageTest, TwoConnectionsCanWrite) {
   auto second = Database::open(path);
   db->store_document(sample_document(sha_of('a'), "một"));
   second->store_document(sample_document(sha_of('b'), "hai"));
   EXPECT_EQ(db->document_ids().size(), 2u);
+}
+
+// Damages the original kept under `sha` in either store: flips its bytes.
+void damage_original(const TestStore& store, const std::string& sha) {
+  if (store.kind() == StoreKind::kSqlite) {
+    sohoa::testing::write_file(Archive::beside(store.arg()).path_of(sha), "flipped bytes");
+  } else {
+    sohoa::testing::postgres_exec(
+        store.arg(),
+        "UPDATE originals SET bytes = 'flipped bytes'::bytea WHERE sha256 = '" + sha + "'");
+  }
+}
+
+TEST_P(StorageTest, OriginalsComeBackByteForByteAndHashChecked) {
+  std::string bytes = "%PDF-1.7 \x00\x01\xff\xfe";
+  bytes += std::string(300000, '\x80');
+  sohoa::testing::write_file(dir / "scan.pdf", bytes);
+  std::string sha = sha256_hex(bytes);
+  EXPECT_FALSE(db->has_original(sha));
+  EXPECT_FALSE(db->original(sha));
+  db->put_original(dir / "scan.pdf", sha);
+  db->put_original(dir / "scan.pdf", sha);  // idempotent
+  EXPECT_TRUE(db->has_original(sha));
+  EXPECT_EQ(db->original(sha), bytes);
+
+  // Bytes that are not those the hash names are refused and nothing is kept.
+  std::string other = sha256_hex("other");
+  EXPECT_THROW(db->put_original(dir / "scan.pdf", other), SourceChanged);
+  EXPECT_THROW(db->put_original_bytes(bytes, other), StorageError);
+  EXPECT_FALSE(db->has_original(other));
+  EXPECT_THROW(db->put_original(dir / "missing.pdf", sha256_hex("x")), StorageError);
+
+  // A damaged copy is never returned as the original, and a new put repairs it.
+  damage_original(*store, sha);
+  EXPECT_FALSE(db->has_original(sha));
+  EXPECT_THROW(db->original(sha), StorageError);
+  db->put_original_bytes(bytes, sha);
+  EXPECT_EQ(db->original(sha), bytes);
+
+  EXPECT_TRUE(db->remove_original(sha));
+  EXPECT_FALSE(db->remove_original(sha));
+  EXPECT_FALSE(db->original(sha));
+}
+
+TEST_P(StorageTest, ImportedCorrectionsAreAddedOnceAndTheLatestInTimeWins) {
+  int64_t id = db->store_document(sample_document(sha_of('a'), "nội dung"));
+  // Made here (now, 2026 or later) and at a station earlier, synced in after.
+  db->add_correction(id, "doc_number", "500/QĐ-UBND", "central");
+  std::vector<Correction> station = {
+      {"doc_number", "400/QĐ-UBND", "station", "2024-01-02T03:04:05.006Z"},
+      {"signer", "Lê Văn Tám", "station", "2024-01-02T03:04:06.000Z"}};
+  EXPECT_EQ(db->import_corrections(id, station), 2);
+  EXPECT_EQ(db->import_corrections(id, station), 0);
+  auto d = db->document(id);
+  EXPECT_EQ(field(*d, "doc_number"), "500/QĐ-UBND");
+  EXPECT_EQ(field(*d, "signer"), "Lê Văn Tám");
+  EXPECT_EQ(db->corrections(id).size(), 3u);
+  EXPECT_EQ(ids_of(db->search(sq("le van tam"))), std::vector<int64_t>{id});
+  EXPECT_THROW(db->import_corrections(id + 7, station), InputError);
+}
+
+TEST(PostgresStoreTest, UnreachableServerIsAStorageErrorNamingItWithoutThePassword) {
+  try {
+    Database::open("postgresql://sohoa:secret-word@127.0.0.1:1/central");
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("127.0.0.1:1/central"), std::string::npos) << what;
+    EXPECT_EQ(what.find("secret-word"), std::string::npos) << what;
+  }
+  EXPECT_FALSE(Database::exists("postgresql://sohoa@127.0.0.1:1/central"));
+}
+
+TEST(PostgresStoreTest, ExistsOnlyOnceMigratedAndNeverCreates) {
+  TempDir dir;
+  auto store = TestStore::make(StoreKind::kPostgres, dir.path());
+  if (!store) GTEST_SKIP() << "SOHOA_TEST_POSTGRES is not set: no PostgreSQL server to test on";
+  const std::string tables =
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()";
+  EXPECT_FALSE(Database::exists(store->arg()));
+  EXPECT_EQ(sohoa::testing::postgres_exec(store->arg(), tables), "0");
+  Database::open(store->arg())->upsert_units({{"a", "Xã Á", "xa", "", "", "", ""}});
+  EXPECT_TRUE(Database::exists(store->arg()));
+  EXPECT_EQ(sohoa::testing::postgres_exec(store->arg(), "SELECT version FROM sohoa_schema"),
+            std::to_string(postgres_migrations().size()));
+  // Reopened, nothing is lost; a schema newer than this program is refused.
+  EXPECT_EQ(Database::open(store->arg())->unit("a")->name, "Xã Á");
+  sohoa::testing::postgres_exec(store->arg(), "UPDATE sohoa_schema SET version = 999");
+  EXPECT_THROW(Database::open(store->arg()), StorageError);
 }
 
 TEST(ArchiveTest, PutIsIdempotentAndKeepsTheBytes) {
