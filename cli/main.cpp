@@ -109,6 +109,7 @@ int run(int argc, char** argv) {
   add_reextract_command(app, action);
   add_watch_command(app, action);
   add_merge_command(app, action);
+  add_sync_command(app, action);
   add_export_command(app, action);
   add_certify_command(app, action);
   add_verify_command(app, action);
