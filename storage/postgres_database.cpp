@@ -1141,19 +1141,26 @@ class PostgresDatabase final : public Database {
     }
   }
 
+  // Runs one statement in the open transaction, else on its own
+  // (autocommit). Statements are prepared once per connection, named by a
+  // hash of their text, so pooled connections keep them across stores: a
+  // document's store is some twenty statements, parsed and planned once.
   template <typename... Args>
   pqxx::result x(const std::string& sql, Args&&... args) {
-    if (tx_) return tx_->exec_params(sql, std::forward<Args>(args)...);
-    pqxx::work work(*conn_);
-    pqxx::result r = work.exec_params(sql, std::forward<Args>(args)...);
-    work.commit();
-    return r;
+    bool cursor =
+        sql.starts_with("DECLARE") || sql.starts_with("FETCH") || sql.starts_with("CLOSE");
+    if (cursor) return tx_->exec(sql);
+    std::string name = "sohoa_" + std::to_string(std::hash<std::string>{}(sql));
+    conn_->prepare(name, sql);
+    if (tx_) return tx_->exec_prepared(name, std::forward<Args>(args)...);
+    pqxx::nontransaction once(*conn_);
+    return once.exec_prepared(name, std::forward<Args>(args)...);
   }
 
   void migrate() {
     Tx tx(*this);
     x("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
-    x("CREATE TABLE IF NOT EXISTS sohoa_schema (version INTEGER NOT NULL)");
+    tx_->exec("CREATE TABLE IF NOT EXISTS sohoa_schema (version INTEGER NOT NULL)");
     auto r = x("SELECT version FROM sohoa_schema");
     size_t applied = r.empty() ? 0 : static_cast<size_t>(num(r[0][0]));
     const auto& steps = postgres_migrations();
