@@ -51,8 +51,9 @@ class Pool {
     return pool;
   }
 
-  std::unique_ptr<pqxx::connection> acquire(const std::string& url) {
-    {
+  // A pooled connection when `reuse` and one is idle, else a new one.
+  std::unique_ptr<pqxx::connection> acquire(const std::string& url, bool reuse = true) {
+    if (reuse) {
       std::lock_guard<std::mutex> lock(mutex_);
       auto& idle = idle_[url];
       while (!idle.empty()) {
@@ -362,11 +363,22 @@ class Tx {
 class PostgresDatabase final : public Database {
  public:
   explicit PostgresDatabase(const std::string& url) : url_(url), name_(redacted_url(url)) {
-    try {
-      conn_ = Pool::instance().acquire(url_);
-      migrate();
-    } catch (const pqxx::failure& e) {
-      throw StorageError(name_ + ": cannot open database: " + first_line(e.what()));
+    // An idle pooled connection the server has closed meanwhile is only
+    // found out when used: then a new one is made.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        conn_ = Pool::instance().acquire(url_, attempt == 0);
+        migrate();
+        return;
+      } catch (const pqxx::broken_connection& e) {
+        tx_.reset();
+        conn_.reset();
+        if (attempt > 0) {
+          throw StorageError(name_ + ": cannot open database: " + first_line(e.what()));
+        }
+      } catch (const pqxx::failure& e) {
+        throw StorageError(name_ + ": cannot open database: " + first_line(e.what()));
+      }
     }
   }
 

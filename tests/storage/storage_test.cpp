@@ -562,6 +562,31 @@ void damage_original(const TestStore& store, const std::string& sha) {
   }
 }
 
+TEST_P(StorageTest, SearchWithinUnitsTakesIssuingOrScanningUnit) {
+  NewDocument a = sample_document(sha_of('a'), "giấy phép một");
+  NewDocument b = sample_document(sha_of('b'), "giấy phép hai");
+  b.issuer_unit = "tay-hoa";
+  b.unit = "son-thanh";
+  NewDocument c = sample_document(sha_of('c'), "giấy phép ba");
+  c.issuer_unit = "phu-thu";
+  c.unit = "hoa-dong";
+  int64_t ia = db->store_document(a), ib = db->store_document(b), ic = db->store_document(c);
+  SearchQuery q = sq("giay phep");
+  q.within_units = {"hoa-dong", "xa-hoa-thinh"};
+  auto ids = ids_of(db->search(q));
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<int64_t>{ia, ic}));
+  q.text.clear();
+  q.within_units = {"son-thanh"};
+  EXPECT_EQ(ids_of(db->search(q)), std::vector<int64_t>{ib});
+  q.within_units = {"tay-hoa"};
+  q.level = "huyen";
+  EXPECT_TRUE(db->search(q).empty());
+  q.level = "xa";
+  q.limit = 0;
+  EXPECT_EQ(ids_of(db->search(q)), std::vector<int64_t>{ib});
+}
+
 TEST_P(StorageTest, OriginalsComeBackByteForByteAndHashChecked) {
   std::string bytes = "%PDF-1.7 \x00\x01\xff\xfe";
   bytes += std::string(300000, '\x80');
