@@ -372,8 +372,8 @@ class CuttingProxy {
         fds.push_back({p.server, POLLIN, 0});
       }
       if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
-      if (fds[0].revents & POLLIN) accept_one(pairs);
       std::vector<Pair> kept;
+      // The pairs polled; one accepted below waits for the next poll.
       for (size_t i = 0; i < pairs.size(); ++i) {
         Pair p = pairs[i];
         bool open =
@@ -390,6 +390,7 @@ class CuttingProxy {
         }
       }
       pairs = kept;
+      if (fds[0].revents & POLLIN) accept_one(pairs);
     }
     for (const Pair& p : pairs) {
       ::close(p.client);
