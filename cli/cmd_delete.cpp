@@ -28,10 +28,9 @@ int run_delete(const DeleteArgs& args) {
   // The original goes too, unless another document (a part of the same
   // stack) still needs it. A crash before this leaves a file no record
   // names, nothing worse.
-  storage::Archive archive = storage::Archive::beside(args.db);
   // A part of a stack is archived under the file's hash: before the '#'.
   std::string archived = gone.sha256.substr(0, gone.sha256.find('#'));
-  if (!db->archive_in_use(archived)) archive.remove(archived);
+  if (!db->archive_in_use(archived)) db->remove_original(archived);
   std::cout << "deleted " << id << "\t" << gone.source << "\tsha256 " << gone.sha256 << "\tby "
             << gone.by << " at " << gone.at << ": " << gone.reason << "\n";
   return kOk;

@@ -1,6 +1,8 @@
 // sohoa watch DIR --unit CODE: a scanning station's hot folder.
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
@@ -10,7 +12,9 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "pipeline/station_sync.h"
 #include "pipeline/watch.h"
+#include "storage/postgres_database.h"
 
 namespace sohoa::cli {
 namespace {
@@ -49,6 +53,49 @@ struct WatchArgs {
   std::string model;  // "" (best where installed), "fast" or "best"
   bool recursive = false;
   bool json = false;
+  std::string sync_to;  // central store URL, or empty
+};
+
+// `watch --sync-to URL`: after each batch the station's new documents go to
+// the central store. While the link is down the sync is retried with
+// backoff (5 s doubling to 5 min), also when no new file comes.
+class SyncAfterBatches {
+ public:
+  SyncAfterBatches(std::filesystem::path db, std::string url)
+      : db_(std::move(db)), url_(std::move(url)) {}
+
+  void operator()(bool ingested) {
+    if (ingested) pending_ = true;
+    if (!pending_ || Clock::now() < next_try_) return;
+    pipeline::SyncOptions options;
+    options.station_db = db_;
+    options.central_url = url_;
+    options.reconnects = 0;  // the backoff is here, between batches
+    options.on_problem = report_error;
+    try {
+      pipeline::SyncCounts c = pipeline::sync_station(options);
+      pending_ = c.failed > 0;  // a document that failed is tried again later
+      backoff_ = kFirstBackoff;
+      next_try_ = pending_ ? Clock::now() + kMaxBackoff : Clock::time_point{};
+      std::cerr << "sohoa: sync to " << storage::redacted_url(url_) << ": sent " << c.sent
+                << ", already there " << c.already << ", failed " << c.failed << std::endl;
+    } catch (const storage::StorageError& e) {
+      report_error(std::string("sync: ") + e.what() + "; retrying in " +
+                   std::to_string(backoff_.count()) + " s");
+      next_try_ = Clock::now() + backoff_;
+      backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+    }
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::seconds kFirstBackoff{5};
+  static constexpr std::chrono::seconds kMaxBackoff{300};
+  std::filesystem::path db_;
+  std::string url_;
+  bool pending_ = true;  // what an earlier run left unsent goes too
+  std::chrono::seconds backoff_ = kFirstBackoff;
+  Clock::time_point next_try_{};
 };
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -70,6 +117,14 @@ pipeline::WatchOptions watch_options(const WatchArgs& args) {
   options.settle_s = args.settle;
   options.stop = &g_stop;
   options.recursive = args.recursive;
+  if (!args.sync_to.empty()) {
+    if (!storage::is_postgres_url(args.sync_to)) {
+      throw UsageError("--sync-to " + args.sync_to +
+                       ": not a central store's URL (postgresql://USER@HOST:PORT/DBNAME)");
+    }
+    auto sync = std::make_shared<SyncAfterBatches>(args.db, args.sync_to);
+    options.between_batches = [sync](bool ingested) { (*sync)(ingested); };
+  }
   pipeline::IngestOptions& ingest = options.ingest;
   ingest.db_path = args.db;
   ingest.unit = args.unit;
@@ -182,6 +237,10 @@ void add_watch_command(CLI::App& root, Action& action) {
                 "Also take files in subfolders (not done/, failed/ or hidden ones)");
   cmd->add_flag("--json", args->json,
                 "One JSON line per file: at, source, status, id, pages, error");
+  cmd->add_option("--sync-to", args->sync_to,
+                  "Central store (postgresql://USER@HOST:PORT/DBNAME) to sync to after each\n"
+                  "batch; while it cannot be reached, retried with backoff (5 s up to 5 min)")
+      ->option_text("URL");
   cmd->callback([args, &action] { action = [args] { return run_watch(*args); }; });
 }
 

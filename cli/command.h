@@ -96,6 +96,7 @@ void add_review_command(CLI::App& root, Action& action);
 void add_reextract_command(CLI::App& root, Action& action);
 void add_watch_command(CLI::App& root, Action& action);
 void add_merge_command(CLI::App& root, Action& action);
+void add_sync_command(CLI::App& root, Action& action);
 void add_export_command(CLI::App& root, Action& action);
 void add_certify_command(CLI::App& root, Action& action);
 void add_verify_command(CLI::App& root, Action& action);

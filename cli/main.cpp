@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "storage/database.h"
+#include "storage/postgres_database.h"
 
 namespace sohoa::cli {
 
@@ -28,20 +29,21 @@ std::vector<DbOption>& db_options() {
   return options;
 }
 
-// A PostgreSQL URL is checked by its store when it connects.
-bool is_url(const std::filesystem::path& db) {
-  return db.string().find("://") != std::string::npos;
-}
-
 // SPEC: only `units import` creates a database; any other command on a path
 // with no sohoa database exits 2, naming it and how to create one.
 std::optional<std::string> missing_database() {
   for (const DbOption& o : db_options()) {
-    if (o.may_be_missing || !o.command->parsed() || is_url(*o.path)) continue;
+    if (o.may_be_missing || !o.command->parsed()) continue;
     if (storage::Database::exists(*o.path)) continue;
     std::error_code ec;
-    std::string what =
-        std::filesystem::exists(*o.path, ec) ? "is not a sohoa database" : "no such database";
+    bool url = storage::is_postgres_url(o.path->string());
+    std::string what = url ? "cannot be reached or holds no sohoa database"
+                       : std::filesystem::exists(*o.path, ec) ? "is not a sohoa database"
+                                                              : "no such database";
+    if (url) {
+      return storage::redacted_url(o.path->string()) + ": " + what +
+             " (check --db or $SOHOA_DB; create one with `sohoa units import UNITS.csv --db URL`)";
+    }
     return o.path->string() + ": " + what +
            " (check --db or $SOHOA_DB; create one with `sohoa units import UNITS.csv --db " +
            o.path->string() + "`)";
@@ -54,7 +56,10 @@ std::optional<std::string> missing_database() {
 void add_db_option(CLI::App& command, std::filesystem::path& db_path) {
   const char* env = std::getenv("SOHOA_DB");
   db_path = env != nullptr && *env != '\0' ? std::filesystem::path(env) : "sohoa.db";
-  command.add_option("--db", db_path, "SQLite database file (default: $SOHOA_DB, else ./sohoa.db)")
+  command
+      .add_option("--db", db_path,
+                  "SQLite database file, or a central store's URL\n"
+                  "postgresql://USER@HOST:PORT/DBNAME (default: $SOHOA_DB, else ./sohoa.db)")
       ->capture_default_str();
   db_options().push_back({&command, &db_path, false});
 }
@@ -104,6 +109,7 @@ int run(int argc, char** argv) {
   add_reextract_command(app, action);
   add_watch_command(app, action);
   add_merge_command(app, action);
+  add_sync_command(app, action);
   add_export_command(app, action);
   add_certify_command(app, action);
   add_verify_command(app, action);

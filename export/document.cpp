@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <system_error>
 
@@ -11,6 +13,7 @@
 #include "export/render.h"
 #include "ocr/layout_json.h"
 #include "storage/file_hash.h"
+#include "storage/postgres_database.h"
 #include "text/vntext.h"
 
 namespace sohoa::exports {
@@ -135,8 +138,48 @@ void write_file_atomically(const fs::path& out, const std::string& bytes) {
 
 DocumentExporter::DocumentExporter(fs::path db_path) : db_path_(std::move(db_path)) {}
 
+DocumentExporter::~DocumentExporter() {
+  std::error_code ec;
+  if (!fetched_.empty()) fs::remove(fetched_, ec);
+}
+
+fs::path DocumentExporter::fetched_original(const storage::StoredDocument& doc,
+                                            const std::string& sha) const {
+  if (!fetched_.empty() && fetched_sha_ == sha) return fetched_;
+  std::optional<std::string> bytes;
+  try {
+    bytes = storage::Database::open(db_path_)->original(sha);
+  } catch (const storage::StorageError& e) {
+    throw ArchiveError("document " + std::to_string(doc.id) + ": " + e.what());
+  }
+  if (!bytes) {
+    throw ArchiveError("document " + std::to_string(doc.id) + ": archived original " + sha +
+                       " is missing from the store");
+  }
+  std::error_code ec;
+  if (!fetched_.empty()) fs::remove(fetched_, ec);
+  fetched_.clear();
+  std::string name = (fs::temp_directory_path() / "sohoa-original.XXXXXX").string();
+  int fd = ::mkstemp(name.data());
+  if (fd < 0) throw OutputError(name + ": cannot create a temporary file");
+  fetched_ = name;
+  fetched_sha_ = sha;
+  for (size_t done = 0; done < bytes->size();) {
+    ssize_t n = ::write(fd, bytes->data() + done, bytes->size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      throw OutputError(name + ": cannot write (disk full?)");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) throw OutputError(name + ": cannot write (disk full?)");
+  return fetched_;
+}
+
 fs::path DocumentExporter::archived_path(const storage::StoredDocument& doc) const {
   const std::string& sha = doc.archive_sha256.empty() ? doc.sha256 : doc.archive_sha256;
+  if (storage::is_postgres_url(db_path_.string())) return fetched_original(doc, sha);
   fs::path path = storage::Archive::beside(db_path_).path_of(sha);
   if (!fs::is_regular_file(path)) {
     throw ArchiveError("document " + std::to_string(doc.id) + ": archived original " +

@@ -39,7 +39,13 @@ struct PdfExport {
 
 class DocumentExporter {
  public:
+  // `db_path` a SQLite file (originals in its archive beside it) or a
+  // PostgreSQL URL (originals in the store: each is fetched, hash-checked,
+  // into a private temporary file removed with the exporter).
   explicit DocumentExporter(std::filesystem::path db_path);
+  ~DocumentExporter();
+  DocumentExporter(const DocumentExporter&) = delete;
+  DocumentExporter& operator=(const DocumentExporter&) = delete;
 
   PdfExport pdf(const storage::StoredDocument& doc) const;
   std::string alto(const storage::StoredDocument& doc) const;
@@ -53,7 +59,11 @@ class DocumentExporter {
 
  private:
   std::filesystem::path archived_path(const storage::StoredDocument& doc) const;
+  std::filesystem::path fetched_original(const storage::StoredDocument& doc,
+                                         const std::string& sha) const;
   std::filesystem::path db_path_;
+  mutable std::filesystem::path fetched_;  // the last original fetched from a central store
+  mutable std::string fetched_sha_;
 };
 
 // Writes `bytes` to `out` through a temporary file beside it. Throws

@@ -385,7 +385,6 @@ class Writer {
   Writer(const IngestOptions& options, int files_total)
       : options_(options),
         db_(storage::Database::open(options.db_path)),
-        archive_(storage::Archive::beside(options.db_path)),
         units_(db_->units()),
         extractor_(units_),
         started_(std::chrono::steady_clock::now()) {
@@ -563,7 +562,7 @@ class Writer {
     std::error_code ec;
     if (doc.sha256.starts_with("unreadable:") || !fs::is_regular_file(original, ec)) return;
     try {
-      archive_.put(original, doc.archive_sha256);
+      db_->put_original(original, doc.archive_sha256);
     } catch (const storage::SourceChanged&) {
       mark_failed(doc,
                   "file changed while it was being ingested; ingest it again once it is complete");
@@ -574,7 +573,6 @@ class Writer {
 
   const IngestOptions& options_;
   std::unique_ptr<storage::Database> db_;
-  storage::Archive archive_;
   std::vector<storage::Unit> units_;
   metadata::MetadataExtractor extractor_;
   std::map<size_t, PendingDocument> pending_;

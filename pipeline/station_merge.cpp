@@ -44,7 +44,6 @@ MergeSummary merge_station(const fs::path& station_db, const fs::path& target_db
   auto station = storage::Database::open(station_db);
   auto target = storage::Database::open(target_db);
   const storage::Archive station_archive = storage::Archive::beside(station_db);
-  const storage::Archive target_archive = storage::Archive::beside(target_db);
 
   const std::set<std::string> deleted = deleted_here(*target);
   MergeSummary summary;
@@ -62,7 +61,7 @@ MergeSummary merge_station(const fs::path& station_db, const fs::path& target_db
     // The original goes first: a merge killed in between leaves only an
     // archived file, and the rerun stores the document.
     if (station_archive.contains(doc->archive_sha256)) {
-      target_archive.put(station_archive.path_of(doc->archive_sha256), doc->archive_sha256);
+      target->put_original(station_archive.path_of(doc->archive_sha256), doc->archive_sha256);
     } else {
       ++summary.missing_originals;
       if (on_problem) on_problem(doc->source + ": original not in the station's archive");

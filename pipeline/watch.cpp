@@ -179,6 +179,7 @@ void watch(const WatchOptions& options, const std::function<void(const FileOutco
       return true;
     });
     if (ready.empty()) {
+      if (options.between_batches) options.between_batches(false);
       inotify.wait(kTickMs);
       continue;
     }
@@ -201,6 +202,7 @@ void watch(const WatchOptions& options, const std::function<void(const FileOutco
       tracker.forget(file);
       on_outcome(filed);
     });
+    if (options.between_batches) options.between_batches(true);
   }
 }
 

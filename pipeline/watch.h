@@ -25,6 +25,10 @@ struct WatchOptions {
   bool recursive = false;
   // Set (e.g. from a signal handler) to stop: the files in hand are finished.
   const std::atomic<bool>* stop = nullptr;
+  // Called after each batch is ingested (`ingested` true) and on each idle
+  // tick (false), e.g. to sync the station to its central store and retry
+  // while the link is down. Empty: nothing.
+  std::function<void(bool ingested)> between_batches;
 };
 
 // Tracks the files of the hot folder and says which have settled. Pure

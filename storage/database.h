@@ -51,13 +51,16 @@ class Database {
   // Opens (creating if needed) the SQLite file at `path` in WAL mode and runs
   // pending migrations. Throws StorageError. One Database per thread: it
   // keeps prepared statements; several may share a file (and processes too).
+  // A `postgresql://` or `postgres://` URL opens the central PostgreSQL
+  // store instead (storage/postgres_database.h), with the same behaviour.
   static std::unique_ptr<Database> open(const std::filesystem::path& path);
   // True when `path` is a file holding a sohoa database (SQLite with sohoa's
-  // tables); false when there is no such file, or it is empty, not SQLite, or
-  // SQLite without sohoa's tables. Opens it read-only: never creates or
-  // changes anything. Throws StorageError when the file cannot be looked into
-  // (a full disk, an I/O error, a lock held past the busy timeout). The CLI
-  // refuses any command but `units import` otherwise.
+  // tables), or a URL reaching a PostgreSQL database with them; false when
+  // there is no such file, or it is empty, not SQLite, or SQLite without
+  // sohoa's tables. Never creates or changes anything. Throws StorageError
+  // when a file cannot be looked into (a full disk, an I/O error, a lock held
+  // past the busy timeout). The CLI refuses any command but `units import`
+  // otherwise.
   static bool exists(const std::filesystem::path& path);
   virtual ~Database() = default;
 
@@ -201,6 +204,28 @@ class Database {
   // one transaction.
   virtual int64_t store_document_with_corrections(const NewDocument& doc,
                                                   const std::vector<Correction>& corrections) = 0;
+  // Adds to document `id` those of `corrections` it does not hold yet (same
+  // field, value, who and when), with their who and when, and refreshes it;
+  // returns how many were added (station sync). Throws InputError when there
+  // is no such document.
+  virtual int import_corrections(int64_t id, const std::vector<Correction>& corrections) = 0;
+
+  // --- originals (SPEC: a SQLite store keeps them beside its file, in the
+  // Archive; a PostgreSQL store in itself) ---
+  // Keeps the bytes of `file` as the original of hash `sha256`, unless an
+  // intact copy is kept already. Throws SourceChanged (nothing kept) when
+  // the bytes read do not have `sha256`, StorageError when it cannot read
+  // or write.
+  virtual void put_original(const std::filesystem::path& file, const std::string& sha256) = 0;
+  // The same for bytes in hand; StorageError when they do not hash to `sha256`.
+  virtual void put_original_bytes(const std::string& bytes, const std::string& sha256) = 0;
+  // True when an original is kept under `sha256` whose bytes have that hash.
+  virtual bool has_original(const std::string& sha256) = 0;
+  // The original's bytes, checked against `sha256`; nullopt when none is
+  // kept. Throws StorageError when the kept bytes do not hash to it.
+  virtual std::optional<std::string> original(const std::string& sha256) = 0;
+  // Removes the original kept under `sha256`; false when there was none.
+  virtual bool remove_original(const std::string& sha256) = 0;
 
   // --- certified copies ---
   // Records `c` (its `at` is set to now); throws InputError when there is no

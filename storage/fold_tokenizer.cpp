@@ -25,17 +25,6 @@ bool is_ascii_word(std::string_view s) {
   return true;
 }
 
-std::string fold_word(std::string_view word) {
-  if (is_ascii_word(word)) {
-    std::string out(word);
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-  }
-  return text::fold(word);
-}
-
 int fold_create(void*, const char**, int, Fts5Tokenizer** out) {
   static int instance = 0;
   *out = reinterpret_cast<Fts5Tokenizer*>(&instance);
@@ -48,7 +37,7 @@ int fold_tokenize(Fts5Tokenizer*, void* ctx, int, const char* text, int length,
                   int (*emit)(void*, int, const char*, int, int, int)) {
   std::string_view all(text != nullptr ? text : "", static_cast<size_t>(length));
   for (const TokenSpan& span : word_spans(all)) {
-    std::string folded = fold_word(all.substr(span.begin, span.end - span.begin));
+    std::string folded = fold_token(all.substr(span.begin, span.end - span.begin));
     if (folded.empty()) continue;
     int rc = emit(ctx, 0, folded.data(), static_cast<int>(folded.size()),
                   static_cast<int>(span.begin), static_cast<int>(span.end));
@@ -66,6 +55,17 @@ fts5_api* fts5_api_of(sqlite3* db) {
 }
 
 }  // namespace
+
+std::string fold_token(std::string_view word) {
+  if (is_ascii_word(word)) {
+    std::string out(word);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
+  return text::fold(word);
+}
 
 std::vector<TokenSpan> word_spans(std::string_view utf8) {
   std::vector<TokenSpan> spans;

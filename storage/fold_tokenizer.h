@@ -21,6 +21,9 @@ struct TokenSpan {
 // Where the words of `utf8` are, by the tokenizer's rule.
 std::vector<TokenSpan> word_spans(std::string_view utf8);
 
+// One word as the tokenizer emits it: case and accents folded (đ to d).
+std::string fold_token(std::string_view word);
+
 // Registers the tokenizer on a connection. Throws StorageError.
 void register_fold_tokenizer(sqlite3* db);
 

@@ -12,12 +12,14 @@ namespace {
 struct Term {
   std::string fts;  // quoted FTS5 phrase, maybe with a trailing *
   bool exclude = false;
+  QueryPhrase phrase;
 };
 
 // The words of `raw` as one quoted FTS5 phrase; empty when it has no words.
-// Adds the number of words to `words`.
-std::string quoted_phrase(std::string_view raw, bool prefix, size_t& words) {
+// Adds the number of words to `words`; the words themselves go to `out`.
+std::string quoted_phrase(std::string_view raw, bool prefix, size_t& words, QueryPhrase& out) {
   std::string phrase;
+  out.prefix = prefix;
   for (const TokenSpan& span : word_spans(raw)) {
     if (++words > kMaxQueryWords) {
       throw InputError("search query too long: at most " + std::to_string(kMaxQueryWords) +
@@ -25,6 +27,7 @@ std::string quoted_phrase(std::string_view raw, bool prefix, size_t& words) {
     }
     if (!phrase.empty()) phrase += ' ';
     phrase += raw.substr(span.begin, span.end - span.begin);
+    out.words.emplace_back(raw.substr(span.begin, span.end - span.begin));
   }
   if (phrase.empty()) return {};
   return "\"" + phrase + "\"" + (prefix ? "*" : "");
@@ -43,8 +46,10 @@ class Parser {
         ++pos_;
         if (pos_ >= q_.size() || q_[pos_] == ' ') continue;
       }
-      std::string fts = q_[pos_] == '"' ? phrase() : word();
-      if (!fts.empty()) out.push_back({fts, exclude});
+      QueryPhrase words;
+      std::string fts = q_[pos_] == '"' ? phrase(words) : word(words);
+      words.exclude = exclude;
+      if (!fts.empty()) out.push_back({fts, exclude, std::move(words)});
     }
     return out;
   }
@@ -55,7 +60,7 @@ class Parser {
     return pos_ < q_.size();
   }
 
-  std::string phrase() {
+  std::string phrase(QueryPhrase& out) {
     size_t close = q_.find('"', pos_ + 1);
     if (close == std::string_view::npos) {
       throw InputError("unbalanced quote in search query: a \"phrase\" needs its closing \"");
@@ -64,16 +69,16 @@ class Parser {
     pos_ = close + 1;
     bool prefix = pos_ < q_.size() && q_[pos_] == '*';
     while (pos_ < q_.size() && q_[pos_] == '*') ++pos_;
-    return quoted_phrase(body, prefix, words_);
+    return quoted_phrase(body, prefix, words_, out);
   }
 
-  std::string word() {
+  std::string word(QueryPhrase& out) {
     size_t end = pos_;
     while (end < q_.size() && q_[end] != ' ' && q_[end] != '"') ++end;
     std::string_view raw = q_.substr(pos_, end - pos_);
     pos_ = end;
     bool prefix = !raw.empty() && raw.back() == '*';
-    return quoted_phrase(raw, prefix, words_);
+    return quoted_phrase(raw, prefix, words_, out);
   }
 
   std::string_view q_;
@@ -109,6 +114,7 @@ FtsQuery translate_query(std::string_view user_query) {
     throw InputError("search query has only exclusions (-word); add a word to look for");
   }
   if (wanted.empty()) return result;
+  for (Term& t : terms) result.phrases.push_back(std::move(t.phrase));
   result.positive = wanted;
   result.match = "(" + wanted + ")";
   if (!unwanted.empty()) result.match += " NOT " + unwanted;

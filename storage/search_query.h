@@ -4,13 +4,23 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sohoa::storage {
 
+// One term of the query as the user wrote it: its words (unfolded, as
+// written), whether the last is a prefix (word*), whether it excludes.
+struct QueryPhrase {
+  std::vector<std::string> words;
+  bool prefix = false;
+  bool exclude = false;
+};
+
 struct FtsQuery {
-  std::string match;     // full expression; empty when the query has no words
-  std::string positive;  // the wanted terms only (for exact-accent re-ranking)
-  bool blank = true;     // the query was empty or only spaces
+  std::string match;                 // full expression; empty when the query has no words
+  std::string positive;              // the wanted terms only (for exact-accent re-ranking)
+  bool blank = true;                 // the query was empty or only spaces
+  std::vector<QueryPhrase> phrases;  // the same terms, parsed (for stores without FTS5)
 };
 
 // Limits on a query, so that a pasted page (or a web client) cannot make a

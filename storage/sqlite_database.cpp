@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <queue>
@@ -11,10 +13,13 @@
 #include <unordered_set>
 
 #include "storage/database.h"
+#include "storage/file_hash.h"
 #include "storage/fold_tokenizer.h"
+#include "storage/postgres_database.h"
 #include "storage/schema.h"
 #include "storage/search_query.h"
 #include "storage/sqlite_util.h"
+#include "storage/store_rules.h"
 #include "text/vntext.h"
 
 namespace sohoa::storage {
@@ -43,67 +48,6 @@ class BulkCache {
  private:
   sqlite3* db_;
 };
-
-std::string json_list(const std::vector<std::string>& items) {
-  return nlohmann::json(items).dump();
-}
-
-std::vector<std::string> parse_json_list(const std::string& text) {
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
-  std::vector<std::string> out;
-  if (!parsed.is_array()) return out;
-  for (const auto& item : parsed) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
-bool is_ascii(const std::string& s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// The key a document number is compared by: no spaces, no case, no accents.
-std::string number_key(const std::string& number) {
-  std::string folded = number;
-  if (is_ascii(number)) {
-    for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  } else {
-    folded = text::fold(number);
-  }
-  std::string out;
-  for (char c : folded) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') out += c;
-  }
-  return out;
-}
-
-// NFC, skipping ICU for the many values that are plain ASCII.
-std::string nfc(const std::string& s) { return is_ascii(s) ? s : text::nfc(s); }
-
-bool valid_status(const std::string& status) {
-  return status == "ok" || status == "review" || status == "failed";
-}
-
-// Metadata fields first in the SPEC's order, any other name after, by name.
-void order_fields(std::vector<Field>& fields) {
-  const auto& names = metadata_field_names();
-  auto rank = [&](const Field& f) {
-    auto it = std::find(names.begin(), names.end(), f.name);
-    return static_cast<size_t>(it - names.begin());
-  };
-  std::stable_sort(fields.begin(), fields.end(), [&](const Field& a, const Field& b) {
-    size_t ra = rank(a), rb = rank(b);
-    return ra != rb ? ra < rb : a.name < b.name;
-  });
-}
-
-std::string field_value(const std::vector<Field>& fields, const std::string& name) {
-  for (const Field& f : fields) {
-    if (f.name == name) return f.value;
-  }
-  return {};
-}
 
 // A document and a register row match on the same dossier code, or on the
 // same number key and issued date when the document's issuing unit is the
@@ -639,6 +583,76 @@ class SqliteDatabase final : public Database {
     return id;
   }
 
+  int import_corrections(int64_t id, const std::vector<Correction>& corrections) override {
+    sql::Transaction tx(db_);
+    require_document(id);
+    int added = 0;
+    for (const Correction& c : corrections) {
+      auto insert = cached(
+          "INSERT INTO corrections(doc_id, field, value, by, at) SELECT ?1, ?2, ?3, ?4, ?5 "
+          "WHERE NOT EXISTS (SELECT 1 FROM corrections WHERE doc_id = ?1 AND field = ?2 AND "
+          "value = ?3 AND by = ?4 AND at = ?5)");
+      insert->bind(1, id).bind(2, c.field).bind(3, text::nfc(c.value)).bind(4, c.by);
+      insert->bind(5, c.at).run();
+      added += sqlite3_changes(db_);
+    }
+    if (added > 0) refresh_effective(id);
+    tx.commit();
+    return added;
+  }
+
+  // --- originals: the archive beside the file ---
+  void put_original(const std::filesystem::path& file, const std::string& sha256) override {
+    Archive::beside(path_).put(file, sha256);
+  }
+
+  void put_original_bytes(const std::string& bytes, const std::string& sha256) override {
+    Archive archive = Archive::beside(path_);
+    if (archive.contains(sha256)) return;
+    // Through a temporary file, so the archive's atomic put does the rest.
+    std::filesystem::path temp = path_.string() + ".incoming." + sha256.substr(0, 16);
+    {
+      std::FILE* f = std::fopen(temp.c_str(), "wb");
+      if (f == nullptr) throw StorageError(temp.string() + ": cannot create");
+      bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+      ok = std::fclose(f) == 0 && ok;
+      if (!ok) throw StorageError(temp.string() + ": cannot write");
+    }
+    try {
+      archive.put(temp, sha256);
+    } catch (const SourceChanged&) {
+      std::filesystem::remove(temp);
+      throw StorageError(path_.string() + ": original bytes do not hash to " + sha256);
+    } catch (...) {
+      std::filesystem::remove(temp);
+      throw;
+    }
+    std::filesystem::remove(temp);
+  }
+
+  bool has_original(const std::string& sha256) override {
+    return Archive::beside(path_).contains(sha256);
+  }
+
+  std::optional<std::string> original(const std::string& sha256) override {
+    std::filesystem::path file = Archive::beside(path_).path_of(sha256);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+    std::ifstream in(file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) throw StorageError(file.string() + ": cannot read");
+    Sha256 hash;
+    hash.update(bytes);
+    if (hash.hex() != sha256) {
+      throw StorageError(file.string() + ": archived original does not hash to its SHA-256");
+    }
+    return bytes;
+  }
+
+  bool remove_original(const std::string& sha256) override {
+    return Archive::beside(path_).remove(sha256);
+  }
+
   // --- search ---
   // --- certified copies ---
   void add_certification(const Certification& c) override {
@@ -1054,7 +1068,9 @@ class SqliteDatabase final : public Database {
     return out;
   }
 
-  // Extracted values overlaid with each field's latest correction.
+  // Extracted values overlaid with each field's latest correction. Latest
+  // is by time, then by arrival: a station's older correction merged or
+  // synced in later does not override one made here since.
   std::vector<Field> effective_fields(int64_t id) {
     std::map<std::string, Field> by_name;
     auto extracted = cached("SELECT name, value, confidence FROM fields WHERE doc_id = ?1");
@@ -1063,7 +1079,8 @@ class SqliteDatabase final : public Database {
       by_name[extracted->text(0)] = {extracted->text(0), extracted->text(1), extracted->real(2)};
     }
     auto corrected = cached(
-        "SELECT field, value FROM corrections WHERE doc_id = ?1 AND undone_at = '' ORDER BY id");
+        "SELECT field, value FROM corrections WHERE doc_id = ?1 AND undone_at = '' "
+        "ORDER BY at, id");
     corrected->bind(1, id);
     while (corrected->step())
       by_name[corrected->text(0)] = {corrected->text(0), corrected->text(1), 1.0};
@@ -1182,9 +1199,9 @@ class SqliteDatabase final : public Database {
   // Returns the row's id and whether it is new. Insertion is tried first:
   // a fresh import is all inserts.
   std::pair<int64_t, bool> upsert_register_row(const RegisterRow& row) {
-    std::string number = nfc(row.doc_number);
-    std::string type = nfc(row.doc_type);
-    std::string title = nfc(row.title);
+    std::string number = nfc_fast(row.doc_number);
+    std::string type = nfc_fast(row.doc_type);
+    std::string title = nfc_fast(row.title);
     {
       auto insert = cached(
           "INSERT INTO register_rows(unit, doc_number, issued_date, valid_until, dossier_code, "
@@ -1226,19 +1243,7 @@ class SqliteDatabase final : public Database {
 
   void write_search_rows(int64_t id, const std::vector<Field>& fields) {
     remove_search_rows(id);
-    std::string meta;
-    for (const Field& f : fields) {
-      if (f.value.empty()) continue;
-      if (!meta.empty()) meta += '\n';
-      // A list is indexed as its items: a snippet shows numbers, not JSON.
-      if (f.name == "citizen_ids") {
-        std::vector<std::string> ids = parse_json_list(f.value);
-        for (size_t i = 0; i < ids.size(); ++i) meta += (i > 0 ? " " : "") + ids[i];
-        if (ids.empty()) meta += f.value;
-      } else {
-        meta += f.value;
-      }
-    }
+    std::string meta = search_meta(fields);
     std::string body;
     auto pages = cached("SELECT text FROM pages WHERE doc_id = ?1 ORDER BY page");
     pages->bind(1, id);
@@ -1315,10 +1320,12 @@ Database::RegisterCounts Database::upsert_register_rows(const std::vector<Regist
 }
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& path) {
+  if (is_postgres_url(path.string())) return open_postgres(path.string());
   return std::make_unique<SqliteDatabase>(path);
 }
 
 bool Database::exists(const std::filesystem::path& path) {
+  if (is_postgres_url(path.string())) return postgres_exists(path.string());
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec) || std::filesystem::file_size(path, ec) == 0) {
     return false;

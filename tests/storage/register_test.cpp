@@ -5,12 +5,16 @@
 #include <algorithm>
 
 #include "storage/database.h"
+#include "tests/support/test_store.h"
 #include "tests/support/test_support.h"
 
 namespace sohoa::storage {
 namespace {
 
+using sohoa::testing::store_name;
+using sohoa::testing::StoreKind;
 using sohoa::testing::TempDir;
+using sohoa::testing::TestStore;
 
 std::vector<Unit> tay_hoa_units() {
   return {{"tay-hoa", "Huyện Tây Hòa", "huyen", "phu-yen", "", "2025-06-30", ""},
@@ -47,9 +51,14 @@ NewDocument doc(char c, const std::string& issuer, const std::string& number,
   return d;
 }
 
-class RegisterStoreTest : public ::testing::Test {
+class RegisterStoreTest : public ::testing::TestWithParam<StoreKind> {
  protected:
-  void SetUp() override { db->upsert_units(tay_hoa_units()); }
+  void SetUp() override {
+    store = TestStore::make(GetParam(), dir.path());
+    if (!store) GTEST_SKIP() << "SOHOA_TEST_POSTGRES is not set: no PostgreSQL server to test on";
+    db = Database::open(store->arg());
+    db->upsert_units(tay_hoa_units());
+  }
 
   // Digitized date (YYYYMMDD, 0 = none) of each register row, by unit then date.
   std::vector<int> digitized() {
@@ -65,10 +74,15 @@ class RegisterStoreTest : public ::testing::Test {
   }
 
   TempDir dir;
-  std::unique_ptr<Database> db = Database::open(dir / "sohoa.db");
+  std::unique_ptr<TestStore> store;
+  std::unique_ptr<Database> db;
 };
 
-TEST_F(RegisterStoreTest, LineageFollowsMergesBothWays) {
+INSTANTIATE_TEST_SUITE_P(Stores, RegisterStoreTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         [](const auto& info) { return store_name(info.param); });
+
+TEST_P(RegisterStoreTest, LineageFollowsMergesBothWays) {
   EXPECT_EQ(db->successors_of("hoa-dong"), std::vector<std::string>{"xa-hoa-thinh"});
   EXPECT_TRUE(db->successors_of("xa-hoa-thinh").empty());
   EXPECT_EQ(db->predecessors_of("xa-hoa-thinh"),
@@ -81,7 +95,7 @@ TEST_F(RegisterStoreTest, LineageFollowsMergesBothWays) {
             (std::vector<std::string>{"hoa-dong", "hoa-thinh", "xa-hoa-thinh"}));
 }
 
-TEST_F(RegisterStoreTest, ReimportUpdatesAndNeverDuplicates) {
+TEST_P(RegisterStoreTest, ReimportUpdatesAndNeverDuplicates) {
   auto first = db->upsert_register_rows(
       {row("hoa-dong", "1/QĐ-UBND", "2022-01-05"), row("hoa-dong", "2/QĐ-UBND", "2022-01-06")});
   EXPECT_EQ(first.inserted, 2);
@@ -100,7 +114,7 @@ TEST_F(RegisterStoreTest, ReimportUpdatesAndNeverDuplicates) {
   EXPECT_EQ(facts.rows[1].valid_until, 0);
 }
 
-TEST_F(RegisterStoreTest, NumberMatchIgnoresSpacesCaseAndAccents) {
+TEST_P(RegisterStoreTest, NumberMatchIgnoresSpacesCaseAndAccents) {
   db->upsert_register_rows({row("hoa-dong", "392/QĐ-UBND", "2022-06-03")});
   int64_t wrong_date =
       db->store_document(doc('a', "hoa-dong", "392/QĐ-UBND", "2022-06-04", "2022-07-01"));
@@ -112,7 +126,7 @@ TEST_F(RegisterStoreTest, NumberMatchIgnoresSpacesCaseAndAccents) {
   EXPECT_EQ(unmatched(), (std::vector<int64_t>{wrong_date, wrong_unit}));
 }
 
-TEST_F(RegisterStoreTest, SuccessorIssuerMatchesButPredecessorDoesNot) {
+TEST_P(RegisterStoreTest, SuccessorIssuerMatchesButPredecessorDoesNot) {
   db->upsert_register_rows(
       {row("hoa-dong", "5/GP", "2025-05-02"), row("xa-hoa-thinh", "7/GP", "2025-08-01")});
   db->store_document(doc('a', "xa-hoa-thinh", "5/GP", "2025-05-02", "2025-09-01"));
@@ -121,14 +135,14 @@ TEST_F(RegisterStoreTest, SuccessorIssuerMatchesButPredecessorDoesNot) {
   EXPECT_EQ(unmatched(), std::vector<int64_t>{pred});
 }
 
-TEST_F(RegisterStoreTest, DossierCodeMatchesWhateverTheNumber) {
+TEST_P(RegisterStoreTest, DossierCodeMatchesWhateverTheNumber) {
   db->upsert_register_rows({row("hoa-dong", "9/GP", "2022-03-03", "H46.57-220303-0009")});
   db->store_document(doc('a', "hoa-my-dong", "", "", "2022-04-01", "ok", "H46.57-220303-0009"));
   EXPECT_EQ(digitized(), std::vector<int>{20220401});
   EXPECT_TRUE(unmatched().empty());
 }
 
-TEST_F(RegisterStoreTest, RowCountsOnceFromItsEarliestStoredDocument) {
+TEST_P(RegisterStoreTest, RowCountsOnceFromItsEarliestStoredDocument) {
   db->upsert_register_rows({row("hoa-dong", "1/GP", "2022-01-01")});
   db->store_document(doc('a', "hoa-dong", "1/GP", "2022-01-01", "2023-05-05"));
   db->store_document(doc('b', "hoa-dong", "1/GP", "2022-01-01", "2022-09-09", "failed"));
@@ -137,7 +151,7 @@ TEST_F(RegisterStoreTest, RowCountsOnceFromItsEarliestStoredDocument) {
   EXPECT_EQ(digitized(), std::vector<int>{20230202});
 }
 
-TEST_F(RegisterStoreTest, RowsArrivingLaterMatchStoredDocuments) {
+TEST_P(RegisterStoreTest, RowsArrivingLaterMatchStoredDocuments) {
   int64_t id = db->store_document(doc('a', "hoa-dong", "3/QĐ", "2022-02-02", "2022-03-03"));
   EXPECT_EQ(unmatched(), std::vector<int64_t>{id});
   EXPECT_EQ(unmatched("2022-03-02"), std::vector<int64_t>{});
@@ -149,7 +163,7 @@ TEST_F(RegisterStoreTest, RowsArrivingLaterMatchStoredDocuments) {
   EXPECT_EQ(digitized(), std::vector<int>{20220303});
 }
 
-TEST_F(RegisterStoreTest, CorrectionsMakeAndBreakMatches) {
+TEST_P(RegisterStoreTest, CorrectionsMakeAndBreakMatches) {
   db->upsert_register_rows({row("hoa-dong", "12/QĐ-UBND", "2022-06-03")});
   int64_t id = db->store_document(doc('a', "hoa-dong", "17/QĐ-UBND", "2022-06-03", "2022-08-08"));
   EXPECT_EQ(digitized(), std::vector<int>{0});
@@ -164,7 +178,7 @@ TEST_F(RegisterStoreTest, CorrectionsMakeAndBreakMatches) {
   EXPECT_EQ(unmatched(), std::vector<int64_t>{id});
 }
 
-TEST_F(RegisterStoreTest, StatusChangeToFailedUncounts) {
+TEST_P(RegisterStoreTest, StatusChangeToFailedUncounts) {
   db->upsert_register_rows({row("hoa-dong", "12/QĐ", "2022-06-03")});
   int64_t id = db->store_document(doc('a', "hoa-dong", "12/QĐ", "2022-06-03", "2022-08-08"));
   EXPECT_EQ(digitized(), std::vector<int>{20220808});
@@ -173,7 +187,7 @@ TEST_F(RegisterStoreTest, StatusChangeToFailedUncounts) {
   EXPECT_EQ(digitized(), std::vector<int>{0});
 }
 
-TEST_F(RegisterStoreTest, NewSuccessorLinkRematchesEverything) {
+TEST_P(RegisterStoreTest, NewSuccessorLinkRematchesEverything) {
   db->upsert_register_rows({row("hoa-my-dong", "4/GP", "2024-04-04")});
   db->upsert_units({{"xa-hoa-my", "Xã Hòa Mỹ", "xa", "dak-lak", "2025-07-01", "", ""}});
   db->store_document(doc('a', "xa-hoa-my", "4/GP", "2024-04-04", "2025-10-10"));
@@ -183,7 +197,7 @@ TEST_F(RegisterStoreTest, NewSuccessorLinkRematchesEverything) {
   EXPECT_EQ(digitized(), std::vector<int>{20251010});
 }
 
-TEST_F(RegisterStoreTest, FactsFilterByUnit) {
+TEST_P(RegisterStoreTest, FactsFilterByUnit) {
   db->upsert_register_rows({row("hoa-dong", "1", "2022-01-01"), row("hoa-thinh", "1", "2022-01-01"),
                             row("tay-hoa", "1", "2022-01-01")});
   auto facts = db->register_facts({"tay-hoa", "hoa-dong"});
@@ -193,7 +207,7 @@ TEST_F(RegisterStoreTest, FactsFilterByUnit) {
   EXPECT_EQ(facts.rows[1].unit, 1);
 }
 
-TEST_F(RegisterStoreTest, ReviewQueueAddsUnmatchedOkDocumentsOnceARegisterExists) {
+TEST_P(RegisterStoreTest, ReviewQueueAddsUnmatchedOkDocumentsOnceARegisterExists) {
   int64_t id = db->store_document(doc('a', "hoa-dong", "8/GP", "2022-02-02", "2022-03-03"));
   EXPECT_TRUE(db->review_queue().empty());
   db->upsert_register_rows({row("hoa-dong", "9/GP", "2022-02-02")});

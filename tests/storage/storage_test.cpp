@@ -12,15 +12,20 @@
 
 #include "storage/database.h"
 #include "storage/fold_tokenizer.h"
+#include "storage/postgres_schema.h"
 #include "storage/schema.h"
 #include "storage/search_query.h"
+#include "tests/support/test_store.h"
 #include "tests/support/test_support.h"
 #include "text/vntext.h"
 
 namespace sohoa::storage {
 namespace {
 
+using sohoa::testing::store_name;
+using sohoa::testing::StoreKind;
 using sohoa::testing::TempDir;
+using sohoa::testing::TestStore;
 
 NewDocument sample_document(const std::string& sha, const std::string& text) {
   NewDocument d;
@@ -98,14 +103,36 @@ std::string sha256_hex(const std::string& bytes) {
   return hex;
 }
 
-class StorageTest : public ::testing::Test {
+// The SQLite file's own behaviour: its schema version, a path that cannot
+// be opened, a file that is not a database.
+class SqliteFileTest : public ::testing::Test {
  protected:
   TempDir dir;
   std::filesystem::path path = dir / "sohoa.db";
   std::unique_ptr<Database> db = Database::open(path);
 };
 
-TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
+// Everything a store does, on both kinds (tests/support/test_store.h).
+class StorageTest : public ::testing::TestWithParam<StoreKind> {
+ protected:
+  void SetUp() override {
+    store = TestStore::make(GetParam(), dir.path());
+    if (!store) GTEST_SKIP() << "SOHOA_TEST_POSTGRES is not set: no PostgreSQL server to test on";
+    path = store->arg();
+    db = Database::open(path);
+  }
+
+  TempDir dir;
+  std::unique_ptr<TestStore> store;
+  std::filesystem::path path;
+  std::unique_ptr<Database> db;
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, StorageTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         [](const auto& info) { return store_name(info.param); });
+
+TEST_F(SqliteFileTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
   const int latest = static_cast<int>(sohoa::storage::migrations().size());
   EXPECT_EQ(user_version(path), latest);
   db->upsert_units(
@@ -120,7 +147,7 @@ TEST_F(StorageTest, MigratesAnEmptyFileAndReopensWithoutLoss) {
   EXPECT_EQ(unit->valid_to, "2025-06-30");
 }
 
-TEST_F(StorageTest, CertificationsAreKeptPerDocumentInOrder) {
+TEST_P(StorageTest, CertificationsAreKeptPerDocumentInOrder) {
   int64_t id = db->store_document(sample_document(std::string(64, 'c'), "văn bản"));
   EXPECT_TRUE(db->certifications(id).empty());
   db->add_certification(
@@ -142,7 +169,7 @@ TEST_F(StorageTest, CertificationsAreKeptPerDocumentInOrder) {
   EXPECT_TRUE(db->certifications(id + 100).empty());
 }
 
-TEST_F(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
+TEST_P(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
   db->upsert_units({{"b", "Xã B", "xa", "", "", "", ""}, {"a", "Xã A", "xa", "", "", "", ""}});
   db->upsert_units({{"b", "Xã Bê", "huyen", "", "2020-01-01", "", ""}});
   auto units = db->units();
@@ -154,7 +181,7 @@ TEST_F(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
   EXPECT_FALSE(db->unit("zzz"));
 }
 
-TEST_F(StorageTest, UnopenableDatabaseNamesItsPath) {
+TEST_F(SqliteFileTest, UnopenableDatabaseNamesItsPath) {
   auto bad = dir / "no-such-folder" / "x.db";
   try {
     Database::open(bad);
@@ -164,12 +191,12 @@ TEST_F(StorageTest, UnopenableDatabaseNamesItsPath) {
   }
 }
 
-TEST_F(StorageTest, NotADatabaseIsAStorageError) {
+TEST_F(SqliteFileTest, NotADatabaseIsAStorageError) {
   sohoa::testing::write_file(dir / "junk.db", std::string(4096, 'x'));
   EXPECT_THROW(Database::open(dir / "junk.db"), StorageError);
 }
 
-TEST_F(StorageTest, StoresAndReadsBackExactValues) {
+TEST_P(StorageTest, StoresAndReadsBackExactValues) {
   NewDocument doc = sample_document(sha_of('a'), "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG\nQUYẾT ĐỊNH");
   doc.review_reasons = {"low confidence"};
   int64_t id = db->store_document(doc);
@@ -209,7 +236,7 @@ TEST_F(StorageTest, StoresAndReadsBackExactValues) {
   EXPECT_FALSE(db->document(id + 100));
 }
 
-TEST_F(StorageTest, StoredTextIsNfc) {
+TEST_P(StorageTest, StoredTextIsNfc) {
   // "Hòa" written with a combining grave accent.
   int64_t id = db->store_document(sample_document(sha_of('a'),
                                                   "Ho\xcc\x80"
@@ -217,13 +244,13 @@ TEST_F(StorageTest, StoredTextIsNfc) {
   EXPECT_EQ(db->document(id)->pages[0].text, "Hòa");
 }
 
-TEST_F(StorageTest, DuplicateSha256IsRefused) {
+TEST_P(StorageTest, DuplicateSha256IsRefused) {
   db->store_document(sample_document(sha_of('a'), "x"));
   EXPECT_THROW(db->store_document(sample_document(sha_of('a'), "y")), StorageError);
   EXPECT_EQ(db->document_ids().size(), 1u);
 }
 
-TEST_F(StorageTest, FailedRecordIsReplacedKeepingItsId) {
+TEST_P(StorageTest, FailedRecordIsReplacedKeepingItsId) {
   NewDocument failed;
   failed.sha256 = sha_of('a');
   failed.source = "scans/broken.tif";
@@ -245,7 +272,7 @@ TEST_F(StorageTest, FailedRecordIsReplacedKeepingItsId) {
   EXPECT_EQ(ids_of(db->search(sq("hoa dong"))), std::vector<int64_t>{id});
 }
 
-TEST_F(StorageTest, ResolvesIdsAndUniqueShaPrefixes) {
+TEST_P(StorageTest, ResolvesIdsAndUniqueShaPrefixes) {
   int64_t a = db->store_document(sample_document("ab12cdef" + std::string(56, '0'), "x"));
   int64_t b = db->store_document(sample_document("ab34cdef" + std::string(56, '0'), "y"));
   EXPECT_EQ(db->resolve(std::to_string(a)), std::vector<int64_t>{a});
@@ -261,7 +288,7 @@ TEST_F(StorageTest, ResolvesIdsAndUniqueShaPrefixes) {
 
 // SPEC: an all-digit DOC is an id only, never a SHA-256 prefix; a prefix of
 // digits only is written sha256:PREFIX.
-TEST_F(StorageTest, AllDigitDocIsAnIdOnly) {
+TEST_P(StorageTest, AllDigitDocIsAnIdOnly) {
   int64_t a = db->store_document(sample_document("17000000" + std::string(56, 'a'), "x"));
   ASSERT_EQ(a, 1);
   EXPECT_TRUE(db->resolve("17").empty());
@@ -275,7 +302,7 @@ TEST_F(StorageTest, AllDigitDocIsAnIdOnly) {
   EXPECT_EQ(storage::parse_doc_ref("abcdefg1").kind, storage::DocRef::kInvalid);
 }
 
-TEST_F(StorageTest, FoldedQueryFindsAccentedText) {
+TEST_P(StorageTest, FoldedQueryFindsAccentedText) {
   int64_t id = db->store_document(
       sample_document(sha_of('a'), "QUYẾT ĐỊNH\nVề việc cấp phép\nỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG"));
   db->store_document(sample_document(sha_of('b'), "Giấy phép xây dựng tại Sơn Thành"));
@@ -283,7 +310,7 @@ TEST_F(StorageTest, FoldedQueryFindsAccentedText) {
   EXPECT_EQ(ids_of(db->search(sq("QUYẾT ĐỊNH Hòa Đồng"))), std::vector<int64_t>{id});
 }
 
-TEST_F(StorageTest, AccentedQueryRanksExactAccentsFirst) {
+TEST_P(StorageTest, AccentedQueryRanksExactAccentsFirst) {
   // "hoa" alone appears more often in b, so plain BM25 prefers b.
   int64_t exact = db->store_document(
       sample_document(sha_of('a'), "Xã Hòa Đồng. Một hai ba bốn năm sáu bảy tám."));
@@ -294,7 +321,7 @@ TEST_F(StorageTest, AccentedQueryRanksExactAccentsFirst) {
   EXPECT_GT(hits[0].score, 0.0);
 }
 
-TEST_F(StorageTest, SnippetShowsTheOriginalAccentedWords) {
+TEST_P(StorageTest, SnippetShowsTheOriginalAccentedWords) {
   db->store_document(sample_document(sha_of('a'),
                                      "Căn cứ Luật Tổ chức chính quyền địa phương; "
                                      "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG quyết định"));
@@ -308,7 +335,7 @@ TEST_F(StorageTest, SnippetShowsTheOriginalAccentedWords) {
   EXPECT_EQ(hits[0].unit, "hoa-dong");
 }
 
-TEST_F(StorageTest, PhrasePrefixAndExclusion) {
+TEST_P(StorageTest, PhrasePrefixAndExclusion) {
   int64_t a = db->store_document(sample_document(sha_of('a'), "cấp giấy phép xây dựng nhà ở"));
   int64_t b = db->store_document(sample_document(sha_of('b'), "xây dựng giấy phép cấp lại"));
   EXPECT_EQ(ids_of(db->search(sq("\"giay phep xay dung\""))), std::vector<int64_t>{a});
@@ -320,7 +347,7 @@ TEST_F(StorageTest, PhrasePrefixAndExclusion) {
   EXPECT_TRUE(db->search(sq("la")).empty());
 }
 
-TEST_F(StorageTest, AnyQueryIsSafe) {
+TEST_P(StorageTest, AnyQueryIsSafe) {
   db->store_document(sample_document(sha_of('a'), "Quyết định NEAR AND OR NOT 2022"));
   for (const std::string q : {"\"\"",
                               "*",
@@ -357,14 +384,14 @@ TEST_F(StorageTest, AnyQueryIsSafe) {
   EXPECT_EQ(db->search(sq("quyết \xf0\x9f\x98\x80")).size(), 1u);
 }
 
-TEST_F(StorageTest, MalformedQueriesAreInputErrors) {
+TEST_P(StorageTest, MalformedQueriesAreInputErrors) {
   EXPECT_THROW(db->search(sq("\"quyet dinh")), InputError);
   EXPECT_THROW(db->search(sq("a \"b\" \"")), InputError);
   EXPECT_THROW(db->search(sq("-quyet")), InputError);
   EXPECT_THROW(db->search(sq("-quyet -\"hoa dong\"")), InputError);
 }
 
-TEST_F(StorageTest, EmptyQueryListsFilteredDocumentsNewestIssuedFirst) {
+TEST_P(StorageTest, EmptyQueryListsFilteredDocumentsNewestIssuedFirst) {
   auto make = [&](char c, const std::string& date, const std::string& unit,
                   const std::string& level, const std::string& type) {
     NewDocument d = sample_document(sha_of(c), "văn bản");
@@ -388,14 +415,14 @@ TEST_F(StorageTest, EmptyQueryListsFilteredDocumentsNewestIssuedFirst) {
             std::vector<int64_t>{a});
 }
 
-TEST_F(StorageTest, SearchFindsMetadata) {
+TEST_P(StorageTest, SearchFindsMetadata) {
   int64_t id = db->store_document(sample_document(sha_of('a'), "không có số"));
   EXPECT_EQ(ids_of(db->search(sq("392"))), std::vector<int64_t>{id});
   EXPECT_EQ(ids_of(db->search(sq("H46.57-220603-3392"))), std::vector<int64_t>{id});
 }
 
 // Issue 18: a CCCD snippet showed the stored JSON list, brackets and quotes.
-TEST_F(StorageTest, CitizenIdSnippetShowsTheNumbersNotJson) {
+TEST_P(StorageTest, CitizenIdSnippetShowsTheNumbersNotJson) {
   NewDocument d = sample_document(sha_of('c'), "không có số");
   d.fields.push_back({"citizen_ids", R"(["054091580039","054197575507"])", 1.0});
   int64_t id = db->store_document(d);
@@ -406,7 +433,7 @@ TEST_F(StorageTest, CitizenIdSnippetShowsTheNumbersNotJson) {
   EXPECT_EQ(hits[0].snippet.find('"'), std::string::npos) << hits[0].snippet;
 }
 
-TEST_F(StorageTest, DeletedDocumentLeavesATombstoneAndItsIdIsNeverReused) {
+TEST_P(StorageTest, DeletedDocumentLeavesATombstoneAndItsIdIsNeverReused) {
   int64_t first = db->store_document(sample_document(sha_of('a'), "một"));
   int64_t second = db->store_document(sample_document(sha_of('b'), "hai"));
   db->add_correction(second, "doc_number", "7/QĐ", "lan");
@@ -430,7 +457,7 @@ TEST_F(StorageTest, DeletedDocumentLeavesATombstoneAndItsIdIsNeverReused) {
   EXPECT_TRUE(db->archive_in_use(sha_of('a')));
 }
 
-TEST_F(StorageTest, UndoneCorrectionsLeaveTheExtractedValueAndStayOnRecord) {
+TEST_P(StorageTest, UndoneCorrectionsLeaveTheExtractedValueAndStayOnRecord) {
   int64_t id = db->store_document(sample_document(sha_of('a'), "văn bản"));
   db->add_correction(id, "doc_number", "1/QĐ", "lan");
   db->add_correction(id, "doc_number", "2/QĐ", "minh");
@@ -444,7 +471,7 @@ TEST_F(StorageTest, UndoneCorrectionsLeaveTheExtractedValueAndStayOnRecord) {
   EXPECT_THROW(db->undo_corrections(999, "doc_number", "lan"), InputError);
 }
 
-TEST_F(StorageTest, ListsDocumentsFilteredAndPaged) {
+TEST_P(StorageTest, ListsDocumentsFilteredAndPaged) {
   int64_t a = db->store_document(sample_document(sha_of('a'), "một"));
   NewDocument review = sample_document(sha_of('b'), "hai");
   review.status = "review";
@@ -461,7 +488,7 @@ TEST_F(StorageTest, ListsDocumentsFilteredAndPaged) {
   EXPECT_EQ(page[0].id, b);
 }
 
-TEST_F(StorageTest, ExistsOnlyForASohoaDatabaseAndNeverCreates) {
+TEST_F(SqliteFileTest, ExistsOnlyForASohoaDatabaseAndNeverCreates) {
   EXPECT_TRUE(Database::exists(path));
   EXPECT_FALSE(Database::exists(dir / "none.db"));
   EXPECT_FALSE(std::filesystem::exists(dir / "none.db"));
@@ -471,7 +498,7 @@ TEST_F(StorageTest, ExistsOnlyForASohoaDatabaseAndNeverCreates) {
   EXPECT_FALSE(Database::exists(dir / "text.db"));
 }
 
-TEST_F(StorageTest, CorrectionsWinAndSurviveReExtraction) {
+TEST_P(StorageTest, CorrectionsWinAndSurviveReExtraction) {
   int64_t id = db->store_document(sample_document(sha_of('a'), "nội dung"));
   db->add_correction(id, "doc_number", "393/QĐ-UBND", "lan");
   db->add_correction(id, "doc_number", "394/QĐ-UBND", "minh");  // latest wins
@@ -498,7 +525,7 @@ TEST_F(StorageTest, CorrectionsWinAndSurviveReExtraction) {
   EXPECT_THROW(db->add_correction(id + 1, "doc_number", "1", "x"), InputError);
 }
 
-TEST_F(StorageTest, ReviewQueueListsReviewAndFailedWithReasons) {
+TEST_P(StorageTest, ReviewQueueListsReviewAndFailedWithReasons) {
   NewDocument review = sample_document(sha_of('a'), "x");
   review.status = "review";
   review.review_reasons = {"doc_number missing", "low OCR confidence"};
@@ -521,11 +548,125 @@ TEST_F(StorageTest, ReviewQueueListsReviewAndFailedWithReasons) {
   EXPECT_TRUE(db->review_queue().empty());
 }
 
-TEST_F(StorageTest, TwoConnectionsCanWrite) {
+TEST_P(StorageTest, TwoConnectionsCanWrite) {
   auto second = Database::open(path);
   db->store_document(sample_document(sha_of('a'), "một"));
   second->store_document(sample_document(sha_of('b'), "hai"));
   EXPECT_EQ(db->document_ids().size(), 2u);
+}
+
+// Damages the original kept under `sha` in either store: flips its bytes.
+void damage_original(const TestStore& store, const std::string& sha) {
+  if (store.kind() == StoreKind::kSqlite) {
+    sohoa::testing::write_file(Archive::beside(store.arg()).path_of(sha), "flipped bytes");
+  } else {
+    sohoa::testing::postgres_exec(
+        store.arg(),
+        "UPDATE originals SET bytes = 'flipped bytes'::bytea WHERE sha256 = '" + sha + "'");
+  }
+}
+
+TEST_P(StorageTest, SearchWithinUnitsTakesIssuingOrScanningUnit) {
+  NewDocument a = sample_document(sha_of('a'), "giấy phép một");
+  NewDocument b = sample_document(sha_of('b'), "giấy phép hai");
+  b.issuer_unit = "tay-hoa";
+  b.unit = "son-thanh";
+  NewDocument c = sample_document(sha_of('c'), "giấy phép ba");
+  c.issuer_unit = "phu-thu";
+  c.unit = "hoa-dong";
+  int64_t ia = db->store_document(a), ib = db->store_document(b), ic = db->store_document(c);
+  SearchQuery q = sq("giay phep");
+  q.within_units = {"hoa-dong", "xa-hoa-thinh"};
+  auto ids = ids_of(db->search(q));
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<int64_t>{ia, ic}));
+  q.text.clear();
+  q.within_units = {"son-thanh"};
+  EXPECT_EQ(ids_of(db->search(q)), std::vector<int64_t>{ib});
+  q.within_units = {"tay-hoa"};
+  q.level = "huyen";
+  EXPECT_TRUE(db->search(q).empty());
+  q.level = "xa";
+  q.limit = 0;
+  EXPECT_EQ(ids_of(db->search(q)), std::vector<int64_t>{ib});
+}
+
+TEST_P(StorageTest, OriginalsComeBackByteForByteAndHashChecked) {
+  std::string bytes = "%PDF-1.7 \x00\x01\xff\xfe";
+  bytes += std::string(300000, '\x80');
+  sohoa::testing::write_file(dir / "scan.pdf", bytes);
+  std::string sha = sha256_hex(bytes);
+  EXPECT_FALSE(db->has_original(sha));
+  EXPECT_FALSE(db->original(sha));
+  db->put_original(dir / "scan.pdf", sha);
+  db->put_original(dir / "scan.pdf", sha);  // idempotent
+  EXPECT_TRUE(db->has_original(sha));
+  EXPECT_EQ(db->original(sha), bytes);
+
+  // Bytes that are not those the hash names are refused and nothing is kept.
+  std::string other = sha256_hex("other");
+  EXPECT_THROW(db->put_original(dir / "scan.pdf", other), SourceChanged);
+  EXPECT_THROW(db->put_original_bytes(bytes, other), StorageError);
+  EXPECT_FALSE(db->has_original(other));
+  EXPECT_THROW(db->put_original(dir / "missing.pdf", sha256_hex("x")), StorageError);
+
+  // A damaged copy is never returned as the original, and a new put repairs it.
+  damage_original(*store, sha);
+  EXPECT_FALSE(db->has_original(sha));
+  EXPECT_THROW(db->original(sha), StorageError);
+  db->put_original_bytes(bytes, sha);
+  EXPECT_EQ(db->original(sha), bytes);
+
+  EXPECT_TRUE(db->remove_original(sha));
+  EXPECT_FALSE(db->remove_original(sha));
+  EXPECT_FALSE(db->original(sha));
+}
+
+TEST_P(StorageTest, ImportedCorrectionsAreAddedOnceAndTheLatestInTimeWins) {
+  int64_t id = db->store_document(sample_document(sha_of('a'), "nội dung"));
+  // Made here (now, 2026 or later) and at a station earlier, synced in after.
+  db->add_correction(id, "doc_number", "500/QĐ-UBND", "central");
+  std::vector<Correction> station = {
+      {"doc_number", "400/QĐ-UBND", "station", "2024-01-02T03:04:05.006Z"},
+      {"signer", "Lê Văn Tám", "station", "2024-01-02T03:04:06.000Z"}};
+  EXPECT_EQ(db->import_corrections(id, station), 2);
+  EXPECT_EQ(db->import_corrections(id, station), 0);
+  auto d = db->document(id);
+  EXPECT_EQ(field(*d, "doc_number"), "500/QĐ-UBND");
+  EXPECT_EQ(field(*d, "signer"), "Lê Văn Tám");
+  EXPECT_EQ(db->corrections(id).size(), 3u);
+  EXPECT_EQ(ids_of(db->search(sq("le van tam"))), std::vector<int64_t>{id});
+  EXPECT_THROW(db->import_corrections(id + 7, station), InputError);
+}
+
+TEST(PostgresStoreTest, UnreachableServerIsAStorageErrorNamingItWithoutThePassword) {
+  try {
+    Database::open("postgresql://sohoa:secret-word@127.0.0.1:1/central");
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("127.0.0.1:1/central"), std::string::npos) << what;
+    EXPECT_EQ(what.find("secret-word"), std::string::npos) << what;
+  }
+  EXPECT_FALSE(Database::exists("postgresql://sohoa@127.0.0.1:1/central"));
+}
+
+TEST(PostgresStoreTest, ExistsOnlyOnceMigratedAndNeverCreates) {
+  TempDir dir;
+  auto store = TestStore::make(StoreKind::kPostgres, dir.path());
+  if (!store) GTEST_SKIP() << "SOHOA_TEST_POSTGRES is not set: no PostgreSQL server to test on";
+  const std::string tables =
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()";
+  EXPECT_FALSE(Database::exists(store->arg()));
+  EXPECT_EQ(sohoa::testing::postgres_exec(store->arg(), tables), "0");
+  Database::open(store->arg())->upsert_units({{"a", "Xã Á", "xa", "", "", "", ""}});
+  EXPECT_TRUE(Database::exists(store->arg()));
+  EXPECT_EQ(sohoa::testing::postgres_exec(store->arg(), "SELECT version FROM sohoa_schema"),
+            std::to_string(postgres_migrations().size()));
+  // Reopened, nothing is lost; a schema newer than this program is refused.
+  EXPECT_EQ(Database::open(store->arg())->unit("a")->name, "Xã Á");
+  sohoa::testing::postgres_exec(store->arg(), "UPDATE sohoa_schema SET version = 999");
+  EXPECT_THROW(Database::open(store->arg()), StorageError);
 }
 
 TEST(ArchiveTest, PutIsIdempotentAndKeepsTheBytes) {
@@ -699,10 +840,8 @@ TEST(Storage, SearchRanksExactlyAsTheFullSqlSortDid) {
   EXPECT_GT(compared, 5000);  // the comparison saw many hits, not empty lists
 }
 
-TEST(Storage, DataGenerationMovesOnWritesOnly) {
-  TempDir dir;
-  auto db = Database::open(dir / "g.db");
-  auto other = Database::open(dir / "g.db");
+TEST_P(StorageTest, DataGenerationMovesOnWritesOnly) {
+  auto other = Database::open(path);
   int64_t g0 = db->data_generation();
   db->search(sq("quyet"));
   db->document_ids();
@@ -723,9 +862,7 @@ TEST(Storage, DataGenerationMovesOnWritesOnly) {
   EXPECT_GT(db->data_generation(), g3);
 }
 
-TEST(Storage, StoreDocumentsIsAllOrNothing) {
-  TempDir dir;
-  auto db = Database::open(dir / "b.db");
+TEST_P(StorageTest, StoreDocumentsIsAllOrNothing) {
   int n = 0;
   EXPECT_THROW(db->store_documents([&](NewDocument& d) {
     if (n == 3) return false;
@@ -744,6 +881,41 @@ TEST(Storage, StoreDocumentsIsAllOrNothing) {
   }),
                StorageError);
   EXPECT_TRUE(db->document_ids().empty());
+  n = 0;
+  EXPECT_EQ(db->store_documents([&](NewDocument& d) {
+    if (n == 2) return false;
+    d = sample_document(sha_of(static_cast<char>('p' + n++)), "x");
+    return true;
+  }),
+            2);
+  EXPECT_EQ(db->document_ids().size(), 2u);
+}
+
+TEST_P(StorageTest, UndigitizedRowsAreThoseProgressCountsAsMissing) {
+  db->upsert_units({{"hoa-dong", "Xã Hòa Đồng", "xa", "", "", "", ""},
+                    {"hoa-phu", "Xã Hòa Phú", "xa", "", "", "", ""}});
+  db->upsert_register_rows(std::vector<RegisterRow>{
+      {"hoa-dong", "1/QĐ-UBND", "2022-01-10", "", "", "", "", ""},
+      {"hoa-dong", "2/QĐ-UBND", "2022-03-01", "2022-04-01", "", "", "", ""},  // expired
+      {"hoa-dong", "3/QĐ-UBND", "2023-05-01", "", "", "", "", ""},            // not yet issued
+      {"hoa-phu", "4/QĐ-UBND", "2022-06-01", "", "", "", "", ""},
+      {"hoa-dong", "392/QĐ-UBND", "2022-06-03", "", "", "", "", ""},  // scanned 2022-06-30
+      {"hoa-dong", "6/QĐ-UBND", "2022-06-03", "", "", "", "", ""}});
+  db->store_document(sample_document(sha_of('a'), "Quyết định"));
+
+  auto all = db->undigitized_rows({"hoa-dong"}, "2022-12-31", 0);
+  EXPECT_EQ(all.total, 2);
+  ASSERT_EQ(all.rows.size(), 2u);
+  EXPECT_EQ(all.rows[0].doc_number, "6/QĐ-UBND");  // newest issued first
+  EXPECT_EQ(all.rows[1].doc_number, "1/QĐ-UBND");
+  // Before the scan, 392 was still missing; a limit keeps the total.
+  auto before = db->undigitized_rows({"hoa-dong"}, "2022-06-15", 1);
+  EXPECT_EQ(before.total, 3);
+  ASSERT_EQ(before.rows.size(), 1u);
+  EXPECT_EQ(before.rows[0].doc_number, "392/QĐ-UBND");
+  auto every_unit = db->undigitized_rows({}, "2022-12-31", 0);
+  EXPECT_EQ(every_unit.total, 3);
+  EXPECT_EQ(db->undigitized_rows({"hoa-phu"}, "2022-05-31", 0).total, 0);
 }
 
 }  // namespace

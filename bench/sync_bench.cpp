@@ -1,0 +1,252 @@
+// The central store at province scale (issue 16), on a real PostgreSQL
+// server: sync throughput from stations (documents/s; target >= 200/s into
+// a local server), progress per unit over the province's store (target
+// < 1 s at 200,000 documents and 1,000,000 register rows) and search p95
+// (target < 100 ms). Prints what it measured and at which scale.
+//
+// Run: PG_TEMP_DURABLE=1 scripts/pg-temp build/sync_bench
+// Scale (environment): SYNC_BENCH_STATIONS (4), SYNC_BENCH_DOCS per station
+// (500), SYNC_BENCH_PROVINCE_DOCS (20000), SYNC_BENCH_REGISTER_ROWS (100000);
+// the issue's full scale is 100 x 2000, 200000 and 1000000.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "bench/bench_data.h"
+#include "pipeline/station_sync.h"
+#include "registry/progress_report.h"
+#include "registry/register_import.h"
+#include "registry/units_import.h"
+#include "storage/database.h"
+#include "storage/file_hash.h"
+#include "tests/support/test_store.h"
+#include "tests/support/test_support.h"
+#include "text/vntext.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+int64_t env_int(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::atoll(v) : fallback;
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+const std::vector<std::string>& vocabulary() {
+  static const std::vector<std::string> words = {
+      "quyết", "định", "giấy",   "phép",   "xây",   "dựng", "nhà",   "ở",    "đất",  "đai",
+      "hộ",    "tịch", "khai",   "sinh",   "kết",   "hôn",  "chứng", "thực", "bản",  "sao",
+      "Hòa",   "Đồng", "Thịnh",  "Sơn",    "Thành", "Tây",  "Phú",   "Mỹ",   "ủy",   "ban",
+      "nhân",  "dân",  "xã",     "huyện",  "thông", "báo",  "đăng",  "ký",   "biến", "động",
+      "cấp",   "lại",  "chuyển", "nhượng", "quyền", "sử"};
+  return words;
+}
+
+std::string page_text(int64_t i) {
+  std::mt19937_64 rng(static_cast<uint64_t>(i) * 2654435761u + 7);
+  std::string text = "ỦY BAN NHÂN DÂN XÃ\nQUYẾT ĐỊNH số " + std::to_string(i) + "\n";
+  for (int w = 0; w < 120; ++w) {
+    text += vocabulary()[rng() % vocabulary().size()];
+    text += w % 15 == 14 ? ".\n" : " ";
+  }
+  return text;
+}
+
+sohoa::storage::NewDocument synthetic_document(int64_t i, const std::string& sha, bool with_page) {
+  sohoa::bench::SyntheticRow row = sohoa::bench::synthetic_row(i);
+  const auto& unit = sohoa::bench::units()[static_cast<size_t>(row.unit)];
+  sohoa::storage::NewDocument d;
+  d.sha256 = sha;
+  d.archive_sha256 = sha;
+  d.source = "scans/" + std::to_string(i) + ".png";
+  d.issuer_unit = i % 5 == 0 ? unit.successor : unit.unit;
+  d.unit = d.issuer_unit;
+  d.level = std::string(unit.unit) == "tay-hoa" ? "huyen" : "xa";
+  d.digitized_at = "2025-12-" + std::to_string(10 + i % 18);
+  d.status = i % 20 == 0 ? "review" : "ok";
+  d.fields = {{"doc_type", "QUYẾT ĐỊNH", 0.9},
+              {"doc_number", i % 100 == 0 ? "X" + row.number : row.number, 0.9},
+              {"issued_date", row.issued, 0.9}};
+  if (with_page) {
+    sohoa::storage::PageRecord p;
+    p.page = 1;
+    p.width = 2480;
+    p.height = 3508;
+    p.dpi = 300;
+    p.ocr_confidence = 90;
+    p.text = page_text(i);
+    p.layout_json = R"({"blocks":[]})";
+    d.pages = {p};
+  }
+  return d;
+}
+
+std::string small_original(int64_t i) {
+  std::mt19937_64 rng(static_cast<uint64_t>(i) + 99);
+  std::string bytes(4096, '\0');
+  for (char& c : bytes) c = static_cast<char>(rng());
+  return bytes;
+}
+
+std::string sha_of(const std::string& bytes) {
+  sohoa::storage::Sha256 h;
+  h.update(bytes);
+  return h.hex();
+}
+
+fs::path make_station(const fs::path& dir, int station, int64_t docs) {
+  fs::path path = dir / ("station-" + std::to_string(station) + ".db");
+  auto db = sohoa::storage::Database::open(path);
+  sohoa::registry::import_units(*db, sohoa::bench::units_csv());
+  for (int64_t k = 0; k < docs; ++k) {
+    int64_t i = station * docs + k + 1;
+    std::string bytes = small_original(i);
+    std::string sha = sha_of(bytes);
+    db->put_original_bytes(bytes, sha);
+    db->store_document(synthetic_document(i, sha, true));
+  }
+  return path;
+}
+
+void sync_throughput(const fs::path& dir, int stations, int64_t docs) {
+  std::vector<fs::path> paths;
+  auto built = Clock::now();
+  for (int s = 0; s < stations; ++s) paths.push_back(make_station(dir, s, docs));
+  std::cout << "stations: " << stations << " x " << docs << " documents (4 KB originals, one "
+            << "page of text each) built in " << seconds_since(built) << " s\n";
+
+  for (int parallel : {1, stations}) {
+    auto centre = sohoa::testing::TestStore::make(sohoa::testing::StoreKind::kPostgres, dir);
+    sohoa::registry::import_units(*sohoa::storage::Database::open(centre->arg()),
+                                  sohoa::bench::units_csv());
+    auto start = Clock::now();
+    int64_t sent = 0;
+    std::mutex mutex;
+    auto one = [&](const fs::path& station) {
+      sohoa::pipeline::SyncOptions o;
+      o.station_db = station;
+      o.central_url = centre->arg();
+      auto counts = sohoa::pipeline::sync_station(o);
+      std::lock_guard<std::mutex> lock(mutex);
+      sent += counts.sent;
+    };
+    if (parallel == 1) {
+      for (const fs::path& p : paths) one(p);
+    } else {
+      std::vector<std::thread> threads;
+      for (const fs::path& p : paths) threads.emplace_back(one, p);
+      for (auto& t : threads) t.join();
+    }
+    double s = seconds_since(start);
+    std::cout << "sync: " << sent << " documents from " << stations << " stations, "
+              << (parallel == 1 ? "one after another" : "all at once") << ": " << s << " s, "
+              << static_cast<int64_t>(sent / s) << " documents/s (target >= 200)\n";
+    auto rerun = Clock::now();
+    one(paths[0]);
+    std::cout << "sync rerun of one station (" << docs
+              << " already there): " << seconds_since(rerun) << " s\n";
+  }
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+void province(const fs::path& dir, int64_t documents, int64_t rows) {
+  auto centre = sohoa::testing::TestStore::make(sohoa::testing::StoreKind::kPostgres, dir);
+  auto db = sohoa::storage::Database::open(centre->arg());
+  auto start = Clock::now();
+  sohoa::registry::import_units(*db, sohoa::bench::units_csv());
+  sohoa::registry::import_register(*db, sohoa::bench::register_csv(rows));
+  std::cout << "province store: register of " << db->register_size() << " rows imported in "
+            << seconds_since(start) << " s\n";
+  start = Clock::now();
+  for (int64_t i = 1; i <= documents; ++i) {
+    char sha[65];
+    std::snprintf(sha, sizeof sha, "%064lld", static_cast<long long>(i));
+    db->store_document(synthetic_document(i, sha, true));
+  }
+  double stored = seconds_since(start);
+  std::cout << "province store: " << documents << " documents stored in " << stored << " s ("
+            << static_cast<int64_t>(static_cast<double>(documents) / stored)
+            << " documents/s, one transaction each)\n";
+
+  for (const char* by : {"level", "unit"}) {
+    std::vector<double> ms;
+    for (int run = 0; run < 5; ++run) {
+      auto t = Clock::now();
+      sohoa::registry::ProgressOptions o;
+      o.by = by;
+      o.period = "year";
+      o.as_of = "2025-12-31";
+      auto report = sohoa::registry::compute_progress(*db, o);
+      ms.push_back(seconds_since(t) * 1000);
+      if (run == 0) {
+        std::cout << "progress --by " << by << ": " << report.rows.size() << " rows, "
+                  << report.unmatched.size() << " unmatched\n";
+      }
+    }
+    std::cout << "progress --by " << by << " over " << rows << " register rows and " << documents
+              << " documents: median " << percentile(ms, 0.5) << " ms, worst "
+              << percentile(ms, 1.0) << " ms (target < 1000 ms)\n";
+  }
+
+  // Search: folded words, accented words (exact-accent ranking), a
+  // phrase, a prefix; 200 queries, default limit 20, as the CLI asks.
+  std::mt19937 rng(16);
+  std::vector<double> ms;
+  const auto& words = vocabulary();
+  size_t hits = 0;
+  for (int q = 0; q < 200; ++q) {
+    std::string a = words[rng() % words.size()], b = words[rng() % words.size()];
+    sohoa::storage::SearchQuery query;
+    switch (q % 4) {
+      case 0:
+        query.text = sohoa::text::fold(a) + " " + sohoa::text::fold(b);
+        break;
+      case 1:
+        query.text = a + " " + b;
+        break;
+      case 2:
+        query.text = "\"" + a + " " + b + "\"";
+        break;
+      default:
+        query.text = sohoa::text::fold(a).substr(0, 3) + "* " + b;
+        break;
+    }
+    auto t = Clock::now();
+    hits += db->search(query).size();
+    ms.push_back(seconds_since(t) * 1000);
+  }
+  std::cout << "search over " << documents << " documents (200 queries, limit 20, " << hits
+            << " hits): p50 " << percentile(ms, 0.5) << " ms, p95 " << percentile(ms, 0.95)
+            << " ms (target < 100 ms)\n";
+}
+
+}  // namespace
+
+int main() {
+  std::string url = sohoa::testing::test_postgres_url();
+  if (url.empty()) {
+    std::cerr << "sync_bench: needs a PostgreSQL server: run it as\n"
+              << "  PG_TEMP_DURABLE=1 scripts/pg-temp build/sync_bench\n";
+    return 2;
+  }
+  sohoa::testing::TempDir dir;
+  int stations = static_cast<int>(env_int("SYNC_BENCH_STATIONS", 4));
+  int64_t docs = env_int("SYNC_BENCH_DOCS", 500);
+  sync_throughput(dir.path(), stations, docs);
+  province(dir.path(), env_int("SYNC_BENCH_PROVINCE_DOCS", 20000),
+           env_int("SYNC_BENCH_REGISTER_ROWS", 100000));
+  return 0;
+}

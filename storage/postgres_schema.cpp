@@ -1,0 +1,203 @@
+#include "storage/postgres_schema.h"
+
+namespace sohoa::storage {
+
+// Never edit a released migration: append a new one. The tables mirror the
+// SQLite schema (storage/schema.cpp) at its latest version; the full-text
+// index is a table of tsvectors made from words folded in C++ (the same
+// folding as the SQLite tokenizer), and originals are kept in the store.
+// "by" and "user" are reserved words in PostgreSQL, hence quoted.
+const std::vector<std::string_view>& postgres_migrations() {
+  static const std::vector<std::string_view> steps = {
+      R"sql(
+CREATE TABLE units (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('tinh', 'huyen', 'xa')),
+  parent TEXT NOT NULL DEFAULT '',
+  valid_from TEXT NOT NULL DEFAULT '',
+  valid_to TEXT NOT NULL DEFAULT '',
+  successor TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE documents (
+  id BIGSERIAL PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL DEFAULT '',
+  station TEXT NOT NULL DEFAULT '',
+  unit TEXT NOT NULL DEFAULT '',
+  issuer_unit TEXT NOT NULL DEFAULT '',
+  level TEXT NOT NULL DEFAULT '',
+  digitized_at TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('ok', 'review', 'failed')),
+  error TEXT NOT NULL DEFAULT '',
+  review_reasons TEXT NOT NULL DEFAULT '[]',
+  archive_sha256 TEXT NOT NULL DEFAULT '',
+  doc_number TEXT NOT NULL DEFAULT '',
+  number_key TEXT NOT NULL DEFAULT '',
+  issued_date TEXT NOT NULL DEFAULT '',
+  doc_type TEXT NOT NULL DEFAULT '',
+  doc_type_key TEXT NOT NULL DEFAULT '',
+  dossier_code TEXT NOT NULL DEFAULT '',
+  matched BOOLEAN NOT NULL DEFAULT false
+);
+CREATE INDEX documents_sha256_prefix ON documents(sha256 text_pattern_ops);
+CREATE INDEX documents_number ON documents(number_key, issued_date);
+CREATE INDEX documents_dossier ON documents(dossier_code) WHERE dossier_code <> '';
+CREATE INDEX documents_issued ON documents(issued_date);
+CREATE INDEX documents_issuer ON documents(issuer_unit);
+CREATE INDEX documents_archive ON documents(archive_sha256);
+CREATE INDEX documents_unmatched ON documents(id)
+  WHERE NOT matched AND status IN ('ok', 'review');
+CREATE TABLE pages (
+  doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  page INTEGER NOT NULL,
+  width INTEGER NOT NULL, height INTEGER NOT NULL, dpi INTEGER NOT NULL,
+  rotation INTEGER NOT NULL, skew_deg DOUBLE PRECISION NOT NULL,
+  ocr_confidence DOUBLE PRECISION NOT NULL,
+  text TEXT NOT NULL,
+  codes TEXT NOT NULL DEFAULT '[]',
+  layout TEXT NOT NULL DEFAULT '',
+  text_source TEXT NOT NULL DEFAULT 'ocr' CHECK (text_source IN ('ocr', 'pdf')),
+  text_dpi INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (doc_id, page)
+);
+CREATE TABLE fields (
+  doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (doc_id, name)
+);
+CREATE TABLE corrections (
+  id BIGSERIAL PRIMARY KEY,
+  doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  "by" TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL,
+  undone_by TEXT NOT NULL DEFAULT '',
+  undone_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX corrections_doc ON corrections(doc_id, field, id);
+CREATE TABLE register_rows (
+  id BIGSERIAL PRIMARY KEY,
+  unit TEXT NOT NULL,
+  doc_number TEXT NOT NULL,
+  issued_date TEXT NOT NULL,
+  valid_until TEXT NOT NULL DEFAULT '',
+  dossier_code TEXT NOT NULL DEFAULT '',
+  procedure_code TEXT NOT NULL DEFAULT '',
+  doc_type TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  number_key TEXT NOT NULL,
+  level TEXT NOT NULL DEFAULT '',
+  digitized_at TEXT,
+  UNIQUE (unit, doc_number, issued_date)
+);
+CREATE INDEX register_number ON register_rows(number_key, issued_date);
+CREATE INDEX register_dossier ON register_rows(dossier_code) WHERE dossier_code <> '';
+CREATE INDEX register_progress
+  ON register_rows(unit COLLATE "C", issued_date, valid_until, digitized_at);
+CREATE TABLE matches (
+  doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  row_id BIGINT NOT NULL REFERENCES register_rows(id) ON DELETE CASCADE,
+  PRIMARY KEY (doc_id, row_id)
+);
+CREATE INDEX matches_row ON matches(row_id);
+CREATE TABLE unit_lineage (
+  unit TEXT NOT NULL,
+  descendant TEXT NOT NULL,
+  PRIMARY KEY (unit, descendant)
+);
+CREATE TABLE certifications (
+  id BIGSERIAL PRIMARY KEY,
+  doc_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  "by" TEXT NOT NULL,
+  at TEXT NOT NULL,
+  signer TEXT NOT NULL,
+  cert_sha256 TEXT NOT NULL,
+  pdf_sha256 TEXT NOT NULL
+);
+CREATE INDEX certifications_doc ON certifications(doc_id);
+CREATE TABLE deletions (
+  id BIGSERIAL PRIMARY KEY,
+  doc_id BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '',
+  doc_number TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL,
+  "by" TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL
+);
+CREATE INDEX deletions_sha256 ON deletions(sha256);
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'clerk', 'viewer')),
+  unit TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  "user" TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+CREATE TABLE api_tokens (
+  name TEXT PRIMARY KEY,
+  scope TEXT NOT NULL CHECK (scope IN ('reader', 'writer')),
+  unit TEXT NOT NULL DEFAULT '',
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+  id BIGSERIAL PRIMARY KEY,
+  at TEXT NOT NULL,
+  "user" TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE search_index (
+  doc_id BIGINT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+  meta TEXT NOT NULL,
+  body TEXT NOT NULL,
+  folded TSVECTOR NOT NULL,
+  exact TSVECTOR NOT NULL
+);
+CREATE INDEX search_folded ON search_index USING gin(folded);
+CREATE INDEX search_exact ON search_index USING gin(exact);
+CREATE TABLE originals (
+  sha256 TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  bytes BYTEA NOT NULL
+);
+)sql",
+      // A number every committed write to what search, documents and
+      // progress show moves on (Database::data_generation). Sharded by
+      // backend so that stations syncing at once do not queue on one row;
+      // the sum only moves when a writer commits, so a reader never caches
+      // uncommitted data under a new number.
+      R"sql(
+CREATE TABLE data_generation (shard INTEGER PRIMARY KEY, n BIGINT NOT NULL);
+INSERT INTO data_generation(shard, n) SELECT s, 0 FROM generate_series(0, 15) AS s;
+CREATE FUNCTION sohoa_bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE data_generation SET n = n + 1 WHERE shard = pg_backend_pid() % 16;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER units_generation AFTER INSERT OR UPDATE OR DELETE ON units
+  FOR EACH STATEMENT EXECUTE FUNCTION sohoa_bump_generation();
+CREATE TRIGGER documents_generation AFTER INSERT OR UPDATE OR DELETE ON documents
+  FOR EACH STATEMENT EXECUTE FUNCTION sohoa_bump_generation();
+CREATE TRIGGER register_rows_generation AFTER INSERT OR UPDATE OR DELETE ON register_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sohoa_bump_generation();
+CREATE TRIGGER corrections_generation AFTER INSERT OR UPDATE OR DELETE ON corrections
+  FOR EACH STATEMENT EXECUTE FUNCTION sohoa_bump_generation();
+)sql",
+  };
+  return steps;
+}
+
+}  // namespace sohoa::storage
