@@ -408,17 +408,7 @@ class PostgresDatabase final : public Database {
   }
 
   std::vector<std::string> successors_of(const std::string& code) override {
-    return guard([&] {
-      std::map<std::string, std::string> next = successor_links();
-      std::vector<std::string> out;
-      for (auto it = next.find(code); it != next.end(); it = next.find(it->second)) {
-        if (it->second == code || std::find(out.begin(), out.end(), it->second) != out.end()) {
-          break;  // a cycle in the registry: stop rather than loop
-        }
-        out.push_back(it->second);
-      }
-      return out;
-    });
+    return guard([&] { return successor_chain(successor_links(), code); });
   }
 
   std::vector<std::string> predecessors_of(const std::string& code) override {

@@ -84,4 +84,14 @@ std::string search_meta(const std::vector<Field>& fields) {
   return meta;
 }
 
+std::vector<std::string> successor_chain(const std::map<std::string, std::string>& next,
+                                         const std::string& code) {
+  std::vector<std::string> out;
+  for (auto it = next.find(code); it != next.end(); it = next.find(it->second)) {
+    if (it->second == code || std::find(out.begin(), out.end(), it->second) != out.end()) break;
+    out.push_back(it->second);
+  }
+  return out;
+}
+
 }  // namespace sohoa::storage

@@ -2,6 +2,7 @@
 // so that either stores and returns exactly the same values.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,11 @@ std::string field_value(const std::vector<Field>& fields, const std::string& nam
 // values one per line, a list (citizen_ids) as its items, so a snippet
 // shows numbers, not JSON.
 std::string search_meta(const std::vector<Field>& fields);
+
+// The successors of unit `code`, nearest first, following `next` (a unit's
+// code to its successor's); stops at a cycle in the registry rather than
+// loop.
+std::vector<std::string> successor_chain(const std::map<std::string, std::string>& next,
+                                         const std::string& code);
 
 }  // namespace sohoa::storage
