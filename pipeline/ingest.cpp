@@ -382,24 +382,27 @@ bool is_busy(const std::exception& e) {
 // metadata, archives and stores each in one transaction.
 class Writer {
  public:
-  Writer(const IngestOptions& options, int files_total)
+  // `header_pages`: each input file's page count by its header (absent or
+  // 0: it could not be opened), the run's page total shown from the start.
+  Writer(const IngestOptions& options, int files_total, std::map<std::string, int> header_pages)
       : options_(options),
         db_(storage::Database::open(options.db_path)),
         units_(db_->units()),
         extractor_(units_),
-        started_(std::chrono::steady_clock::now()) {
+        started_(std::chrono::steady_clock::now()),
+        header_pages_(std::move(header_pages)) {
     progress_.files_total = files_total;
-    progress_.pages_expected = files_total;
+    for (const auto& [file, pages] : header_pages_) pages_to_read_ += pages;
   }
 
   // Returns the final outcomes (one per document) once a file is complete.
   std::optional<std::vector<FileOutcome>> take(Message& message) {
     if (auto* settled = std::get_if<FileSettled>(&message)) {
-      if (settled->outcome.file_done) ++files_unopened_;
+      if (settled->outcome.file_done) settle_unread(settled->outcome.file);
       return std::vector<FileOutcome>{settled->outcome};
     }
     if (auto* unreadable = std::get_if<FileUnreadable>(&message)) {
-      ++files_unopened_;
+      settle_unread(unreadable->path.string());
       storage::NewDocument doc = document_shell(unreadable->path, unreadable->sha256);
       mark_failed(doc, unreadable->error);
       FileOutcome outcome = store(doc, unreadable->path);
@@ -429,11 +432,10 @@ class Writer {
     if (!options_.on_progress) return;
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
     progress_.elapsed_s = elapsed.count();
-    // Files not yet looked at are guessed to be as long as those opened.
-    int unopened = progress_.files_total - files_opened_ - files_unopened_;
-    double per_file = files_opened_ > 0 ? double(pages_opened_) / files_opened_ : 1.0;
-    progress_.pages_expected = pages_opened_ + static_cast<int>(unopened * per_file + 0.5);
-    progress_.pages_estimated = unopened > 0;
+    // Known from the files' headers before the first page (issue 18.9); it
+    // only drops by the pages of a file found stored already or unreadable.
+    progress_.pages_expected = pages_to_read_;
+    progress_.pages_estimated = false;
     if (progress_.pages_done > 0 && progress_.first_page_s == 0) {
       progress_.first_page_s = progress_.elapsed_s;
     }
@@ -465,8 +467,21 @@ class Writer {
     PendingDocument pending{opened.path, opened.sha256, {}, 0, {}, 0};
     pending.pages.resize(static_cast<size_t>(opened.pages));
     pending_.emplace(opened.file, std::move(pending));
-    ++files_opened_;
-    pages_opened_ += opened.pages;
+    // The header read again now: the count to trust, should the file have
+    // changed since it was counted.
+    pages_to_read_ += opened.pages - header_pages_of(opened.path.string());
+  }
+
+  // A file settled without its pages being read: they are none to wait for.
+  void settle_unread(const std::string& file) { pages_to_read_ -= header_pages_of(file); }
+
+  // The file's counted pages, once: 0 for one not counted or already settled.
+  int header_pages_of(const std::string& file) {
+    auto it = header_pages_.find(file);
+    if (it == header_pages_.end()) return 0;
+    int pages = it->second;
+    header_pages_.erase(it);
+    return pages;
   }
 
   std::optional<std::vector<FileOutcome>> add_page(PageRead& read) {
@@ -576,11 +591,10 @@ class Writer {
   std::vector<storage::Unit> units_;
   metadata::MetadataExtractor extractor_;
   std::map<size_t, PendingDocument> pending_;
-  int files_opened_ = 0;
-  int files_unopened_ = 0;  // settled without their pages being read
-  int pages_opened_ = 0;
   IngestProgress progress_;
   std::chrono::steady_clock::time_point started_;
+  std::map<std::string, int> header_pages_;  // files not yet opened or settled
+  int pages_to_read_ = 0;
 };
 
 // Decoded pages are large (8.7 MB at 300 dpi A4) and short-lived, and
@@ -632,6 +646,23 @@ std::vector<fs::path> find_input_files(const std::vector<fs::path>& inputs,
   return files;
 }
 
+// Each file's page count read from its header (what ScanFile reads anyway;
+// no page is decoded), keyed by path, for the progress line's total; empty
+// when no progress is shown. A file that cannot be opened counts 0.
+std::map<std::string, int> header_page_counts(const std::vector<fs::path>& files,
+                                              const IngestOptions& options) {
+  std::map<std::string, int> counts;
+  if (!options.on_progress) return counts;
+  for (const auto& file : files) {
+    try {
+      counts[file.string()] = ScanFile(file, options.load).page_count();
+    } catch (const std::exception&) {
+      counts[file.string()] = 0;
+    }
+  }
+  return counts;
+}
+
 IngestSummary ingest(const IngestOptions& options,
                      const std::function<void(const FileOutcome&)>& on_outcome) {
   prepare_process_for_page_workers();
@@ -646,7 +677,7 @@ IngestSummary ingest(const IngestOptions& options,
       [&](const fs::path& path, const std::string& why) {
         skipped.push_back(skipped_file(path, why));
       });
-  Writer writer(options, static_cast<int>(files.size()));
+  Writer writer(options, static_cast<int>(files.size()), header_page_counts(files, options));
   for (const auto& problem : problems) {
     ++summary.failed;
     on_outcome(problem);

@@ -20,11 +20,13 @@ namespace sohoa::pipeline {
 
 // Counters for a progress display, as known when a page or file finishes.
 struct IngestProgress {
-  int files_total = 0;           // input files found
-  int files_done = 0;            // with a final outcome
-  int pages_done = 0;            // pages read in this run
-  int pages_expected = 0;        // pages of the files opened so far, plus an estimate for the rest
-  bool pages_estimated = false;  // some files are not opened yet: pages_expected is a guess
+  int files_total = 0;  // input files found
+  int files_done = 0;   // with a final outcome
+  int pages_done = 0;   // pages read in this run
+  // The run's pages by the files' headers, read before the first page; less
+  // only the pages of files found stored already or unreadable.
+  int pages_expected = 0;
+  bool pages_estimated = false;  // pages_expected is a guess (ingest no longer guesses)
   double elapsed_s = 0;
   // When the first page was done (0: none yet, or unknown). The rate is
   // measured from there: start-up (OCR engines loading) is no page's cost.

@@ -73,13 +73,11 @@ std::string search_meta(const std::vector<Field>& fields) {
   for (const Field& f : fields) {
     if (f.value.empty()) continue;
     if (!meta.empty()) meta += '\n';
-    if (f.name == "citizen_ids") {
-      std::vector<std::string> ids = parse_json_list(f.value);
-      for (size_t i = 0; i < ids.size(); ++i) meta += (i > 0 ? " " : "") + ids[i];
-      if (ids.empty()) meta += f.value;
-    } else {
-      meta += f.value;
-    }
+    // Lists (citizen_ids, recipients) are kept as JSON arrays of strings.
+    std::vector<std::string> items =
+        f.value.front() == '[' ? parse_json_list(f.value) : std::vector<std::string>{};
+    for (size_t i = 0; i < items.size(); ++i) meta += (i > 0 ? " " : "") + items[i];
+    if (items.empty()) meta += f.value;
   }
   return meta;
 }

@@ -30,8 +30,8 @@ void order_fields(std::vector<Field>& fields);
 std::string field_value(const std::vector<Field>& fields, const std::string& name);
 
 // The metadata text the search index holds for a document: non-empty
-// values one per line, a list (citizen_ids) as its items, so a snippet
-// shows numbers, not JSON.
+// values one per line, a list (a JSON array of strings: citizen_ids,
+// recipients) as its items, so a snippet shows numbers and names, not JSON.
 std::string search_meta(const std::vector<Field>& fields);
 
 // The successors of unit `code`, nearest first, following `next` (a unit's

@@ -433,6 +433,18 @@ TEST_P(StorageTest, CitizenIdSnippetShowsTheNumbersNotJson) {
   EXPECT_EQ(hits[0].snippet.find('"'), std::string::npos) << hits[0].snippet;
 }
 
+// Any list field (recipients too) is indexed as its items, not as JSON.
+TEST_P(StorageTest, RecipientsSnippetShowsTheNamesNotJson) {
+  NewDocument d = sample_document(sha_of('r'), "không có số");
+  d.fields.push_back({"recipients", R"(["Hai bên kết hôn;","Lưu: VT."])", 1.0});
+  int64_t id = db->store_document(d);
+  std::vector<SearchHit> hits = db->search(sq("hôn"));
+  ASSERT_EQ(ids_of(hits), std::vector<int64_t>{id});
+  EXPECT_NE(hits[0].snippet.find("Hai bên kết [hôn]; Lưu: VT."), std::string::npos)
+      << hits[0].snippet;
+  EXPECT_EQ(hits[0].snippet.find('"'), std::string::npos) << hits[0].snippet;
+}
+
 TEST_P(StorageTest, DeletedDocumentLeavesATombstoneAndItsIdIsNeverReused) {
   int64_t first = db->store_document(sample_document(sha_of('a'), "một"));
   int64_t second = db->store_document(sample_document(sha_of('b'), "hai"));
