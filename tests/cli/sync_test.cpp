@@ -162,3 +162,44 @@ TEST_F(SyncTest, FourStationsAtOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+// A review done at the station after its first sync (SPEC: "corrections and
+// review state travel too"): the next sync brings the centre the corrections
+// and the status they led to; a central correction made after the station's
+// stays in force.
+TEST_F(SyncTest, AStationsReviewTravelsOnTheNextSyncAndALaterCentralCorrectionStays) {
+  fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 4);  // id 4 (n = 3) for review
+  ASSERT_EQ(sync(station, central->arg()).exit_code, 0);
+  RunResult reviewed =
+      sohoa({"review", "4", "--set", "doc_type=QUYẾT ĐỊNH", "--set", "doc_number=103/QĐ-UBND",
+             "--set", "issued_date=2025-03-13", "--set", "authority=ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG",
+             "--set", "signer=Lê Văn Tám", "--by", "station-clerk", "--db", station.string()});
+  ASSERT_EQ(reviewed.exit_code, 0) << reviewed.err;
+  EXPECT_NE(reviewed.out.find("4: status ok"), std::string::npos) << reviewed.out;
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  RunResult central_fix = sohoa({"review", "4", "--set", "doc_number=130/QĐ-UBND", "--by",
+                                 "province-clerk", "--db", central->arg()});
+  ASSERT_EQ(central_fix.exit_code, 0) << central_fix.err;
+
+  RunResult r = sync(station, central->arg());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "sent 0, already there 4, failed 0\n");
+  json at_station = json::parse(sohoa({"show", "4", "--json", "--db", station.string()}).out);
+  json centrally = json::parse(sohoa({"show", "4", "--json", "--db", central->arg()}).out);
+  EXPECT_EQ(centrally["status"], "ok") << centrally.dump();
+  EXPECT_EQ(centrally["review_reasons"], json::array()) << centrally.dump();
+  EXPECT_EQ(centrally["metadata"]["doc_number"], "130/QĐ-UBND");  // the later, central one
+  EXPECT_EQ(at_station["metadata"]["doc_number"], "103/QĐ-UBND");
+  for (const char* field : {"doc_type", "issued_date", "authority", "signer"}) {
+    EXPECT_EQ(centrally["metadata"][field], at_station["metadata"][field]) << field;
+  }
+  // Out of the central review queue; a rerun doubles nothing.
+  RunResult queue = sohoa({"review", "--queue", "--json", "--db", central->arg()});
+  EXPECT_EQ(queue.out.find("\"id\":4"), std::string::npos) << queue.out;
+  ASSERT_EQ(sync(station, central->arg()).exit_code, 0);
+  EXPECT_EQ(Database::open(central->arg())->corrections(4).size(), 6u);
+}
+
+}  // namespace
