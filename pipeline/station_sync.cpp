@@ -5,6 +5,7 @@
 #include <optional>
 #include <thread>
 
+#include "pipeline/reassess.h"
 #include "storage/database.h"
 
 namespace sohoa::pipeline {
@@ -17,6 +18,22 @@ enum class Outcome { kSent, kAlready, kFailed };
 bool already_there(const std::optional<storage::Database::Existing>& existing,
                    const storage::NewDocument& doc) {
   return existing && (existing->status != "failed" || doc.status == "failed");
+}
+
+// The station's corrections the centre lacks. When any was new there and
+// the station's review state differs from the centre's, the document is
+// re-read centrally as `review --set` re-read it at the station, so its
+// status and reasons follow the corrections (the centre's own, if newer,
+// included). Same state: nothing is re-read, what the station sent stands.
+void bring_corrections(storage::Database& central, int64_t id,
+                       const std::vector<storage::Correction>& corrections,
+                       const storage::NewDocument& at_station) {
+  if (central.import_corrections(id, corrections) == 0) return;
+  auto there = central.document_as_stored(id);
+  if (there &&
+      (there->status != at_station.status || there->review_reasons != at_station.review_reasons)) {
+    refresh_status(central, id);
+  }
 }
 
 class Syncer {
@@ -103,7 +120,7 @@ class Syncer {
     std::vector<storage::Correction> corrections = station_->corrections(id);
     auto existing = central_->find_by_sha256(doc->sha256);
     if (already_there(existing, *doc)) {
-      central_->import_corrections(existing->id, corrections);
+      bring_corrections(*central_, existing->id, corrections, *doc);
       return Outcome::kAlready;
     }
     const std::string& archive = doc->archive_sha256.empty() ? doc->sha256 : doc->archive_sha256;
@@ -129,7 +146,7 @@ class Syncer {
       // Another station sent the same bytes a moment ago.
       auto now = central_->find_by_sha256(doc->sha256);
       if (already_there(now, *doc)) {
-        central_->import_corrections(now->id, corrections);
+        bring_corrections(*central_, now->id, corrections, *doc);
         return Outcome::kAlready;
       }
       throw;

@@ -36,6 +36,9 @@ struct SyncOptions {
 // review state, corrections (who and when) and originals. A document the
 // centre has already gets only the station's corrections it lacks; a
 // correction made centrally since stays in force (the latest by time wins).
+// When any of those corrections is new there and the station's status or
+// review reasons differ from the centre's, the document is re-assessed
+// centrally (as `review --set` does), so the station's review travels.
 // Throws storage::StorageError when the station or the centre cannot be
 // opened, or the centre stays unreachable after `reconnects` attempts.
 SyncCounts sync_station(const SyncOptions& options);

@@ -4,204 +4,9 @@
 // SIGKILL at random moments, a loopback proxy that cuts the connection
 // mid-transfer, stations syncing at once. Afterwards every document is there
 // exactly once, whole, with its original intact.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sqlite3.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <chrono>
-#include <nlohmann/json.hpp>
-#include <random>
-#include <regex>
-#include <set>
-#include <thread>
-
-#include "storage/database.h"
-#include "storage/file_hash.h"
-#include "tests/support/test_store.h"
-#include "tests/support/test_support.h"
-
-extern char** environ;
+#include "tests/cli/sync_fixture.h"
 
 namespace {
-
-namespace fs = std::filesystem;
-using nlohmann::json;
-using sohoa::storage::Correction;
-using sohoa::storage::Database;
-using sohoa::storage::NewDocument;
-using sohoa::testing::postgres_exec;
-using sohoa::testing::run;
-using sohoa::testing::RunResult;
-using sohoa::testing::StoreKind;
-using sohoa::testing::TempDir;
-using sohoa::testing::TestStore;
-
-std::string sha_of(const std::string& bytes) {
-  sohoa::storage::Sha256 h;
-  h.update(bytes);
-  return h.hex();
-}
-
-// A station's document `n` (the same n gives the same bytes at any station:
-// the same paper scanned twice) with an original of a few kilobytes.
-NewDocument station_document(int n, const std::string& original_sha, const std::string& station) {
-  NewDocument d;
-  d.sha256 = original_sha;
-  d.archive_sha256 = original_sha;
-  d.source = "scans/doc-" + std::to_string(n) + ".png";
-  d.station = station;
-  d.unit = "hoa-dong";
-  d.issuer_unit = "hoa-dong";
-  d.level = "xa";
-  d.digitized_at = "2026-11-" + std::to_string(10 + n % 20);
-  d.status = n % 7 == 3 ? "review" : "ok";
-  if (d.status == "review") d.review_reasons = {"signer missing"};
-  d.fields = {{"doc_type", "QUYẾT ĐỊNH", 0.9},
-              {"doc_number", std::to_string(100 + n) + "/QĐ-UBND", 0.95},
-              {"issued_date", "2025-03-" + std::to_string(10 + n % 18), 0.99}};
-  sohoa::storage::PageRecord page;
-  page.page = 1;
-  page.width = 2480;
-  page.height = 3508;
-  page.dpi = 300;
-  page.ocr_confidence = 90;
-  page.text = "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG\nQUYẾT ĐỊNH số " + std::to_string(100 + n) +
-              "\nVề việc cấp giấy phép xây dựng nhà ở số " + std::to_string(n);
-  page.layout_json = R"({"blocks":[]})";
-  d.pages = {page};
-  return d;
-}
-
-std::string original_bytes(int n) {
-  std::mt19937 rng(static_cast<unsigned>(n) * 7919u + 1u);
-  std::string bytes = "\x89PNG\r\n\x1a\n";
-  bytes.resize(2048 + static_cast<size_t>(n % 5) * 1024);
-  for (size_t i = 8; i < bytes.size(); ++i) bytes[i] = static_cast<char>(rng());
-  return bytes;
-}
-
-// A station database `name` holding documents [from, to) with their
-// originals archived; every 5th carries a correction made there.
-fs::path make_station(const fs::path& dir, const std::string& name, int from, int to) {
-  fs::path db_path = dir / (name + ".db");
-  auto db = Database::open(db_path);
-  db->upsert_units({{"hoa-dong", "Xã Hòa Đồng", "xa", "", "", "", ""}});
-  fs::create_directories(dir / "originals");
-  for (int n = from; n < to; ++n) {
-    std::string bytes = original_bytes(n);
-    std::string sha = sha_of(bytes);
-    fs::path file = dir / "originals" / (std::to_string(n) + ".png");
-    sohoa::testing::write_file(file, bytes);
-    db->put_original(file, sha);
-    int64_t id = db->store_document(station_document(n, sha, name));
-    if (n % 5 == 0) db->add_correction(id, "signer", "Nguyễn Văn " + std::to_string(n), name);
-  }
-  return db_path;
-}
-
-std::string integrity_of_sqlite(const fs::path& path) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr);
-  std::string out = sqlite3_step(stmt) == SQLITE_ROW
-                        ? reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))
-                        : "no answer";
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
-class SyncTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    central = TestStore::make(StoreKind::kPostgres, dir.path());
-    if (!central) GTEST_SKIP() << "SOHOA_TEST_POSTGRES is not set: no PostgreSQL server to test on";
-    RunResult units = sohoa(
-        {"units", "import", sohoa::testing::units_csv_path().string(), "--db", central->arg()});
-    ASSERT_EQ(units.exit_code, 0) << units.err;
-  }
-
-  static RunResult sohoa(std::vector<std::string> args) {
-    args.insert(args.begin(), sohoa::testing::sohoa_bin());
-    return run(args);
-  }
-
-  RunResult sync(const fs::path& station, const std::string& url, bool json = false) {
-    std::vector<std::string> args = {"sync",    "--db", station.string(), "--to", url,
-                                     "--batch", "10"};
-    if (json) args.push_back("--json");
-    return sohoa(args);
-  }
-
-  // Every document of the stations is in the centre exactly once, whole:
-  // same record, pages, effective fields and original bytes; both sides'
-  // integrity checked.
-  void expect_whole(const std::vector<fs::path>& stations) {
-    auto centre = Database::open(central->arg());
-    std::set<std::string> wanted;
-    for (const fs::path& s : stations) {
-      EXPECT_EQ(integrity_of_sqlite(s), "ok") << s;
-      auto station = Database::open(s);
-      for (int64_t id : station->document_ids()) {
-        auto doc = station->document(id);
-        wanted.insert(doc->sha256);
-        auto there = centre->find_by_sha256(doc->sha256);
-        ASSERT_TRUE(there) << doc->source;
-        auto copy = centre->document(there->id);
-        EXPECT_EQ(copy->source, doc->source);
-        EXPECT_EQ(copy->status, doc->status);
-        EXPECT_EQ(copy->pages.size(), doc->pages.size());
-        EXPECT_EQ(copy->pages[0].text, doc->pages[0].text);
-        EXPECT_EQ(copy->fields.size(), doc->fields.size());
-        EXPECT_EQ(centre->original(doc->archive_sha256), station->original(doc->archive_sha256));
-      }
-    }
-    std::string count = postgres_exec(central->arg(), "SELECT count(*) FROM documents");
-    EXPECT_EQ(count, std::to_string(wanted.size()));
-    EXPECT_EQ(postgres_exec(central->arg(), "SELECT count(DISTINCT sha256) FROM documents"), count);
-    // Central integrity: each document has its pages, search row and an
-    // original that hashes to its name; no original without its document.
-    EXPECT_EQ(postgres_exec(central->arg(),
-                            "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM "
-                            "pages p WHERE p.doc_id = d.id) OR NOT EXISTS (SELECT 1 FROM "
-                            "search_index s WHERE s.doc_id = d.id)"),
-              "0");
-    EXPECT_EQ(postgres_exec(central->arg(),
-                            "SELECT count(*) FROM originals WHERE encode(sha256(bytes), 'hex') "
-                            "<> sha256 OR size <> length(bytes)"),
-              "0");
-    EXPECT_EQ(postgres_exec(central->arg(), "SELECT count(*) FROM originals"), count);
-    EXPECT_EQ(postgres_exec(central->arg(), "SELECT count(*) FROM corrections"),
-              std::to_string(expected_corrections(stations)));
-  }
-
-  static size_t expected_corrections(const std::vector<fs::path>& stations) {
-    std::set<std::string> seen;  // one per document and correction, whichever station sent it
-    for (const fs::path& s : stations) {
-      auto station = Database::open(s);
-      for (int64_t id : station->document_ids()) {
-        std::string sha = station->document(id)->sha256;
-        for (const Correction& c : station->corrections(id)) {
-          seen.insert(sha + c.field + c.value + c.by + c.at);
-        }
-      }
-    }
-    return seen.size();
-  }
-
-  TempDir dir;
-  std::unique_ptr<TestStore> central;
-};
 
 TEST_F(SyncTest, SendsOnlyWhatTheCentreLacksAndPrintsTheSpecCounts) {
   fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 25);
@@ -285,23 +90,6 @@ TEST_F(SyncTest, RefusesWhatIsNoCentralStore) {
   EXPECT_EQ(postgres_exec(central->arg(), "SELECT count(*) FROM documents"), "0");
 }
 
-pid_t spawn_quiet(const std::vector<std::string>& argv) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> args = argv;
-  std::vector<char*> cargs;
-  for (auto& a : args) cargs.push_back(a.data());
-  cargs.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, cargs[0], &actions, nullptr, cargs.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
-  return pid;
-}
-
 TEST_F(SyncTest, KilledAtRandomMomentsThenRerunEveryDocumentIsThereOnceAndWhole) {
   fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 60);
   std::mt19937 rng(20261201);
@@ -321,143 +109,6 @@ TEST_F(SyncTest, KilledAtRandomMomentsThenRerunEveryDocumentIsThereOnceAndWhole)
   EXPECT_EQ(counts["sent"].get<int>() + counts["already"].get<int>(), 60) << last.out;
   EXPECT_EQ(counts["failed"], 0);
   expect_whole({station});
-}
-
-// A loopback TCP proxy to the test server that cuts a connection once
-// `cut_after` bytes have gone through it from client to server, `cuts`
-// times; then, when `then_down`, it refuses every new connection (the link
-// stays down).
-class CuttingProxy {
- public:
-  CuttingProxy(int target_port, size_t cut_after, int cuts, bool then_down = false)
-      : target_port_(target_port), cut_after_(cut_after), cuts_(cuts), then_down_(then_down) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(listener_, 16) != 0) {
-      throw std::runtime_error("proxy: cannot listen");
-    }
-    socklen_t len = sizeof addr;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
-
-  ~CuttingProxy() {
-    stop_ = true;
-    thread_.join();
-    if (listener_ >= 0) ::close(listener_);
-  }
-
-  int port() const { return port_; }
-  int cuts_done() const { return cuts_done_; }
-
- private:
-  struct Pair {
-    int client, server;
-    size_t sent = 0;
-  };
-
-  void serve() {
-    std::vector<Pair> pairs;
-    while (!stop_) {
-      std::vector<pollfd> fds = {{listener_, POLLIN, 0}};
-      for (const Pair& p : pairs) {
-        fds.push_back({p.client, POLLIN, 0});
-        fds.push_back({p.server, POLLIN, 0});
-      }
-      if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
-      std::vector<Pair> kept;
-      // The pairs polled; one accepted below waits for the next poll.
-      for (size_t i = 0; i < pairs.size(); ++i) {
-        Pair p = pairs[i];
-        bool open =
-            forward(p, fds[1 + 2 * i].revents, true) && forward(p, fds[2 + 2 * i].revents, false);
-        if (open && cuts_done_ < cuts_ && p.sent >= cut_after_) {
-          open = false;  // mid-transfer: both ends just see the link go
-          ++cuts_done_;
-        }
-        if (open) {
-          kept.push_back(p);
-        } else {
-          ::close(p.client);
-          ::close(p.server);
-        }
-      }
-      pairs = kept;
-      if (fds[0].revents & POLLIN) accept_one(pairs);
-    }
-    for (const Pair& p : pairs) {
-      ::close(p.client);
-      ::close(p.server);
-    }
-  }
-
-  void accept_one(std::vector<Pair>& pairs) {
-    int client = ::accept(listener_, nullptr, nullptr);
-    if (client < 0) return;
-    if (then_down_ && cuts_done_ >= cuts_) {
-      ::close(client);
-      return;
-    }
-    int server = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(target_port_));
-    if (::connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(client);
-      ::close(server);
-      return;
-    }
-    pairs.push_back({client, server, 0});
-  }
-
-  // False when that side closed.
-  static bool forward(Pair& p, short revents, bool from_client) {
-    if (!(revents & (POLLIN | POLLHUP | POLLERR))) return true;
-    char buffer[16384];
-    ssize_t n = ::read(from_client ? p.client : p.server, buffer, sizeof buffer);
-    if (n <= 0) return false;
-    int to = from_client ? p.server : p.client;
-    for (ssize_t done = 0; done < n;) {
-      ssize_t w = ::write(to, buffer + done, static_cast<size_t>(n - done));
-      if (w <= 0) return false;
-      done += w;
-    }
-    if (from_client) p.sent += static_cast<size_t>(n);
-    return true;
-  }
-
-  int target_port_;
-  size_t cut_after_;
-  int cuts_;
-  bool then_down_;
-  std::atomic<int> cuts_done_{0};
-  int listener_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-// The test server's URL with its port replaced by `port` (and its schema kept).
-std::string through_port(const std::string& url, int port) {
-  std::smatch m;
-  std::regex host_port(R"(@127\.0\.0\.1:(\d+)/)");
-  if (!std::regex_search(url, m, host_port)) throw std::runtime_error("unexpected URL " + url);
-  return m.prefix().str() + "@127.0.0.1:" + std::to_string(port) + "/" + m.suffix().str();
-}
-
-int port_of(const std::string& url) {
-  std::smatch m;
-  std::regex host_port(R"(@127\.0\.0\.1:(\d+)/)");
-  if (!std::regex_search(url, m, host_port)) throw std::runtime_error("unexpected URL " + url);
-  return std::stoi(m[1].str());
 }
 
 TEST_F(SyncTest, AConnectionCutMidTransferIsResumed) {
@@ -497,35 +148,6 @@ TEST_F(SyncTest, ALinkThatStaysDownExits2AndTheRerunSendsTheRest) {
   expect_whole({station});
 }
 
-// Stations that share some documents (the same paper scanned at two
-// communes) sync at the same moment: nothing lost, nothing doubled.
-void concurrent_stations(SyncTest& t, const fs::path& dir, int stations,
-                         const std::string& central_url) {
-  std::vector<fs::path> paths;
-  for (int i = 0; i < stations; ++i) {
-    paths.push_back(make_station(dir, "station-" + std::to_string(i), i * 15, i * 15 + 25));
-  }
-  std::vector<RunResult> results(static_cast<size_t>(stations));
-  std::vector<std::thread> threads;
-  for (int i = 0; i < stations; ++i) {
-    threads.emplace_back([&, i] {
-      results[static_cast<size_t>(i)] =
-          run({sohoa::testing::sohoa_bin(), "sync", "--db", paths[static_cast<size_t>(i)].string(),
-               "--to", central_url, "--json"});
-    });
-  }
-  for (auto& th : threads) th.join();
-  int sent = 0;
-  for (const RunResult& r : results) {
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    json c = json::parse(r.out);
-    EXPECT_EQ(c["sent"].get<int>() + c["already"].get<int>(), 25) << r.out;
-    sent += c["sent"].get<int>();
-  }
-  EXPECT_EQ(sent, stations * 15 + 10);  // the union of [0, 15 * stations + 10)
-  (void)t;
-}
-
 TEST_F(SyncTest, TwoStationsAtOnce) {
   concurrent_stations(*this, dir.path(), 2, central->arg());
   std::vector<fs::path> paths = {dir / "station-0.db", dir / "station-1.db"};
@@ -537,6 +159,47 @@ TEST_F(SyncTest, FourStationsAtOnce) {
   std::vector<fs::path> paths;
   for (int i = 0; i < 4; ++i) paths.push_back(dir / ("station-" + std::to_string(i) + ".db"));
   expect_whole(paths);
+}
+
+}  // namespace
+
+namespace {
+
+// A review done at the station after its first sync (SPEC: "corrections and
+// review state travel too"): the next sync brings the centre the corrections
+// and the status they led to; a central correction made after the station's
+// stays in force.
+TEST_F(SyncTest, AStationsReviewTravelsOnTheNextSyncAndALaterCentralCorrectionStays) {
+  fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 4);  // id 4 (n = 3) for review
+  ASSERT_EQ(sync(station, central->arg()).exit_code, 0);
+  RunResult reviewed =
+      sohoa({"review", "4", "--set", "doc_type=QUYẾT ĐỊNH", "--set", "doc_number=103/QĐ-UBND",
+             "--set", "issued_date=2025-03-13", "--set", "authority=ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG",
+             "--set", "signer=Lê Văn Tám", "--by", "station-clerk", "--db", station.string()});
+  ASSERT_EQ(reviewed.exit_code, 0) << reviewed.err;
+  EXPECT_NE(reviewed.out.find("4: status ok"), std::string::npos) << reviewed.out;
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  RunResult central_fix = sohoa({"review", "4", "--set", "doc_number=130/QĐ-UBND", "--by",
+                                 "province-clerk", "--db", central->arg()});
+  ASSERT_EQ(central_fix.exit_code, 0) << central_fix.err;
+
+  RunResult r = sync(station, central->arg());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "sent 0, already there 4, failed 0\n");
+  json at_station = json::parse(sohoa({"show", "4", "--json", "--db", station.string()}).out);
+  json centrally = json::parse(sohoa({"show", "4", "--json", "--db", central->arg()}).out);
+  EXPECT_EQ(centrally["status"], "ok") << centrally.dump();
+  EXPECT_EQ(centrally["review_reasons"], json::array()) << centrally.dump();
+  EXPECT_EQ(centrally["metadata"]["doc_number"], "130/QĐ-UBND");  // the later, central one
+  EXPECT_EQ(at_station["metadata"]["doc_number"], "103/QĐ-UBND");
+  for (const char* field : {"doc_type", "issued_date", "authority", "signer"}) {
+    EXPECT_EQ(centrally["metadata"][field], at_station["metadata"][field]) << field;
+  }
+  // Out of the central review queue; a rerun doubles nothing.
+  RunResult queue = sohoa({"review", "--queue", "--json", "--db", central->arg()});
+  EXPECT_EQ(queue.out.find("\"id\":4"), std::string::npos) << queue.out;
+  ASSERT_EQ(sync(station, central->arg()).exit_code, 0);
+  EXPECT_EQ(Database::open(central->arg())->corrections(4).size(), 6u);
 }
 
 }  // namespace
