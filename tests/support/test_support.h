@@ -33,6 +33,13 @@ struct RunResult {
 // Runs `argv` (argv[0] a program path) with no shell, stdin from /dev/null
 // (or holding `input` when given), extra environment entries "NAME=VALUE"
 // added; captures stdout and stderr.
+// Starts `argv` (argv[0] a path) in the background with stdin from
+// /dev/null and stdout and stderr written to `out` and `err` (truncated);
+// returns its pid for the caller to signal and wait for. Throws
+// std::runtime_error when it cannot be started.
+int spawn_to_files(const std::vector<std::string>& argv, const std::filesystem::path& out,
+                   const std::filesystem::path& err);
+
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
               const std::string* input = nullptr);
 
