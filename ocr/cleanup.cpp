@@ -224,21 +224,73 @@ double median_of(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-// Whether the dots of `chain` are a printed leader: enough of them, alike in
-// size and evenly spaced. The dots of a seal's texture, a signature or a
-// halftone photo line up by chance, but not evenly.
-bool regular_leader(const std::vector<Dot>& dots, const std::vector<int>& chain) {
-  if (static_cast<int>(chain.size()) < kLeaderDots) return false;
+// Whether the dots of `chain` are alike in size and evenly spaced, at least
+// `min_dots` of them: most steps one pitch, the rest two or three (a dot
+// too faint to see). The dots of a seal's texture, a signature or a halftone
+// photo line up by chance, but not evenly.
+bool evenly_spaced(const std::vector<Dot>& dots, const std::vector<int>& chain, int min_dots) {
+  if (static_cast<int>(chain.size()) < std::max(2, min_dots)) return false;
   std::vector<double> gaps, heights;
   for (std::size_t k = 0; k < chain.size(); ++k) {
     heights.push_back(dots[chain[k]].box.height);
     if (k > 0) gaps.push_back(dots[chain[k]].box.x - dots[chain[k - 1]].box.x);
   }
   const double gap = median_of(gaps), height = median_of(heights);
-  std::size_t even = 0, alike = 0;
-  for (double g : gaps) even += std::abs(g - gap) <= 0.25 * gap + 1;
+  std::size_t even = 0, one_pitch = 0, alike = 0;
+  for (double g : gaps) {
+    const double pitches = std::round(g / gap);
+    if (pitches < 1 || pitches > 3 || std::abs(g - pitches * gap) > 0.25 * gap + 1) continue;
+    ++even;
+    one_pitch += pitches == 1;
+  }
   for (double h : heights) alike += std::abs(h - height) <= 0.34 * height + 1;
-  return even >= 0.8 * gaps.size() && alike >= 0.8 * heights.size();
+  return even >= 0.8 * gaps.size() && one_pitch >= 0.5 * gaps.size() &&
+         alike >= 0.8 * heights.size();
+}
+
+double median_height(const std::vector<Dot>& dots, const std::vector<int>& chain) {
+  std::vector<double> heights;
+  for (int k : chain) heights.push_back(dots[k].box.height);
+  return median_of(heights);
+}
+
+// The printed leaders among `chains` (each a run of dots, left to right): a
+// chain of kLeaderDots evenly spaced dots, or evenly spaced pieces of at least
+// three dots (a leader typed as "……" ellipses, or broken where the print
+// faded) following each other along one baseline, of one dot size, at most
+// `gap` apart, kLeaderDots dots together. A lone ellipsis stays: it is text.
+std::vector<std::vector<int>> leaders_of(const std::vector<Dot>& dots,
+                                         std::vector<std::vector<int>> chains, double gap,
+                                         double level) {
+  std::vector<std::vector<int>> pieces;
+  for (auto& chain : chains)
+    if (evenly_spaced(dots, chain, 3)) pieces.push_back(std::move(chain));
+  std::sort(pieces.begin(), pieces.end(), [&](const auto& a, const auto& b) {
+    return dots[a.front()].box.x < dots[b.front()].box.x;
+  });
+  std::vector<char> used(pieces.size(), 0);
+  std::vector<std::vector<int>> leaders;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (used[i]) continue;
+    std::vector<int> run = pieces[i];
+    const double height = median_height(dots, pieces[i]);
+    int joined = 1;
+    for (std::size_t j = i + 1; j < pieces.size(); ++j) {
+      if (used[j]) continue;
+      const cv::Rect& last = dots[run.back()].box;
+      const cv::Rect& first = dots[pieces[j].front()].box;
+      if (first.x - last.br().x > gap) continue;
+      if (first.x < last.br().x || std::abs(first.br().y - last.br().y) > level) continue;
+      if (std::abs(median_height(dots, pieces[j]) - height) > 0.34 * height + 1) continue;
+      run.insert(run.end(), pieces[j].begin(), pieces[j].end());
+      used[j] = 1;
+      ++joined;
+    }
+    const bool one_leader = joined == 1 && evenly_spaced(dots, run, kLeaderDots);
+    if (one_leader || (joined > 1 && static_cast<int>(run.size()) >= kLeaderDots))
+      leaders.push_back(std::move(run));
+  }
+  return leaders;
 }
 
 }  // namespace
@@ -271,13 +323,15 @@ cv::Mat remove_dot_leaders(const cv::Mat& grey, int dpi) {
   // The dot's soft rim, lighter than the ink threshold, goes with it: an
   // upscaled page's rims are a few pixels wide and would stay as ghost dots.
   const int rim = std::max(1, static_cast<int>(std::lround(0.12 * x_height)));
-  cv::Mat out = grey.clone();
+  std::vector<std::vector<int>> chains;
   for (std::size_t i = 0; i < dots.size(); ++i) {
     if (has_prev[i]) continue;
-    std::vector<int> chain;
-    for (int k = static_cast<int>(i); k >= 0; k = next[k]) chain.push_back(k);
-    if (!regular_leader(dots, chain)) continue;
-    for (int k : chain) {
+    chains.emplace_back();
+    for (int k = static_cast<int>(i); k >= 0; k = next[k]) chains.back().push_back(k);
+  }
+  cv::Mat out = grey.clone();
+  for (const auto& leader : leaders_of(dots, std::move(chains), 3 * x_height, level)) {
+    for (int k : leader) {
       cv::Rect box = dots[k].box;
       box -= cv::Point(rim, rim);
       box += cv::Size(2 * rim, 2 * rim);

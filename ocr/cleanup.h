@@ -33,9 +33,12 @@ cv::Mat remove_speckles(const cv::Mat& grey, int dpi);
 
 // Dotted leaders (the "………" of a form's fill-in blanks) whitened: chains of
 // kLeaderDots or more small round dark dots on one baseline, each within about
-// an x-height of the next, the x-height taken from `dpi` (the page's text
-// resolution). Tesseract drops whole lines that end in a long leader; the
-// words before it then read. Periods, ellipses and diacritic dots stay.
+// an x-height of the next, evenly spaced; or evenly spaced pieces of three
+// dots or more (a leader typed as "……" ellipses, or with gaps) following
+// each other on one baseline within three x-heights, kLeaderDots together. The
+// x-height is taken from `dpi` (the page's text resolution). Tesseract drops
+// whole lines that end in a long leader; the words before it then read.
+// Periods, a lone ellipsis and diacritic dots stay.
 cv::Mat remove_dot_leaders(const cv::Mat& grey, int dpi);
 
 // The whole clean-up of a page already at its reading scale (`dpi`, the

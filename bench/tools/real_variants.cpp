@@ -9,6 +9,7 @@
 //   std          nothing changed
 //   nocol        no colour stage (the luminance as loaded)
 //   dNNN         read at text dpi NNN instead of DeskewStage::kReadDpi
+//   nodewarp     no dewarp stage
 //   noclean      no clean stage;  flat: borders and light only;  flatmed: and a median 3
 //   sharpfirst   unsharp mask (sigma 1 at 220 dpi, amount 1) before the clean stage
 //   sharp        the same after it
@@ -35,6 +36,7 @@
 #include "pipeline/stages/codes.h"
 #include "pipeline/stages/colour.h"
 #include "pipeline/stages/deskew.h"
+#include "pipeline/stages/dewarp.h"
 #include "pipeline/stages/load.h"
 #include "pipeline/stages/orient.h"
 #include "pipeline/stages/perspective.h"
@@ -67,6 +69,7 @@ int timing(const pipeline::ScanFile& scan) {
   stages.push_back(std::make_unique<pipeline::PerspectiveStage>());
   stages.push_back(std::make_unique<pipeline::OrientStage>());
   stages.push_back(std::make_unique<pipeline::DeskewStage>());
+  stages.push_back(std::make_unique<pipeline::DewarpStage>());
   stages.push_back(std::make_unique<pipeline::CleanStage>());
   stages.push_back(std::make_unique<pipeline::RecognizeStage>(ocr::reader_options_for_model("")));
   for (auto& stage : stages) {
@@ -110,6 +113,7 @@ int main(int argc, char** argv) {
     page = pipeline::PerspectiveStage().run(std::move(page));
     page = pipeline::OrientStage().run(std::move(page));
     page = pipeline::DeskewStage(read_dpi).run(std::move(page));
+    if (!has("nodewarp")) page = pipeline::DewarpStage().run(std::move(page));
     const double sigma = page.dpi / 220.0;
     if (has("sharpfirst")) page.image = unsharp(page.image, sigma, 1.0);
     if (has("flat") || has("flatmed")) {

@@ -7,6 +7,7 @@
 #include "pipeline/stages/codes.h"
 #include "pipeline/stages/colour.h"
 #include "pipeline/stages/deskew.h"
+#include "pipeline/stages/dewarp.h"
 #include "pipeline/stages/orient.h"
 #include "pipeline/stages/perspective.h"
 #include "pipeline/stages/recognize.h"
@@ -21,6 +22,7 @@ PageChain PageChain::standard(const ocr::ReaderOptions& reader) {
   stages.push_back(std::make_unique<PerspectiveStage>());
   stages.push_back(std::make_unique<OrientStage>());
   stages.push_back(std::make_unique<DeskewStage>());
+  stages.push_back(std::make_unique<DewarpStage>());
   stages.push_back(std::make_unique<CleanStage>());
   stages.push_back(std::make_unique<RecognizeStage>(reader));
   return PageChain(std::move(stages));

@@ -1,5 +1,5 @@
 // The chain of page stages one worker runs: codes -> colour ->
-// perspective -> orient -> deskew ->
+// perspective -> orient -> deskew -> dewarp ->
 // clean -> recognize (OCR). One chain per worker thread; the document-level
 // steps (split, extract, store) run after it, in pipeline/documents.h.
 #pragma once

@@ -32,6 +32,7 @@ struct Page {
   int rotation = 0;        // 0/90/180/270: scanned page turned counter-clockwise from upright
   double skew_deg = 0;     // remaining angle of the upright page, + when lines rise to the right
   bool flattened = false;  // the sheet was photographed at an angle and warped flat
+  bool dewarped = false;   // the sheet was curved and its text lines remapped straight
   int text_dpi = 0;        // resolution the page's text implies (ocr/text_size.h); 0: not measured
 
   ocr::PageText text;  // learned by OCR, or read by load from a PDF's text layer
@@ -52,6 +53,7 @@ struct Page {
 //     orient     rotation, skew_deg, image (turned upright)
 //     deskew     skew_deg (when orient left it 0), text_dpi, image, dpi
 //                (the resolution of the scaled image, from its text)
+//     dewarp     image (text lines remapped straight), dewarped
 //     clean      image
 //     recognize  text
 // - `image` is CV_8UC1 grey at `dpi`. A stage MUST accept an empty image:

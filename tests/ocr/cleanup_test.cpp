@@ -201,6 +201,36 @@ TEST(RemoveDotLeaders, LeavesNoGhostsOfUpscaledDots) {
   EXPECT_EQ(cv::countNonZero(out(dots) < 240), 0);
 }
 
+// A leader typed as ellipses ("……"), broken where the print faded: pieces of
+// three evenly spaced dots with gaps of one to three missing dots between
+// them. Whitened whole; the label and a lone ellipsis after a word stay.
+TEST(RemoveDotLeaders, WhitensALeaderOfEllipsesBrokenByGaps) {
+  cv::Mat label = render::render_line("Kính gửi: Toà án nhân dân (2)", "DejaVu Serif 13", 220);
+  cv::Mat piece = render::render_line("…", "DejaVu Serif 13", 220);
+  cv::Mat tail = render::render_line("Hết…", "DejaVu Serif 13", 220);
+  cv::Mat page(label.rows + tail.rows + 140, label.cols + 5 * piece.cols + 300, CV_8UC1,
+               cv::Scalar(255));
+  const cv::Rect label_box(40, 40, label.cols, label.rows);
+  render::paste(page, label, label_box.x, label_box.y);
+  int x = label_box.br().x + 6;
+  const int dot_y = label_box.br().y - piece.rows;
+  // px between pieces: one to three dots missing at the ellipsis' 13 px pitch,
+  // so no piece of three dots reaches the next by itself.
+  const int gaps[] = {24, 36, 24, 30, 0};
+  for (int gap : gaps) {
+    render::paste(page, piece, x, dot_y);
+    x += piece.cols + gap;
+  }
+  const cv::Rect leader_box(label_box.br().x + 6, dot_y, x - label_box.br().x - 6, piece.rows);
+  const cv::Rect tail_box(40, label_box.br().y + 60, tail.cols, tail.rows);
+  render::paste(page, tail, tail_box.x, tail_box.y);
+  ASSERT_GT(ink_pixels(page, leader_box), 60);
+  const cv::Mat out = ocr::remove_dot_leaders(page, 220);
+  EXPECT_EQ(ink_pixels(out, leader_box), 0);
+  EXPECT_EQ(cv::countNonZero(out(label_box) != page(label_box)), 0);
+  EXPECT_EQ(cv::countNonZero(out(tail_box) != page(tail_box)), 0);
+}
+
 // Six dots in a row, but unevenly spaced or of mixed sizes (a seal's
 // texture, a signature's dots): not a leader.
 TEST(RemoveDotLeaders, KeepsUnevenRowsOfDots) {
