@@ -150,6 +150,28 @@ bool odd_digit_shape(const std::vector<ocr::Word>& words, std::size_t from, std:
   return false;
 }
 
+// The day of "ngày DD tháng MM năm YYYY" written by hand: its digits taller
+// than the printed year's in the same line by more than 30% (printed days
+// of degraded scans: at most 1.13 times the year's height over 171 lines;
+// days filled in by hand in a pen's script: 1.4 to 2.1 times). Digits of one
+// font and size share one height, whatever letters surround them.
+bool hand_filled_day(const std::vector<ocr::Word>& words, std::size_t from, std::size_t to) {
+  auto fold = [](const std::string& w) { return parse::AlignedText(w).folded(); };
+  auto digits = [](const std::string& w) {
+    return !w.empty() &&
+           std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  for (std::size_t i = from; i + 1 < to; ++i) {
+    if (fold(words[i].text) != "ngay" || !has_digit(words[i + 1].text)) continue;
+    for (std::size_t k = i + 2; k + 1 < to && k <= i + 6; ++k) {
+      if (fold(words[k].text) != "nam" || !digits(words[k + 1].text)) continue;
+      if (words[k + 1].text.size() != 4) break;
+      return words[i + 1].box.h > 1.3 * std::max(1, words[k + 1].box.h);
+    }
+  }
+  return false;
+}
+
 void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Word>& words,
                  std::size_t from, std::size_t to) {
   Segment s;
@@ -179,7 +201,7 @@ void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Wor
   s.raw = parse::clean(s.text);
   s.text = trim_specks(s.raw);
   s.confidence = confidence / static_cast<double>(to - from) / 100.0;
-  s.odd_digits = odd_digit_shape(words, from, to);
+  s.odd_digits = odd_digit_shape(words, from, to) || hand_filled_day(words, from, to);
   if (!s.text.empty()) out.push_back(std::move(s));
 }
 
@@ -573,6 +595,12 @@ class DocumentReader {
   // OCR was of the strokes.
   void doubt_number_of_hand_filled_date() {
     if (!fields_.count("doc_number") || fields_.count("issued_date")) return;
+    // A day in a hand's shape: the number beside it was filled in with it.
+    if (date_segment_ && date_segment_->odd_digits) {
+      fields_.erase("doc_number");
+      doubts_["doc_number"] = "filled in by hand with the day";
+      return;
+    }
     const PageGeometry& g = first_geometry();
     for (const auto& s : first()) {
       if (s.top() > band_bottom_ + s.height() || s.top() > 0.45 * g.height) break;
