@@ -9,6 +9,7 @@
 
 #include "metadata/lexicon.h"
 #include "metadata/parsers.h"
+#include "metadata/reread.h"
 #include "text/vntext.h"
 
 namespace sohoa::metadata {
@@ -88,6 +89,10 @@ bool has_digit(const std::string& s) {
 // mark, so this only keeps out the words it says it is unsure of.
 constexpr double kTextSure = 0.85;
 
+// The confidence of a value its field re-reads confirmed (metadata/reread.h):
+// two or three readings agree, none sure alone.
+constexpr double kRereadConfidence = 0.8;
+
 // A word holding signs no Vietnamese administrative text prints ("¡n",
 // "PHÒNGGD~ĐT", "Cevid<192"): OCR garbage, not a reading.
 bool garbled(const std::string& word) {
@@ -145,6 +150,28 @@ bool odd_digit_shape(const std::vector<ocr::Word>& words, std::size_t from, std:
   return false;
 }
 
+// The day of "ngày DD tháng MM năm YYYY" written by hand: its digits taller
+// than the printed year's in the same line by more than 30% (printed days
+// of degraded scans: at most 1.13 times the year's height over 171 lines;
+// days filled in by hand in a pen's script: 1.4 to 2.1 times). Digits of one
+// font and size share one height, whatever letters surround them.
+bool hand_filled_day(const std::vector<ocr::Word>& words, std::size_t from, std::size_t to) {
+  auto fold = [](const std::string& w) { return parse::AlignedText(w).folded(); };
+  auto digits = [](const std::string& w) {
+    return !w.empty() &&
+           std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  for (std::size_t i = from; i + 1 < to; ++i) {
+    if (fold(words[i].text) != "ngay" || !has_digit(words[i + 1].text)) continue;
+    for (std::size_t k = i + 2; k + 1 < to && k <= i + 6; ++k) {
+      if (fold(words[k].text) != "nam" || !digits(words[k + 1].text)) continue;
+      if (words[k + 1].text.size() != 4) break;
+      return words[i + 1].box.h > 1.3 * std::max(1, words[k + 1].box.h);
+    }
+  }
+  return false;
+}
+
 void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Word>& words,
                  std::size_t from, std::size_t to) {
   Segment s;
@@ -174,7 +201,7 @@ void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Wor
   s.raw = parse::clean(s.text);
   s.text = trim_specks(s.raw);
   s.confidence = confidence / static_cast<double>(to - from) / 100.0;
-  s.odd_digits = odd_digit_shape(words, from, to);
+  s.odd_digits = odd_digit_shape(words, from, to) || hand_filled_day(words, from, to);
   if (!s.text.empty()) out.push_back(std::move(s));
 }
 
@@ -442,7 +469,7 @@ UnitMatch resolve_issuer(const UnitResolver& resolver, const std::string& author
 class DocumentReader {
  public:
   DocumentReader(const std::vector<ocr::PageText>& pages, const UnitResolver& resolver)
-      : resolver_(resolver) {
+      : resolver_(resolver), texts_(pages) {
     for (std::size_t p = 0; p < pages.size(); ++p) {
       auto segs = segments_of(pages[p], static_cast<int>(p));
       geometry_.push_back(geometry_of(pages[p], segs));
@@ -502,6 +529,7 @@ class DocumentReader {
         read_date_at(s, true);
       }
     }
+    if (!number_segment_) read_number_from_rereads();
     if (!date_segment_ && number_segment_) read_date_beside_number();
     if (!date_segment_) read_date_anywhere();
     if (!fields_.count("place")) read_place_of_damaged_date();
@@ -543,6 +571,22 @@ class DocumentReader {
     return false;
   }
 
+  // A "Số:" line OCR read past parsing ("Số:.338/TB-UBND", "!11/QĐ-UBND")
+  // that its re-reads confirm: a segment of the top left opening with "Số".
+  void read_number_from_rereads() {
+    const PageGeometry& g = first_geometry();
+    for (const auto& s : first()) {
+      if (s.top() > 0.45 * g.height) break;
+      if (s.centre() >= 0.55 * g.width || !starts_with(folded(s.text), "so")) continue;
+      if (auto v = confirmed_by_rereads(s, std::nullopt, number_reading)) {
+        number_segment_ = &s;
+        fields_["doc_number"] = {*v, kRereadConfidence};
+        doubts_.erase("doc_number");
+        return;
+      }
+    }
+  }
+
   // The clerk fills in the number and the day together, by hand, once the
   // document is signed (Decree 30 leaves both blank in the printed draft).
   // A date line whose day or month cannot be read at all (no date parses
@@ -551,6 +595,12 @@ class DocumentReader {
   // OCR was of the strokes.
   void doubt_number_of_hand_filled_date() {
     if (!fields_.count("doc_number") || fields_.count("issued_date")) return;
+    // A day in a hand's shape: the number beside it was filled in with it.
+    if (date_segment_ && date_segment_->odd_digits) {
+      fields_.erase("doc_number");
+      doubts_["doc_number"] = "filled in by hand with the day";
+      return;
+    }
     const PageGeometry& g = first_geometry();
     for (const auto& s : first()) {
       if (s.top() > band_bottom_ + s.height() || s.top() > 0.45 * g.height) break;
@@ -580,6 +630,12 @@ class DocumentReader {
     std::string doubt = n.parsed.doubt;
     if (doubt.empty()) doubt = digit_doubt(s);
     if (!doubt.empty()) {
+      std::optional<std::string> own;
+      if (n.parsed.doubt.empty()) own = n.parsed.value;
+      if (auto v = confirmed_by_rereads(s, own, number_reading)) {
+        fields_["doc_number"] = {*v, kRereadConfidence};
+        return;
+      }
       doubts_["doc_number"] = doubt;
       return;
     }
@@ -592,6 +648,62 @@ class DocumentReader {
     if (s.digit_confidence < kDigitSure) return "digits read with low confidence";
     if (s.odd_digits) return "digits unlike the printed text (handwritten?)";
     return {};
+  }
+
+  // The value the field re-reads of `s` (metadata/reread.h) confirm, for a
+  // slot whose own reading was unsure: every re-reading gives `read` the
+  // same value, and so does the segment's own reading (`own`), or both
+  // re-readings hold their digits at kDigitSure at least (the own reading
+  // had a letter where a digit is printed, or did not parse). Never for
+  // digits shaped unlike the printed text (a hand's), nor when two re-reads
+  // over the segment confirm different values.
+  template <typename Read>
+  std::optional<std::string> confirmed_by_rereads(const Segment& s,
+                                                  const std::optional<std::string>& own,
+                                                  Read read) const {
+    if (s.odd_digits || static_cast<std::size_t>(s.page) >= texts_.size()) return std::nullopt;
+    std::optional<std::string> confirmed;
+    for (const ocr::Reread* r : rereads_over(texts_[s.page], s.box)) {
+      std::optional<Agreement> a = agreed_reading(*r, read);
+      if (!a || !(a->value == own || a->digit_confidence >= kDigitSure)) continue;
+      if (confirmed && *confirmed != a->value) return std::nullopt;
+      confirmed = a->value;
+    }
+    return confirmed;
+  }
+
+  // The values of the sure, unrepaired re-readings of `s` that `read` takes,
+  // when they are all one value (else none): one more reading of the slot,
+  // for another printed value to confirm.
+  template <typename Read>
+  std::vector<std::string> sure_rereadings(const Segment& s, Read read) const {
+    std::vector<std::string> values;
+    if (static_cast<std::size_t>(s.page) >= texts_.size()) return values;
+    for (const ocr::Reread* r : rereads_over(texts_[s.page], s.box)) {
+      for (const ocr::Line& line : r->readings) {
+        std::optional<Vote> v = read(line.text);
+        if (!v || v->repaired || digit_confidence(line) < kDigitSure) continue;
+        if (!values.empty() && values.front() != v->value) return {};
+        if (values.empty()) values.push_back(v->value);
+      }
+    }
+    return values;
+  }
+
+  static std::optional<Vote> number_reading(const std::string& text) {
+    auto n = number_in(text);
+    if (!n || !n->parsed.doubt.empty() || !opens_number(n->before)) return std::nullopt;
+    return Vote{n->parsed.value, false};
+  }
+
+  // A date line's reading; one whose look-alikes stand for one date only
+  // (O, l: not S) votes for it, repaired.
+  static std::optional<Vote> date_reading(const std::string& text) {
+    auto r = parse::date_line(text);
+    if (!r) return std::nullopt;
+    if (r->doubt.empty() && !r->iso.empty()) return Vote{r->iso, false};
+    if (r->iso.empty() && r->candidates.size() == 1) return Vote{r->candidates.front(), true};
+    return std::nullopt;
   }
 
   // The bottom of the header's two columns: the lowest "Số:" or date line
@@ -856,8 +968,17 @@ class DocumentReader {
     date_segment_ = &s;
     if (doubt.empty()) doubt = d->doubt;
     if (doubt.empty()) doubt = digit_doubt(s);
-    if (!doubt.empty()) {
+    std::optional<std::string> reread;
+    if (!doubt.empty() && (doubt == d->doubt || doubt == digit_doubt(s))) {
+      std::optional<std::string> own;
+      if (d->doubt.empty() && !d->iso.empty()) own = d->iso;
+      reread = confirmed_by_rereads(s, own, date_reading);
+    }
+    if (reread) {
+      fields_["issued_date"] = {*reread, kRereadConfidence};
+    } else if (!doubt.empty()) {
       doubts_["issued_date"] = doubt;
+      if (!s.odd_digits) reread_dates_ = sure_rereadings(s, date_reading);
       // Only look-alikes in doubt (the OCR was sure of the rest): another
       // printed date may confirm one reading.
       if (doubt == d->doubt) date_candidates_ = d->candidates;
@@ -1351,6 +1472,16 @@ class DocumentReader {
     return lowest;
   }
 
+  // The re-reads of the id's digits (in segments i..i+2) both read `id`:
+  // three readings agree. A citizen's key, so the re-reads must confirm
+  // what the page's reading gave, never replace it.
+  bool id_confirmed(const std::vector<Segment>& segs, std::size_t i, const std::string& id) const {
+    for (std::size_t k = i; k < segs.size() && k <= i + 2; ++k) {
+      if (confirmed_by_rereads(segs[k], id, citizen_id_in) == id) return true;
+    }
+    return false;
+  }
+
   void read_citizen_ids() {
     std::vector<std::string> ids;
     bool doubtful = false, unsure_digits = false;
@@ -1365,8 +1496,11 @@ class DocumentReader {
         for (const auto& id : parse::citizen_ids(segs[i].text, next, &doubtful)) {
           if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
           confidence = std::min(confidence, segs[i].confidence);
-          // A number is only as sure as the words its digits were read in.
-          if (id_digit_confidence(segs, i, id) < kIdSure) unsure_digits = true;
+          // A number is only as sure as the words its digits were read in,
+          // unless both re-readings of its digits read it the same.
+          if (id_digit_confidence(segs, i, id) < kIdSure && !id_confirmed(segs, i, id)) {
+            unsure_digits = true;
+          }
         }
       }
     }
@@ -1386,7 +1520,15 @@ class DocumentReader {
       for (const auto& s : segs) {
         if (auto code = parse::dossier_code(s.text)) {
           std::string doubt = code->doubt.empty() ? digit_doubt(s) : code->doubt;
-          if (doubt.empty()) {
+          std::optional<std::string> reread;
+          if (!doubt.empty()) {
+            std::optional<std::string> own;
+            if (code->doubt.empty()) own = code->value;
+            reread = confirmed_by_rereads(s, own, dossier_reading);
+          }
+          if (reread) {
+            fields_["dossier_code"] = {*reread, kRereadConfidence};
+          } else if (doubt.empty()) {
             fields_["dossier_code"] = {code->value, s.confidence * code->quality};
           } else {
             doubts_["dossier_code"] = doubt;
@@ -1398,6 +1540,21 @@ class DocumentReader {
         }
       }
     }
+  }
+
+  // A re-read of "Mã hồ sơ: …" may lose the keyword's first words to the
+  // crop's edge ("sơ: H46.17-…"): the code after its colon is read then.
+  // One whose code has a letter that stands for one digit only ("I8") votes
+  // for the code with that digit, repaired.
+  static std::optional<Vote> dossier_reading(const std::string& text) {
+    std::size_t colon = text.find(':');
+    if (colon == std::string::npos || colon > 12) return std::nullopt;
+    Vote vote;
+    std::string code_text = unambiguous_digits(text.substr(colon + 1), &vote.repaired);
+    auto code = parse::dossier_code("Mã hồ sơ: " + code_text);
+    if (!code || !code->doubt.empty()) return std::nullopt;
+    vote.value = code->value;
+    return vote;
   }
 
   // The dates the middle part of a one-stop-shop code ("H46.17-2309S8-8374")
@@ -1453,6 +1610,16 @@ class DocumentReader {
   // registration date) confirms in full is sure. Never the other way: a
   // date that differs is not replaced by a guess.
   void corroborate_date() {
+    // A sure re-reading of the date line that a sure printed date (the
+    // dossier code's, the registration date) confirms: two sources agree.
+    if (doubts_.count("issued_date") && reread_dates_.size() == 1) {
+      for (const auto& other : corroborating_dates()) {
+        if (other != reread_dates_.front()) continue;
+        fields_["issued_date"] = {other, kRereadConfidence};
+        doubts_.erase("issued_date");
+        return;
+      }
+    }
     if (doubts_.count("issued_date") && !date_candidates_.empty()) {
       // Two readings of the same date, both unsure (the date line's and the
       // dossier code's): taken when exactly one date fits both.
@@ -1673,6 +1840,7 @@ class DocumentReader {
   }
 
   const UnitResolver& resolver_;
+  const std::vector<ocr::PageText>& texts_;
   std::vector<std::vector<Segment>> pages_;
   std::vector<PageGeometry> geometry_;
   const Segment* number_segment_ = nullptr;
@@ -1694,6 +1862,7 @@ class DocumentReader {
   std::map<std::string, std::string> doubts_;
   std::vector<std::string> date_candidates_;        // readings of a doubtful date line
   std::vector<std::string> dossier_date_readings_;  // of a doubtful dossier code's date
+  std::vector<std::string> reread_dates_;           // the sure re-reading of a doubtful date line
   std::map<std::string, Found> fields_;
 };
 

@@ -11,6 +11,7 @@
 #include "pipeline/stages/orient.h"
 #include "pipeline/stages/perspective.h"
 #include "pipeline/stages/recognize.h"
+#include "pipeline/stages/reread.h"
 
 namespace sohoa::pipeline {
 
@@ -25,6 +26,7 @@ PageChain PageChain::standard(const ocr::ReaderOptions& reader) {
   stages.push_back(std::make_unique<DewarpStage>());
   stages.push_back(std::make_unique<CleanStage>());
   stages.push_back(std::make_unique<RecognizeStage>(reader));
+  stages.push_back(std::make_unique<RereadStage>(reader));
   return PageChain(std::move(stages));
 }
 

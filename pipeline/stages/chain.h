@@ -1,7 +1,7 @@
 // The chain of page stages one worker runs: codes -> colour ->
 // perspective -> orient -> deskew -> dewarp ->
-// clean -> recognize (OCR). One chain per worker thread; the document-level
-// steps (split, extract, store) run after it, in pipeline/documents.h.
+// clean -> recognize (OCR) -> reread (unsure number, date and code lines). One chain per worker
+// thread; the document-level steps (split, extract, store) run after it, in pipeline/documents.h.
 #pragma once
 
 #include <filesystem>

@@ -56,6 +56,7 @@ struct Page {
 //     dewarp     image (text lines remapped straight), dewarped
 //     clean      image
 //     recognize  text
+//     reread     text.rereads
 // - `image` is CV_8UC1 grey at `dpi`. A stage MUST accept an empty image:
 //   codes and the restoration stages return the page unchanged; recognize
 //   throws ocr::OcrError, since a page with no pixels has no text to read.

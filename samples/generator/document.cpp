@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 #include "text/vntext.h"
@@ -477,6 +478,39 @@ void vary_layout(Random rng, Document& doc) {
     static const std::vector<std::string> marks = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"};
     doc.urgency_line = rng.pick(marks);
     m.urgency = doc.urgency_line;
+  }
+  // A letter (công văn) prints no title: "V/v …" under the number says what
+  // it is about.
+  const std::string about = "Về việc ";
+  // Only a notice's body reads as a letter: a decision's says "QUYẾT ĐỊNH:".
+  bool letter = rng.chance(0.3);
+  if (letter && m.doc_type == kNotice && doc.subject && doc.subject->text.rfind(about, 0) == 0) {
+    std::string vv = "V/v " + doc.subject->text.substr(about.size());
+    m.subject = vv;
+    m.doc_type.clear();
+    doc.title_lines.clear();
+    doc.subject.reset();
+    // Lines of at most about 32 letters, cut between words.
+    std::string line;
+    std::istringstream words(vv);
+    for (std::string word; words >> word;) {
+      if (!line.empty() && text::length(line) + 1 + text::length(word) > 32) {
+        doc.letter_lines.push_back(line);
+        line.clear();
+      }
+      line += (line.empty() ? "" : " ") + word;
+    }
+    if (!line.empty()) doc.letter_lines.push_back(line);
+  }
+  // The clerk fills in the number and the day by hand once it is signed.
+  if (rng.chance(0.15)) {
+    doc.hand_number = m.doc_number.substr(0, m.doc_number.find('/'));
+    std::size_t day = doc.date_line.find("ngày ");
+    if (day != std::string::npos) {
+      std::size_t from = day + std::string("ngày ").size();
+      doc.hand_day = doc.date_line.substr(from, doc.date_line.find(' ', from) - from);
+    }
+    m.hand_filled = true;
   }
 }
 

@@ -38,6 +38,9 @@ struct Metadata {
   std::optional<std::string> dossier_code;  // printed "Mã hồ sơ:", when it is
   std::vector<std::string> recipients;      // "Nơi nhận:" entries, leading "- " dropped
   std::optional<std::string> urgency;       // "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC" stamped
+  // The number's digits and the day were filled in by hand: printed, but
+  // SPEC wants such fields null (the truth says null for both).
+  bool hand_filled = false;
 };
 
 // One row of the one-stop-shop register (SPEC "Register").
@@ -64,6 +67,13 @@ struct Document {
   std::string number_line;
   // An urgency mark printed under the number (bold capitals), when any.
   std::optional<std::string> urgency_line;
+  // A letter (công văn): no title; its subject "V/v …" under the number, in
+  // the left column, one line each.
+  std::vector<std::string> letter_lines;
+  // Written by hand after signing (empty: printed): the number's digits in
+  // the "Số:" line and the day in the date line.
+  std::string hand_number;
+  std::string hand_day;
   // Centres (pixels at 300 dpi) of the header's two columns.
   int left_centre = 740;
   int right_centre = 1740;
@@ -89,7 +99,8 @@ struct ComposeOptions {
   double multipage_share = 0.2;
   std::optional<int> pages;  // every document has this many pages
   // Vary what real headers vary (column centres and gap, a one-line
-  // "UBND XÃ …" body, urgency marks), from a sub-stream of its own so that
+  // "UBND XÃ …" body, urgency marks, letters with "V/v" and no title, the
+  // number and day filled in by hand), from a sub-stream of its own so that
   // every other draw, and so every document without it, stays the same.
   bool vary_layout = false;
 };

@@ -31,9 +31,11 @@ constexpr std::uint64_t kRegisterOnly = 1'000'000;
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
 json metadata_json(const Metadata& m) {
-  return json{{"doc_type", m.doc_type},
-              {"doc_number", m.doc_number},
-              {"issued_date", m.issued_date.iso()},
+  // A letter has no doc_type; a number and day written by hand are null
+  // (SPEC: what cannot be read with certainty is null, for review).
+  return json{{"doc_type", m.doc_type.empty() ? json(nullptr) : json(m.doc_type)},
+              {"doc_number", m.hand_filled ? json(nullptr) : json(m.doc_number)},
+              {"issued_date", m.hand_filled ? json(nullptr) : json(m.issued_date.iso())},
               {"place", m.place},
               {"authority", m.authority},
               {"subject", optional_string(m.subject)},

@@ -67,8 +67,10 @@ class Typesetter {
  public:
   explicit Typesetter(std::string family) : family_(std::move(family)) {}
 
-  const Ink& render(const std::string& text, Style style, int size_pt) {
-    std::string font = family_ + " " + std::to_string(size_pt);
+  // `family`: another font than the document's (a hand's), when not empty.
+  const Ink& render(const std::string& text, Style style, int size_pt,
+                    const std::string& family = {}) {
+    std::string font = (family.empty() ? family_ : family) + " " + std::to_string(size_pt);
     VImage mask = VImage::text(markup(text, style).c_str(),
                                VImage::option()->set("font", font.c_str())->set("dpi", kRenderDpi));
     store_.push_back({mask, mask.xoffset(), mask.yoffset()});
@@ -225,6 +227,32 @@ class PageBuilder {
   std::vector<PagePlan> pages_;
 };
 
+// A 13 pt line centred on `centre`; `hand`, when not empty, is its first
+// word equal to it (digits), written by hand: a pen's script (TeX Gyre
+// Chorus, from fonts-texgyre like the print), larger and above the printed
+// baseline, as a clerk fills in a blank.
+void place_filled(PageBuilder& b, Typesetter& ts, const std::string& line, const std::string& hand,
+                  Style style, int centre) {
+  std::size_t at = hand.empty() ? std::string::npos : line.find(" " + hand);
+  if (at == std::string::npos) {
+    b.place_centred(ts.render(line, style, 13), line, centre);
+    return;
+  }
+  std::string before = line.substr(0, at + 1), after = line.substr(at + 1 + hand.size());
+  const Ink& a = ts.render(before, style, 13);
+  const Ink& h = ts.render(hand, Style::kBold, 22, "TeX Gyre Chorus");
+  const Ink* c = after.empty() ? nullptr : &ts.render(after, style, 13);
+  int gap = 14;
+  int width = a.right() + gap + h.right() + gap + (c ? c->right() : 0);
+  int x = centre - width / 2;
+  b.place(a, before, x);
+  int saved = b.y;
+  b.y -= 18;
+  b.place(h, hand, x + a.right() + gap);
+  b.y = saved;
+  if (c) b.place(*c, after, x + a.right() + gap + h.right() + gap);
+}
+
 void lay_header(PageBuilder& b, Typesetter& ts, const Document& doc) {
   const int small = 12;
   // Left column: parent body, issuing body, rule, number.
@@ -248,13 +276,17 @@ void lay_header(PageBuilder& b, Typesetter& ts, const Document& doc) {
 
   // "Số:" and the date share a line, under the taller column.
   b.y = std::max(left_end, right_end);
-  const Ink& number = ts.render(doc.number_line, Style::kRegular, 13);
-  b.place_centred(number, doc.number_line, doc.left_centre);
-  const Ink& date = ts.render(doc.date_line, Style::kItalic, 13);
-  b.place_centred(date, doc.date_line, doc.right_centre);
+  place_filled(b, ts, doc.number_line, doc.hand_number, Style::kRegular, doc.left_centre);
+  place_filled(b, ts, doc.date_line, doc.hand_day, Style::kItalic, doc.right_centre);
   b.y += line_step(13) * 2;
   if (doc.urgency_line) {
     b.line_centred(*doc.urgency_line, Style::kBold, 14, doc.left_centre);
+    b.y += line_step(13);
+  }
+  if (!doc.letter_lines.empty()) {
+    b.y -= line_step(13);
+    for (const auto& line : doc.letter_lines)
+      b.line_centred(line, Style::kRegular, 12, doc.left_centre);
     b.y += line_step(13);
   }
 }
@@ -266,6 +298,7 @@ std::vector<std::string> header_reading_order(const Document& doc) {
   for (const auto& l : doc.authority_lines) lines.push_back(l);
   lines.push_back(doc.number_line);
   if (doc.urgency_line) lines.push_back(*doc.urgency_line);
+  for (const auto& l : doc.letter_lines) lines.push_back(l);
   lines.push_back("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
   lines.push_back("Độc lập - Tự do - Hạnh phúc");
   lines.push_back(doc.date_line);

@@ -88,15 +88,16 @@ GenerateSummary generate_stacks(const GenerateOptions& options, const StackOptio
       int last = static_cast<int>(scans.size());
       cuts.push_back(first);
       const Metadata& m = doc.metadata;
-      documents.push_back(json{{"first", first},
-                               {"last", last},
-                               {"unit", doc.unit->code},
-                               {"metadata",
-                                {{"doc_type", m.doc_type},
-                                 {"doc_number", m.doc_number},
-                                 {"issued_date", m.issued_date.iso()},
-                                 {"dossier_code", optional_string(m.dossier_code)}}},
-                               {"pages", texts}});
+      documents.push_back(
+          json{{"first", first},
+               {"last", last},
+               {"unit", doc.unit->code},
+               {"metadata",
+                {{"doc_type", m.doc_type.empty() ? json(nullptr) : json(m.doc_type)},
+                 {"doc_number", m.hand_filled ? json(nullptr) : json(m.doc_number)},
+                 {"issued_date", m.hand_filled ? json(nullptr) : json(m.issued_date.iso())},
+                 {"dossier_code", optional_string(m.dossier_code)}}},
+               {"pages", texts}});
       ++summary.documents;
     }
     char name_buf[64];

@@ -615,3 +615,34 @@ TEST_F(Extract, CitizenIdNeedsSureDigits) {
   EXPECT_EQ(value(extractor.extract({decision()}, "hoa-dong"), "citizen_ids"),
             R"(["054080123456"])");
 }
+
+// A day filled in by hand in a pen's script is taller than the printed year
+// of its line (1.4-2.1 times on generated hand-filled scans; printed days at
+// most 1.13 times): the date is null, and so is the number the clerk filled
+// in with it, however surely OCR read them. A day a little taller (a speck
+// on it) is still read.
+TEST_F(Extract, DayTallerThanThePrintedYearIsHandFilled) {
+  auto with_day_height = [&](int height) {
+    PageText page = decision({});
+    for (auto& block : page.blocks) {
+      for (auto& line : block.lines) {
+        for (auto& w : line.words) {
+          if (w.text != "03") continue;
+          w.box.y -= (height - w.box.h) / 2;  // on the row, only taller
+          w.box.h = height;
+        }
+      }
+    }
+    return extractor.extract({page}, "hoa-dong");
+  };
+  Extraction hand = with_day_height(70);  // 1.4 times the year's 50
+  EXPECT_EQ(value(hand, "issued_date"), "(absent)");
+  EXPECT_EQ(value(hand, "doc_number"), "(absent)");
+  EXPECT_NE(std::find(hand.review_reasons.begin(), hand.review_reasons.end(),
+                      "doc_number not read: filled in by hand with the day"),
+            hand.review_reasons.end());
+  EXPECT_EQ(value(hand, "place"), "Hòa Đồng");
+  Extraction printed = with_day_height(60);  // 1.2 times
+  EXPECT_EQ(value(printed, "issued_date"), "2022-06-03");
+  EXPECT_EQ(value(printed, "doc_number"), "392/QĐ-UBND");
+}

@@ -655,7 +655,9 @@ TEST(SamplesGenerator, StackRecordsItsCutsAndSeparatorSheets) {
 // --vary-layout draws from a sub-stream of its own: the same seed gives the
 // same documents (number, date, signer, file) with or without it; with it,
 // some headers carry an urgency mark and some a one-line "UBND XÃ …" body,
-// both recorded in the truth and printed in the page text.
+// both recorded in the truth and printed in the page text; some are letters
+// (no title, "V/v …" under the number: doc_type null) and some have the
+// number and the day filled in by hand (printed, but null in the truth).
 TEST(SamplesGenerator, VariedLayoutIsRecordedAndChangesNothingElse) {
   TempDir plain, varied;
   generate(plain.path(), {"--count", "12", "--seed", "7", "--profile", "clean"});
@@ -663,19 +665,39 @@ TEST(SamplesGenerator, VariedLayoutIsRecordedAndChangesNothingElse) {
   auto a = truth_files(plain.path()), b = truth_files(varied.path());
   ASSERT_EQ(a.size(), 12u);
   ASSERT_EQ(b.size(), 12u);
-  int marks = 0, one_line = 0;
+  int marks = 0, one_line = 0, letters = 0, hands = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     json p = load_truth(a[i]), v = load_truth(b[i]);
-    for (const char* key : {"doc_number", "issued_date", "signer", "doc_type", "dossier_code"}) {
-      EXPECT_EQ(p["metadata"][key], v["metadata"][key]) << b[i] << " " << key;
-    }
-    EXPECT_EQ(p["file"], v["file"]);
-    EXPECT_TRUE(p["metadata"]["urgency"].is_null());
     std::string text = v["pages"][0]["text"].get<std::string>();
     auto lines = lines_of(text);
     auto printed = [&](const std::string& line) {
       return std::find(lines.begin(), lines.end(), line) != lines.end();
     };
+    bool letter = v["metadata"]["doc_type"].is_null();
+    bool hand = v["metadata"]["doc_number"].is_null();
+    if (letter) {
+      ++letters;
+      std::string subject = v["metadata"]["subject"].get<std::string>();
+      EXPECT_EQ(subject.rfind("V/v ", 0), 0u) << b[i];
+      EXPECT_EQ(subject.substr(4),
+                p["metadata"]["subject"].get<std::string>().substr(std::string("Về việc ").size()));
+      EXPECT_FALSE(printed(p["metadata"]["doc_type"].get<std::string>())) << b[i];
+    }
+    if (hand) {
+      ++hands;
+      EXPECT_TRUE(v["metadata"]["issued_date"].is_null()) << b[i];
+      // Still on the page: the clerk wrote it.
+      EXPECT_TRUE(printed("Số: " + p["metadata"]["doc_number"].get<std::string>())) << b[i];
+    }
+    for (const char* key : {"doc_number", "issued_date", "signer", "doc_type", "dossier_code"}) {
+      std::string k = key;
+      if ((letter && k == "doc_type") || (hand && (k == "doc_number" || k == "issued_date"))) {
+        continue;
+      }
+      EXPECT_EQ(p["metadata"][key], v["metadata"][key]) << b[i] << " " << key;
+    }
+    EXPECT_EQ(p["file"], v["file"]);
+    EXPECT_TRUE(p["metadata"]["urgency"].is_null());
     if (!v["metadata"]["urgency"].is_null()) {
       ++marks;
       std::string mark = v["metadata"]["urgency"].get<std::string>();
@@ -690,4 +712,6 @@ TEST(SamplesGenerator, VariedLayoutIsRecordedAndChangesNothingElse) {
   }
   EXPECT_GE(marks, 1);
   EXPECT_GE(one_line, 1);
+  EXPECT_GE(letters, 1);
+  EXPECT_GE(hands, 1);
 }
