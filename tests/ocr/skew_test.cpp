@@ -85,14 +85,15 @@ TEST(DeskewStage, RecordsSkewAndLevelsThePage) {
   page = stage.run(std::move(page));
   EXPECT_NEAR(page.skew_deg, -3.25, 0.1);
   EXPECT_GT(page.text_dpi, 0);
-  // A crisp 300 dpi render has resolution to spare: the sharp reading size.
+  // A crisp 300 dpi render has resolution to spare: the sharp reading size
+  // (kReadDpi by default).
   EXPECT_NEAR(page.dpi, pipeline::DeskewStage::kSharpReadDpi,
               0.08 * pipeline::DeskewStage::kSharpReadDpi);
   EXPECT_NEAR(ocr::estimate_skew(page.image).angle_deg, 0.0, 0.1);
 }
 
 // The same page scanned at 200 dpi comes out at the same reading scale (one
-// reading size asked for: by default the crisp 300 dpi page is read smaller).
+// reading size asked for, whatever the sharp size is).
 TEST(DeskewStage, BringsA200DpiPageToTheSameScale) {
   pipeline::DeskewStage stage(pipeline::DeskewStage::kReadDpi, pipeline::DeskewStage::kReadDpi);
   pipeline::Page at300;

@@ -158,23 +158,29 @@ TEST(DeskewStage, ScalesAPhotoByItsTextNotItsFile) {
   EXPECT_NEAR(double(page.image.cols) / width, double(page.dpi) / page.text_dpi, 0.02);
 }
 
-// A crisp 600 dpi page has resolution to spare: it is read at the sharp size.
+// A crisp 600 dpi page has resolution to spare: it is read at the sharp size
+// (the default's, and a smaller one when asked for).
 TEST(DeskewStage, ScalesA600DpiPageDown) {
   pipeline::DeskewStage stage;
+  pipeline::Page small;
+  small.image = page_at(600);
+  small.dpi = 600;
+  small = pipeline::DeskewStage(220, 190).run(std::move(small));
+  EXPECT_NEAR(small.dpi, 190, 0.08 * 190);
   pipeline::Page page;
   page.image = page_at(600);
   page.dpi = 600;
   page = stage.run(std::move(page));
   EXPECT_NEAR(page.text_dpi, 600, 72);
-  EXPECT_LT(page.image.cols, 8.27 * 600 / 3);
+  EXPECT_LT(page.image.cols, 8.27 * 600 / 2);
   EXPECT_NEAR(page.dpi, pipeline::DeskewStage::kSharpReadDpi,
               0.08 * pipeline::DeskewStage::kSharpReadDpi);
 }
 
-// The same 300 dpi page read at the sharp size when crisp and at the full
-// reading size when blurred: soft strokes need the pixels.
+// Given a sharp size, the same 300 dpi page is read at it when crisp and at
+// the full reading size when blurred: soft strokes need the pixels.
 TEST(DeskewStage, ReadsACrispScanSmallerThanABlurredOne) {
-  pipeline::DeskewStage stage;
+  pipeline::DeskewStage stage(220, 190);
   pipeline::Page crisp;
   crisp.image = page_at(300);
   crisp.dpi = 300;
@@ -185,14 +191,19 @@ TEST(DeskewStage, ReadsACrispScanSmallerThanABlurredOne) {
   soft = stage.run(std::move(soft));
   EXPECT_NEAR(crisp.text_dpi, 300, 36);
   EXPECT_NEAR(soft.text_dpi, 300, 36);
-  EXPECT_NEAR(crisp.dpi, pipeline::DeskewStage::kSharpReadDpi,
-              0.08 * pipeline::DeskewStage::kSharpReadDpi);
-  EXPECT_NEAR(soft.dpi, pipeline::DeskewStage::kReadDpi, 0.08 * pipeline::DeskewStage::kReadDpi);
+  EXPECT_NEAR(crisp.dpi, 190, 0.08 * 190);
+  EXPECT_NEAR(soft.dpi, 220, 0.08 * 220);
   EXPECT_NEAR(double(crisp.image.cols) / 2480, double(crisp.dpi) / crisp.text_dpi, 0.02);
 }
 
-// A stage built with no separate sharp size reads every page at one size.
+// A stage built with no separate sharp size (the default) reads every page
+// at one size.
 TEST(DeskewStage, OneReadingSizeWhenAskedFor) {
+  pipeline::Page crisp;
+  crisp.image = page_at(300);
+  crisp.dpi = 300;
+  crisp = pipeline::DeskewStage().run(std::move(crisp));
+  EXPECT_NEAR(crisp.dpi, pipeline::DeskewStage::kReadDpi, 0.08 * pipeline::DeskewStage::kReadDpi);
   pipeline::DeskewStage stage(220, 220);
   pipeline::Page page;
   page.image = page_at(300);
