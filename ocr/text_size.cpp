@@ -142,6 +142,66 @@ TextSize estimate_text_size(const cv::Mat& grey) {
   return size;
 }
 
+double ink_edge_width(const cv::Mat& grey) {
+  if (grey.empty() || grey.type() != CV_8UC1)
+    throw std::invalid_argument("ink_edge_width: expected a non-empty CV_8UC1 image");
+  const int paper = paper_level(grey);
+  // An edge counts when it spans a third of the page's paper-to-ink range;
+  // the ink level is taken as the darkest 1% (0 on a page without ink).
+  int histogram[256] = {};
+  for (int y = 0; y < grey.rows; y += 8) {
+    const uchar* row = grey.ptr<uchar>(y);
+    for (int x = 0; x < grey.cols; ++x) ++histogram[row[x]];
+  }
+  long total = 0, seen = 0;
+  for (int v : histogram) total += v;
+  int ink = 0;
+  while (ink < 255 && (seen += histogram[ink]) < total / 100) ++ink;
+  const int min_contrast = std::max(24, (paper - ink) / 3);
+  constexpr int kRowStep = 3;
+  constexpr int kMaxReach = 12;  // px each side of the steepest step: wider is not an edge
+  std::vector<double> widths;
+  for (int y = 0; y < grey.rows; y += kRowStep) {
+    const uchar* row = grey.ptr<uchar>(y);
+    for (int x = 1; x + 1 < grey.cols; ++x) {
+      // The steepest point of a falling or rising run.
+      int d = int(row[x + 1]) - int(row[x - 1]);
+      if (std::abs(d) < 8) continue;
+      int dl = int(row[x]) - int(row[x - 1 > 0 ? x - 2 : 0]);
+      int dr = x + 2 < grey.cols ? int(row[x + 2]) - int(row[x]) : 0;
+      if (std::abs(d) < std::abs(dl) || std::abs(d) <= std::abs(dr)) continue;
+      const int sign = d > 0 ? 1 : -1;
+      int a = x, b = x;  // the monotonic run through x
+      while (a > 0 && x - a < kMaxReach && sign * (int(row[a]) - int(row[a - 1])) > 0) --a;
+      while (b + 1 < grey.cols && b - x < kMaxReach && sign * (int(row[b + 1]) - int(row[b])) > 0)
+        ++b;
+      const int low = row[a], high = row[b];
+      const int contrast = sign * (high - low);
+      if (contrast < min_contrast || x - a >= kMaxReach || b - x >= kMaxReach) continue;
+      // Where the run crosses 10% and 90% of its contrast, interpolated.
+      auto crossing = [&](double level) {
+        for (int i = a; i < b; ++i) {
+          double v0 = sign * (row[i] - low), v1 = sign * (row[i + 1] - low);
+          if (v0 <= level && v1 > level) return i + (level - v0) / (v1 - v0);
+        }
+        return double(b);
+      };
+      widths.push_back(crossing(0.9 * contrast) - crossing(0.1 * contrast));
+      x = b;
+    }
+  }
+  if (widths.size() < 200) return 0;
+  std::nth_element(widths.begin(), widths.begin() + widths.size() / 2, widths.end());
+  return widths[widths.size() / 2];
+}
+
+int reading_dpi(int text_dpi, double edge_width, int read_dpi, int sharp_dpi, int well_resolved_dpi,
+                double max_edge_width) {
+  const bool resolved = text_dpi >= well_resolved_dpi;
+  const bool crisp = edge_width > 0 && edge_width <= max_edge_width;
+  return resolved && crisp ? sharp_dpi : read_dpi;
+}
+
 double text_scale(const cv::Size& size, int text_dpi, int target_dpi, double max_pixels) {
   if (text_dpi <= 0 || target_dpi <= 0 || size.area() <= 0) return 1.0;
   double scale = std::clamp(double(target_dpi) / text_dpi, 0.25, 4.0);

@@ -31,6 +31,25 @@ struct TextSize {
 // sit on common baselines (a photo's blobs).
 TextSize estimate_text_size(const cv::Mat& grey);
 
+// The sharpness of a page's print: the median width, in pixels of `grey`
+// (CV_8UC1; any other type or an empty image throws std::invalid_argument),
+// over which an ink edge rises from 10% to 90% of its contrast, measured
+// along sampled rows on edges of at least a third of the paper-to-ink range.
+// A crisp scan's edges take 1-1.5 px at any resolution; optical blur of
+// Gaussian sigma s widens them to about 2.6 s. 0 when the page has too few
+// such edges to tell (blank, faint).
+double ink_edge_width(const cv::Mat& grey);
+
+// The text_dpi a page is best read at: `sharp_dpi` for a page that has
+// resolution to spare (its text measured at `well_resolved_dpi` or more) and
+// crisp edges (`edge_width` in (0, `max_edge_width`] px at its own scale),
+// where Tesseract reads as well with fewer pixels and faster; `read_dpi` for
+// every other page: small, soft or unmeasured text needs the larger size.
+inline constexpr int kWellResolvedDpi = 260;
+inline constexpr double kCrispEdgeWidth = 2.2;  // px; blurred 300 dpi scans measure 2.5-2.8
+int reading_dpi(int text_dpi, double edge_width, int read_dpi, int sharp_dpi,
+                int well_resolved_dpi = kWellResolvedDpi, double max_edge_width = kCrispEdgeWidth);
+
 // The factor that brings text of `text_dpi` to `target_dpi`, clamped to
 // [0.25, 4] and so that the scaled page stays under `max_pixels`.
 double text_scale(const cv::Size& size, int text_dpi, int target_dpi, double max_pixels = 60e6);

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "ocr/skew.h"
 #include "ocr/restore_ink.h"
+#include "ocr/skew.h"
 #include "ocr/text_size.h"
 
 namespace sohoa::pipeline {
@@ -16,9 +16,18 @@ constexpr double kNegligibleScale = 0.06;  // a resampling costs more than this 
 // text is measured on the page turned level.
 constexpr double kMeasureLevelAbove = 4.0;
 
+// The text_dpi the page is read at: the sharpness is measured only where it
+// can matter, on pages with resolution to spare.
+int target_dpi(const cv::Mat& upright, int text_dpi, int read_dpi, int sharp_read_dpi) {
+  if (sharp_read_dpi >= read_dpi) return read_dpi;
+  const double edge = text_dpi >= ocr::kWellResolvedDpi ? ocr::ink_edge_width(upright) : 0.0;
+  return ocr::reading_dpi(text_dpi, edge, read_dpi, sharp_read_dpi);
+}
+
 }  // namespace
 
-DeskewStage::DeskewStage(int read_dpi) : read_dpi_(read_dpi) {}
+DeskewStage::DeskewStage(int read_dpi, int sharp_read_dpi)
+    : read_dpi_(read_dpi), sharp_read_dpi_(sharp_read_dpi) {}
 
 const char* DeskewStage::name() const { return "deskew"; }
 
@@ -38,7 +47,8 @@ Page DeskewStage::run(Page page) {
   page.text_dpi = size.found ? size.text_dpi : 0;
   double scale = 1.0;
   if (size.found) {
-    scale = ocr::text_scale(page.image.size(), size.text_dpi, read_dpi_);
+    const int target = target_dpi(page.image, size.text_dpi, read_dpi_, sharp_read_dpi_);
+    scale = ocr::text_scale(page.image.size(), size.text_dpi, target);
   } else if (page.dpi > 0 && page.dpi < kFallbackDpi) {
     scale = ocr::text_scale(page.image.size(), page.dpi, kFallbackDpi);
   }

@@ -85,13 +85,17 @@ TEST(DeskewStage, RecordsSkewAndLevelsThePage) {
   page = stage.run(std::move(page));
   EXPECT_NEAR(page.skew_deg, -3.25, 0.1);
   EXPECT_GT(page.text_dpi, 0);
-  EXPECT_NEAR(page.dpi, pipeline::DeskewStage::kReadDpi, 0.08 * pipeline::DeskewStage::kReadDpi);
+  // A crisp 300 dpi render has resolution to spare: the sharp reading size
+  // (kReadDpi by default).
+  EXPECT_NEAR(page.dpi, pipeline::DeskewStage::kSharpReadDpi,
+              0.08 * pipeline::DeskewStage::kSharpReadDpi);
   EXPECT_NEAR(ocr::estimate_skew(page.image).angle_deg, 0.0, 0.1);
 }
 
-// The same page scanned at 200 dpi comes out at the same reading scale.
+// The same page scanned at 200 dpi comes out at the same reading scale (one
+// reading size asked for, whatever the sharp size is).
 TEST(DeskewStage, BringsA200DpiPageToTheSameScale) {
-  pipeline::DeskewStage stage;
+  pipeline::DeskewStage stage(pipeline::DeskewStage::kReadDpi, pipeline::DeskewStage::kReadDpi);
   pipeline::Page at300;
   at300.image = render::scan(upright_page(), 2.0, 0);
   at300 = stage.run(std::move(at300));

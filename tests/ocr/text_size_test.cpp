@@ -85,6 +85,55 @@ TEST(EstimateTextSize, RefusesWrongImages) {
   EXPECT_THROW(ocr::estimate_text_size(cv::Mat(100, 100, CV_8UC3)), std::invalid_argument);
 }
 
+// Print rendered at a scanner's resolution has crisp edges at any
+// resolution; optical blur of sigma s widens them to about 2.6 s (the 10-90%
+// rise of a Gaussian edge is 2.56 s).
+TEST(InkEdgeWidth, CrispPrintIsNarrowAtAnyResolution) {
+  for (int dpi : {150, 300, 600}) {
+    double width = ocr::ink_edge_width(page_at(dpi));
+    EXPECT_GT(width, 0.5) << dpi;
+    EXPECT_LE(width, 1.8) << dpi;
+  }
+}
+
+TEST(InkEdgeWidth, BlurWidensEdgesInProportion) {
+  const cv::Mat page = page_at(300);
+  double narrower = ocr::ink_edge_width(page);
+  for (double sigma : {1.5, 2.5}) {
+    cv::Mat soft;
+    cv::GaussianBlur(page, soft, cv::Size(0, 0), sigma);
+    double width = ocr::ink_edge_width(soft);
+    // Past a stroke's width the two edges of a stroke merge, and its
+    // contrast falls: the width still grows, less than in proportion.
+    if (sigma < 2) {
+      EXPECT_NEAR(width, 2.56 * sigma, 0.25 * 2.56 * sigma);
+    }
+    EXPECT_GT(width, ocr::kCrispEdgeWidth) << sigma;
+    EXPECT_GT(width, narrower + 0.5) << sigma;
+    narrower = width;
+  }
+}
+
+TEST(InkEdgeWidth, BlankOrFaintPageHasNone) {
+  EXPECT_EQ(ocr::ink_edge_width(cv::Mat(1169, 827, CV_8UC1, cv::Scalar(255))), 0);
+  cv::Mat noise(1169, 827, CV_8UC1);
+  cv::randn(noise, 240, 3);  // paper grain, no ink
+  EXPECT_EQ(ocr::ink_edge_width(noise), 0);
+  EXPECT_THROW(ocr::ink_edge_width(cv::Mat()), std::invalid_argument);
+  EXPECT_THROW(ocr::ink_edge_width(cv::Mat(100, 100, CV_8UC3)), std::invalid_argument);
+}
+
+// Only a page with resolution to spare and crisp print is read small.
+TEST(ReadingDpi, SharpSizeOnlyForCrispWellResolvedPages) {
+  EXPECT_EQ(ocr::reading_dpi(300, 1.5, 220, 190), 190);
+  EXPECT_EQ(ocr::reading_dpi(600, 1.0, 220, 190), 190);
+  EXPECT_EQ(ocr::reading_dpi(ocr::kWellResolvedDpi, ocr::kCrispEdgeWidth, 220, 190), 190);
+  EXPECT_EQ(ocr::reading_dpi(ocr::kWellResolvedDpi - 1, 1.5, 220, 190), 220);    // small text
+  EXPECT_EQ(ocr::reading_dpi(300, ocr::kCrispEdgeWidth + 0.01, 220, 190), 220);  // soft
+  EXPECT_EQ(ocr::reading_dpi(300, 0, 220, 190), 220);   // sharpness unknown
+  EXPECT_EQ(ocr::reading_dpi(80, 1.2, 220, 190), 220);  // a phone photo
+}
+
 TEST(TextScale, ClampsAndLimitsPixels) {
   const cv::Size a4(2480, 3508);
   EXPECT_DOUBLE_EQ(ocr::text_scale(a4, 300, 300), 1.0);
@@ -109,15 +158,58 @@ TEST(DeskewStage, ScalesAPhotoByItsTextNotItsFile) {
   EXPECT_NEAR(double(page.image.cols) / width, double(page.dpi) / page.text_dpi, 0.02);
 }
 
+// A crisp 600 dpi page has resolution to spare: it is read at the sharp size
+// (the default's, and a smaller one when asked for).
 TEST(DeskewStage, ScalesA600DpiPageDown) {
   pipeline::DeskewStage stage;
+  pipeline::Page small;
+  small.image = page_at(600);
+  small.dpi = 600;
+  small = pipeline::DeskewStage(220, 190).run(std::move(small));
+  EXPECT_NEAR(small.dpi, 190, 0.08 * 190);
   pipeline::Page page;
   page.image = page_at(600);
   page.dpi = 600;
   page = stage.run(std::move(page));
   EXPECT_NEAR(page.text_dpi, 600, 72);
   EXPECT_LT(page.image.cols, 8.27 * 600 / 2);
-  EXPECT_NEAR(page.dpi, pipeline::DeskewStage::kReadDpi, 0.08 * pipeline::DeskewStage::kReadDpi);
+  EXPECT_NEAR(page.dpi, pipeline::DeskewStage::kSharpReadDpi,
+              0.08 * pipeline::DeskewStage::kSharpReadDpi);
+}
+
+// Given a sharp size, the same 300 dpi page is read at it when crisp and at
+// the full reading size when blurred: soft strokes need the pixels.
+TEST(DeskewStage, ReadsACrispScanSmallerThanABlurredOne) {
+  pipeline::DeskewStage stage(220, 190);
+  pipeline::Page crisp;
+  crisp.image = page_at(300);
+  crisp.dpi = 300;
+  pipeline::Page soft = crisp;
+  soft.image = cv::Mat();  // its own pixels, not the crisp page's
+  cv::GaussianBlur(crisp.image, soft.image, cv::Size(0, 0), 1.5);
+  crisp = stage.run(std::move(crisp));
+  soft = stage.run(std::move(soft));
+  EXPECT_NEAR(crisp.text_dpi, 300, 36);
+  EXPECT_NEAR(soft.text_dpi, 300, 36);
+  EXPECT_NEAR(crisp.dpi, 190, 0.08 * 190);
+  EXPECT_NEAR(soft.dpi, 220, 0.08 * 220);
+  EXPECT_NEAR(double(crisp.image.cols) / 2480, double(crisp.dpi) / crisp.text_dpi, 0.02);
+}
+
+// A stage built with no separate sharp size (the default) reads every page
+// at one size.
+TEST(DeskewStage, OneReadingSizeWhenAskedFor) {
+  pipeline::Page crisp;
+  crisp.image = page_at(300);
+  crisp.dpi = 300;
+  crisp = pipeline::DeskewStage().run(std::move(crisp));
+  EXPECT_NEAR(crisp.dpi, pipeline::DeskewStage::kReadDpi, 0.08 * pipeline::DeskewStage::kReadDpi);
+  pipeline::DeskewStage stage(220, 220);
+  pipeline::Page page;
+  page.image = page_at(300);
+  page.dpi = 300;
+  page = stage.run(std::move(page));
+  EXPECT_NEAR(page.dpi, 220, 0.08 * 220);
 }
 
 // A page without text keeps its file's dpi as a hint: up to 300 when under.
