@@ -254,6 +254,33 @@ TEST_P(RegisterStoreTest, TalliesCountEachDayAsProgressDefinesIt) {
   EXPECT_TRUE(none[0].valid.empty());
 }
 
+// The PostgreSQL store inserts a register many rows per statement: a key
+// given twice in one import, or already there, is still an update, in order.
+TEST_P(RegisterStoreTest, AKeyRepeatedInOneImportIsInsertedOnceThenUpdated) {
+  db->store_document(doc('a', "hoa-dong", "2/GP", "2022-02-02", "2022-03-03"));
+  auto titled = [](RegisterRow r, const std::string& title) {
+    r.title = title;
+    return r;
+  };
+  auto counts = db->upsert_register_rows({titled(row("hoa-dong", "1/GP", "2022-01-01"), "first"),
+                                          titled(row("hoa-dong", "2/GP", "2022-02-02"), "two"),
+                                          titled(row("hoa-dong", "1/GP", "2022-01-01"), "again")});
+  EXPECT_EQ(counts.inserted, 2);
+  EXPECT_EQ(counts.updated, 1);
+  counts = db->upsert_register_rows({titled(row("hoa-dong", "2/GP", "2022-02-02"), "later"),
+                                     titled(row("hoa-dong", "3/GP", "2022-03-03"), "three")});
+  EXPECT_EQ(counts.inserted, 1);
+  EXPECT_EQ(counts.updated, 1);
+  EXPECT_EQ(db->register_size(), 3);
+  auto pending = db->undigitized_rows({}, "2022-12-31", 0);
+  ASSERT_EQ(pending.total, 2);  // 2/GP is digitized by document a
+  EXPECT_EQ(pending.rows[0].doc_number, "3/GP");
+  EXPECT_EQ(pending.rows[0].title, "three");
+  EXPECT_EQ(pending.rows[1].doc_number, "1/GP");
+  EXPECT_EQ(pending.rows[1].title, "again");
+  EXPECT_EQ(digitized(), (std::vector<int>{0, 20220303, 0}));
+}
+
 TEST_P(RegisterStoreTest, FactsFilterByUnit) {
   db->upsert_register_rows({row("hoa-dong", "1", "2022-01-01"), row("hoa-thinh", "1", "2022-01-01"),
                             row("tay-hoa", "1", "2022-01-01")});
