@@ -7,10 +7,14 @@
 // Run: PG_TEMP_DURABLE=1 scripts/pg-temp build/sync_bench
 // Scale (environment): SYNC_BENCH_STATIONS (4), SYNC_BENCH_DOCS per station
 // (500), SYNC_BENCH_PROVINCE_DOCS (20000), SYNC_BENCH_REGISTER_ROWS (100000);
-// the full scale is 100 x 2000, 200000 and 1000000.
+// the full scale is 100 x 2000, 200000 and 1000000. Also
+// SYNC_BENCH_SEQUENTIAL=0 (stations only all at once) and
+// SYNC_BENCH_PER_TRANSACTION (documents per transaction filling the
+// province store). Each figure is printed with the load average.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -35,6 +39,15 @@ using Clock = std::chrono::steady_clock;
 int64_t env_int(const char* name, int64_t fallback) {
   const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' ? std::atoll(v) : fallback;
+}
+
+// The machine's load average (1, 5, 15 min), printed with each figure: the
+// machine is shared, and a figure means little without it.
+std::string load() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return " [load " + one + " " + five + " " + fifteen + "]";
 }
 
 double seconds_since(Clock::time_point start) {
@@ -124,7 +137,10 @@ void sync_throughput(const fs::path& dir, int stations, int64_t docs) {
   std::cout << "stations: " << stations << " x " << docs << " documents (4 KB originals, one "
             << "page of text each) built in " << seconds_since(built) << " s\n";
 
-  for (int parallel : {1, stations}) {
+  // SYNC_BENCH_SEQUENTIAL=0: only all at once (full scale takes long).
+  std::vector<int> modes = {stations};
+  if (env_int("SYNC_BENCH_SEQUENTIAL", 1) != 0) modes.insert(modes.begin(), 1);
+  for (int parallel : modes) {
     auto centre = sohoa::testing::TestStore::make(sohoa::testing::StoreKind::kPostgres, dir);
     sohoa::registry::import_units(*sohoa::storage::Database::open(centre->arg()),
                                   sohoa::bench::units_csv());
@@ -149,11 +165,11 @@ void sync_throughput(const fs::path& dir, int stations, int64_t docs) {
     double s = seconds_since(start);
     std::cout << "sync: " << sent << " documents from " << stations << " stations, "
               << (parallel == 1 ? "one after another" : "all at once") << ": " << s << " s, "
-              << static_cast<int64_t>(sent / s) << " documents/s (target >= 200)\n";
+              << static_cast<int64_t>(sent / s) << " documents/s (target >= 200)" << load() << "\n";
     auto rerun = Clock::now();
     one(paths[0]);
     std::cout << "sync rerun of one station (" << docs
-              << " already there): " << seconds_since(rerun) << " s\n";
+              << " already there): " << seconds_since(rerun) << " s" << load() << "\n";
   }
 }
 
@@ -171,15 +187,22 @@ void province(const fs::path& dir, int64_t documents, int64_t rows) {
   std::cout << "province store: register of " << db->register_size() << " rows imported in "
             << seconds_since(start) << " s\n";
   start = Clock::now();
-  for (int64_t i = 1; i <= documents; ++i) {
-    char sha[65];
-    std::snprintf(sha, sizeof sha, "%064lld", static_cast<long long>(i));
-    db->store_document(synthetic_document(i, sha, true));
+  // SYNC_BENCH_PER_TRANSACTION (1): documents per transaction, as sync
+  // groups them; more makes a full-scale store quicker to fill.
+  int64_t per_transaction = std::max<int64_t>(1, env_int("SYNC_BENCH_PER_TRANSACTION", 1));
+  for (int64_t i = 1; i <= documents; i += per_transaction) {
+    db->in_one_transaction([&] {
+      for (int64_t k = i; k < i + per_transaction && k <= documents; ++k) {
+        char sha[65];
+        std::snprintf(sha, sizeof sha, "%064lld", static_cast<long long>(k));
+        db->store_document(synthetic_document(k, sha, true));
+      }
+    });
   }
   double stored = seconds_since(start);
   std::cout << "province store: " << documents << " documents stored in " << stored << " s ("
-            << static_cast<int64_t>(static_cast<double>(documents) / stored)
-            << " documents/s, one transaction each)\n";
+            << static_cast<int64_t>(static_cast<double>(documents) / stored) << " documents/s, "
+            << per_transaction << " per transaction)" << load() << "\n";
 
   for (const char* by : {"level", "unit"}) {
     std::vector<double> ms;
@@ -198,7 +221,7 @@ void province(const fs::path& dir, int64_t documents, int64_t rows) {
     }
     std::cout << "progress --by " << by << " over " << rows << " register rows and " << documents
               << " documents: median " << percentile(ms, 0.5) << " ms, worst "
-              << percentile(ms, 1.0) << " ms (target < 1000 ms)\n";
+              << percentile(ms, 1.0) << " ms (target < 1000 ms)" << load() << "\n";
   }
 
   // Search: folded words, accented words (exact-accent ranking), a

@@ -81,7 +81,8 @@ void add_sync_command(CLI::App& root, Action& action) {
   cmd->add_option("--to", args->to, "The central store: postgresql://USER@HOST:PORT/DBNAME")
       ->option_text("URL")
       ->required();
-  cmd->add_option("--batch", args->batch, "Documents between progress lines on stderr")
+  cmd->add_option("--batch", args->batch,
+                  "Documents per central transaction, a progress line on stderr after each")
       ->option_text("N")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print the counts as one JSON object");

@@ -1,5 +1,6 @@
 #include "pipeline/station_sync.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -47,30 +48,71 @@ class Syncer {
     SyncCounts counts;
     std::vector<int64_t> ids = station_->document_ids();
     counts.total = static_cast<int64_t>(ids.size());
-    int in_batch = 0;
-    for (int64_t id : ids) {
-      if (options_.stop != nullptr && options_.stop->load()) break;
-      switch (with_reconnect([&] { return send(id); }, "document " + std::to_string(id))) {
-        case Outcome::kSent:
-          ++counts.sent;
-          break;
-        case Outcome::kAlready:
-          ++counts.already;
-          break;
-        case Outcome::kFailed:
-          ++counts.failed;
-          break;
+    const size_t per_transaction = static_cast<size_t>(std::max(1, options_.batch));
+    for (size_t at = 0; at < ids.size() && !stopped();) {
+      size_t end = std::min(ids.size(), at + per_transaction);
+      std::vector<int64_t> group(ids.begin() + static_cast<std::ptrdiff_t>(at),
+                                 ids.begin() + static_cast<std::ptrdiff_t>(end));
+      std::vector<Outcome> outcomes = send_together(group);
+      if (outcomes.empty()) {
+        // Something in the group failed (or the link did): nothing of it
+        // was kept; one by one, each whole or not at all on its own.
+        for (int64_t id : group) {
+          if (stopped()) break;
+          outcomes.push_back(
+              with_reconnect([&] { return send(id, nullptr); }, "document " + std::to_string(id)));
+        }
       }
-      if (++in_batch >= options_.batch) {
-        in_batch = 0;
-        if (options_.on_progress) options_.on_progress(counts);
-      }
+      at += outcomes.size();
+      for (Outcome outcome : outcomes) count(outcome, counts);
+      if (options_.on_progress && at < ids.size()) options_.on_progress(counts);
     }
     if (options_.on_progress) options_.on_progress(counts);
     return counts;
   }
 
  private:
+  bool stopped() const { return options_.stop != nullptr && options_.stop->load(); }
+
+  static void count(Outcome outcome, SyncCounts& counts) {
+    switch (outcome) {
+      case Outcome::kSent:
+        ++counts.sent;
+        break;
+      case Outcome::kAlready:
+        ++counts.already;
+        break;
+      case Outcome::kFailed:
+        ++counts.failed;
+        break;
+    }
+  }
+
+  // The documents of `group` in one central transaction, each as send()
+  // does it, up to a stop request. Empty when any failed at the centre or
+  // the link did: then the transaction was rolled back and nothing of the
+  // group is there. Documents the station cannot give (no original) fail
+  // alone; their problems are told once the rest is committed.
+  std::vector<Outcome> send_together(const std::vector<int64_t>& group) {
+    if (!central_ || group.size() < 2) return {};
+    std::vector<Outcome> outcomes;
+    std::vector<std::string> problems;
+    try {
+      central_->in_one_transaction([&] {
+        for (int64_t id : group) {
+          if (stopped()) break;
+          outcomes.push_back(send(id, &problems));
+        }
+      });
+    } catch (const storage::StorageError&) {
+      return {};
+    } catch (const storage::InputError&) {
+      return {};
+    }
+    for (const std::string& message : problems) problem(message);
+    return outcomes;
+  }
+
   void connect() {
     central_.reset();
     central_ = storage::Database::open(options_.central_url);
@@ -111,10 +153,22 @@ class Syncer {
     if (options_.on_problem) options_.on_problem(message);
   }
 
-  // One document: the original first (its own transaction; a kill after it
-  // leaves only bytes no record names, and the rerun finds them), then the
-  // record with its pages, fields and corrections in one transaction.
-  Outcome send(int64_t id) {
+  // One document: the original first, then the record with its pages,
+  // fields and corrections in one transaction (on its own, a kill after the
+  // original leaves only bytes no record names, and the rerun finds them).
+  // `together`: inside send_together's transaction, where a failed
+  // statement spoils the rest, so any central failure is thrown for the
+  // group to be sent again one by one, and the station's problems are
+  // collected there instead of told.
+  Outcome send(int64_t id, std::vector<std::string>* together) {
+    auto station_problem = [&](const std::string& message) {
+      if (together != nullptr) {
+        together->push_back(message);
+      } else {
+        problem(message);
+      }
+      return Outcome::kFailed;
+    };
     std::optional<storage::NewDocument> doc = station_->document_as_stored(id);
     if (!doc) return Outcome::kAlready;  // deleted at the station meanwhile
     std::vector<storage::Correction> corrections = station_->corrections(id);
@@ -129,16 +183,19 @@ class Syncer {
       try {
         bytes = station_->original(archive);
       } catch (const storage::StorageError& e) {
-        problem(doc->source + ": not sent: " + e.what());
-        return Outcome::kFailed;
+        return station_problem(doc->source + ": not sent: " + e.what());
       }
       if (bytes) {
         central_->put_original_bytes(*bytes, archive);
       } else if (doc->status != "failed") {
-        problem(doc->source + ": not sent: its original is not in the station's archive (" +
-                options_.station_db.string() + ".files)");
-        return Outcome::kFailed;
+        return station_problem(doc->source +
+                               ": not sent: its original is not in the station's archive (" +
+                               options_.station_db.string() + ".files)");
       }
+    }
+    if (together != nullptr) {
+      central_->store_document_with_corrections(*doc, corrections);
+      return Outcome::kSent;
     }
     try {
       central_->store_document_with_corrections(*doc, corrections);

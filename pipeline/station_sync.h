@@ -1,8 +1,9 @@
 // A station's SQLite database into the central PostgreSQL store (SPEC
 // "Central store and stations", `sohoa sync --to URL`): only what the centre
-// lacks, identity by SHA-256 as in merge, each document whole in one
-// transaction, so a sync killed or cut off at any point loses nothing and the
-// next run sends the rest.
+// lacks, identity by SHA-256 as in merge, documents whole in transactions of
+// a batch (one the centre refuses is sent again alone and fails alone), so a
+// sync killed or cut off at any point loses nothing and the next run sends
+// the rest.
 #pragma once
 
 #include <atomic>
@@ -23,7 +24,10 @@ struct SyncCounts {
 struct SyncOptions {
   std::filesystem::path station_db;
   std::string central_url;
-  int batch = 100;  // documents between progress reports
+  // Documents per central transaction, with a progress report after each:
+  // one commit (one fsync) for many, while a kill or a cut loses at most
+  // one batch's work in progress, never a part of a document.
+  int batch = 100;
   // How often a lost connection is reopened (with backoff: 1 s, 2 s, 4 s…)
   // before the sync gives up.
   int reconnects = 3;

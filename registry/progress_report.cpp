@@ -216,47 +216,48 @@ ProgressReport compute_progress(storage::Database& db, const ProgressOptions& o)
     kept_units = db.predecessors_of(o.unit);
     kept_units.push_back(o.unit);
   }
-  storage::RegisterFacts facts = db.register_facts(kept_units);
-
   // Which output group each register unit counts in; -1 = filtered out.
+  // The store counts (register_tallies); the periods start at the earliest
+  // issued date of a unit kept, which it reports first.
   std::vector<Tally> tallies;
   std::vector<std::string> group_names;
-  std::vector<int> group_of(facts.units.size(), -1);
+  std::vector<int> group_of;
   std::map<std::string, int> group_by_name;
-  for (size_t i = 0; i < facts.units.size(); ++i) {
-    const std::string& level = level_of[facts.units[i]];
-    if (!o.level.empty() && level != o.level) continue;
-    std::string name = report.by_unit ? facts.units[i] : level;
-    auto [it, added] = group_by_name.emplace(name, static_cast<int>(tallies.size()));
-    if (added) {
-      tallies.push_back({level, {}, {}});
-      group_names.push_back(name);
+  std::vector<Period> spans;
+  auto days_for = [&](const std::vector<storage::RegisterTally>& units) {
+    int first_year = now / 10000;
+    for (const storage::RegisterTally& u : units) {
+      const std::string& level = level_of[u.unit];
+      group_of.push_back(-1);
+      if (!o.level.empty() && level != o.level) continue;
+      std::string name = report.by_unit ? u.unit : level;
+      auto [it, added] = group_by_name.emplace(name, static_cast<int>(tallies.size()));
+      if (added) {
+        tallies.push_back({level, {}, {}});
+        group_names.push_back(name);
+      }
+      group_of.back() = it->second;
+      first_year = std::min(first_year, u.first_issued / 10000);
     }
-    group_of[i] = it->second;
-  }
-
-  int first_year = now / 10000;
-  for (const storage::RegisterFact& f : facts.rows) {
-    if (group_of[static_cast<size_t>(f.unit)] >= 0)
-      first_year = std::min(first_year, f.issued / 10000);
-  }
-  int from = o.from != 0 ? o.from : first_year;
-  int to = o.to != 0 ? o.to : now / 10000;
-  std::vector<Period> spans = periods(o.period, from, to, now);
+    int from = o.from != 0 ? o.from : first_year;
+    int to = o.to != 0 ? o.to : now / 10000;
+    spans = periods(o.period, from, to, now);
+    std::vector<int> days;
+    for (const Period& p : spans) days.push_back(p.last);
+    return days;
+  };
+  std::vector<storage::RegisterTally> counted = db.register_tallies(kept_units, days_for);
   for (Tally& t : tallies) {
     t.valid.assign(spans.size(), 0);
     t.digitized.assign(spans.size(), 0);
   }
-
-  for (const storage::RegisterFact& f : facts.rows) {
-    int g = group_of[static_cast<size_t>(f.unit)];
+  for (size_t u = 0; u < counted.size(); ++u) {
+    int g = group_of[u];
     if (g < 0) continue;
     Tally& t = tallies[static_cast<size_t>(g)];
     for (size_t p = 0; p < spans.size(); ++p) {
-      int as_of = spans[p].last;
-      if (f.issued > as_of || (f.valid_until != 0 && f.valid_until < as_of)) continue;
-      ++t.valid[p];
-      if (f.digitized != 0 && f.digitized <= as_of) ++t.digitized[p];
+      t.valid[p] += counted[u].valid[p];
+      t.digitized[p] += counted[u].digitized[p];
     }
   }
 

@@ -94,6 +94,12 @@ class Database {
   // converted stores of millions of documents. Returns how many were stored.
   // Throws as store_document; then nothing is stored.
   virtual int64_t store_documents(const std::function<bool(NewDocument&)>& next) = 0;
+  // Runs `work`, whose calls of this store then join one transaction: one
+  // commit for many documents (station sync). When `work` throws, nothing
+  // it stored is kept, and the exception goes on. The default runs `work`
+  // as it is, each call its own transaction (the SQLite store: its
+  // originals are files outside any transaction).
+  virtual void in_one_transaction(const std::function<void()>& work) { work(); }
 
   virtual std::optional<StoredDocument> document(int64_t id) = 0;
 
@@ -179,6 +185,18 @@ class Database {
   // What progress counts, for every register row whose unit is in `units`
   // (all rows when empty).
   virtual RegisterFacts register_facts(const std::vector<std::string>& units) = 0;
+  // Progress counts per register unit, computed where the rows are (over
+  // millions of rows the PostgreSQL store sums them in SQL). `units`: only
+  // these (all when empty). Each unit's code and earliest issued date come
+  // first, by code; `days_for` gets them and returns the days to count at
+  // (YYYYMMDD numbers, ascending). Then, for each day, `valid` counts the
+  // unit's rows issued by then and not expired before it, and `digitized`
+  // those of them with a matching ok/review document digitized by then, as
+  // register_facts' rows would (SPEC "Progress": a row counts once). The
+  // default sums register_facts.
+  using TallyDays = std::function<std::vector<int>(const std::vector<RegisterTally>&)>;
+  virtual std::vector<RegisterTally> register_tallies(const std::vector<std::string>& units,
+                                                      const TallyDays& days_for);
   // Register rows of `units` (every unit when empty) that progress counts
   // as valid but not digitized at `as_of` (ISO): issued by then, not expired
   // before it, and no matching ok/review document digitized by then. The

@@ -9,12 +9,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "storage/file_hash.h"
@@ -35,6 +37,7 @@ constexpr int kMaxPosition = 16383;
 constexpr int kBodyGap = 10;
 constexpr size_t kPoolSize = 8;
 constexpr size_t kFactsBatch = 50000;
+constexpr size_t kRegisterChunk = 1000;
 // LIMIT NULL is no limit: a query's limit 0 means all.
 constexpr const char* kLimit7 = "LIMIT CASE WHEN $7 > 0 THEN $7 END";
 
@@ -477,6 +480,14 @@ class PostgresDatabase final : public Database {
     });
   }
 
+  void in_one_transaction(const std::function<void()>& work) override {
+    guard([&] {
+      Tx tx(*this);
+      work();
+      tx.commit();
+    });
+  }
+
   std::optional<StoredDocument> document(int64_t id) override {
     return guard([&]() -> std::optional<StoredDocument> {
       Tx tx(*this);
@@ -676,12 +687,17 @@ class PostgresDatabase final : public Database {
       RegisterCounts counts;
       RegisterRow row;
       bool have_documents = !x("SELECT 1 FROM documents LIMIT 1").empty();
+      std::vector<RegisterRow> chunk;
+      auto flush = [&] {
+        upsert_register_chunk(chunk, have_documents, counts);
+        chunk.clear();
+      };
       while (next(row)) {
-        auto [id, is_new] = upsert_register_row(row);
-        (is_new ? counts.inserted : counts.updated) += 1;
-        if (have_documents || !is_new) rematch_row(id, is_new);
+        chunk.push_back(std::move(row));
         row = RegisterRow{};
+        if (chunk.size() >= kRegisterChunk) flush();
       }
+      flush();
       tx.commit();
       return counts;
     });
@@ -720,6 +736,24 @@ class PostgresDatabase final : public Database {
       }
       x("CLOSE facts");
       return facts;
+    });
+  }
+
+  std::vector<RegisterTally> register_tallies(const std::vector<std::string>& units,
+                                              const TallyDays& days_for) override {
+    return guard([&] {
+      Tx tx(*this);
+      // JIT compiling the one scan costs more than it saves (~130 ms).
+      x("SELECT set_config('jit', 'off', true)");
+      std::vector<RegisterTally> out = register_units(units);
+      std::vector<int> days = days_for(out);
+      for (RegisterTally& t : out) {
+        t.valid.assign(days.size(), 0);
+        t.digitized.assign(days.size(), 0);
+      }
+      if (!days.empty() && !out.empty()) count_at_days(units, days, out);
+      tx.commit();
+      return out;
     });
   }
 
@@ -816,7 +850,11 @@ class PostgresDatabase final : public Database {
     if (!valid_status(doc.status)) throw InputError("invalid document status: " + doc.status);
     return guard([&] {
       Tx tx(*this);
-      int64_t id = 0;
+      int64_t id = doc.replaces_failed.empty() ? insert_new_document(doc, corrections) : 0;
+      if (id != 0) {
+        tx.commit();
+        return id;
+      }
       auto existing = find_by_sha256(doc.sha256);
       if (!existing && !doc.replaces_failed.empty()) {
         existing = find_by_sha256(doc.replaces_failed);
@@ -835,10 +873,7 @@ class PostgresDatabase final : public Database {
       }
       write_pages(id, doc.pages);
       write_fields(id, doc.fields);
-      for (const Correction& c : corrections) {
-        x("INSERT INTO corrections(doc_id, field, value, \"by\", at) VALUES ($1, $2, $3, $4, $5)",
-          id, c.field, text::nfc(c.value), c.by, c.at);
-      }
+      write_corrections(id, corrections);
       refresh_effective(id);
       tx.commit();
       return id;
@@ -1282,6 +1317,85 @@ class PostgresDatabase final : public Database {
     return num(r[0][0]);
   }
 
+  // A document whose sha256 is not stored yet, in some eight statements
+  // instead of twenty (station sync sends thousands): the effective fields
+  // are worked out here as effective_fields would read them back, the row
+  // goes in with them, and there are no earlier matches to undo. Returns 0,
+  // having written nothing, when the sha256 is stored already.
+  int64_t insert_new_document(const NewDocument& doc, const std::vector<Correction>& corrections) {
+    std::vector<Field> fields = effective_of(doc.fields, corrections);
+    std::string number = field_value(fields, "doc_number");
+    std::string type = field_value(fields, "doc_type");
+    std::string archive = doc.archive_sha256.empty() ? doc.sha256 : doc.archive_sha256;
+    auto r =
+        x("INSERT INTO documents(sha256, source, station, unit, issuer_unit, level, "
+          "digitized_at, status, error, review_reasons, archive_sha256, doc_number, number_key, "
+          "issued_date, doc_type, doc_type_key, dossier_code) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+          "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
+          "ON CONFLICT (sha256) DO NOTHING RETURNING id",
+          doc.sha256, doc.source, doc.station, doc.unit, doc.issuer_unit, doc.level,
+          doc.digitized_at, doc.status, doc.error, json_list(doc.review_reasons), archive, number,
+          number_key(number), field_value(fields, "issued_date"), type, text::fold(type),
+          field_value(fields, "dossier_code"));
+    if (r.empty()) return 0;
+    int64_t id = num(r[0][0]);
+    write_pages(id, doc.pages);
+    write_fields(id, doc.fields);
+    write_corrections(id, corrections);
+    write_search_rows(id, fields);
+    std::vector<int64_t> rows;
+    for (const auto& m : x(std::string("INSERT INTO matches(doc_id, row_id) ") + kMatchByDossier +
+                               " AND d.id = $1 UNION " + kMatchByNumber +
+                               " AND d.id = $1 ON CONFLICT DO NOTHING RETURNING row_id",
+                           id)) {
+      rows.push_back(num(m[0]));
+    }
+    for (int64_t row : rows) refresh_row_digitized(row);
+    if (!rows.empty()) refresh_document_matched(id);
+    return id;
+  }
+
+  // Extracted values as stored (the last of a name wins) overlaid with each
+  // field's latest correction by time, then by arrival: effective_fields
+  // without reading them back.
+  static std::vector<Field> effective_of(const std::vector<Field>& extracted,
+                                         const std::vector<Correction>& corrections) {
+    std::map<std::string, Field> by_name;
+    for (const Field& f : extracted) by_name[f.name] = {f.name, text::nfc(f.value), f.confidence};
+    std::vector<const Correction*> in_force;
+    for (const Correction& c : corrections) in_force.push_back(&c);
+    std::stable_sort(in_force.begin(), in_force.end(),
+                     [](const Correction* a, const Correction* b) { return a->at < b->at; });
+    for (const Correction* c : in_force) by_name[c->field] = {c->field, text::nfc(c->value), 1.0};
+    std::vector<Field> out;
+    for (auto& [name, field] : by_name) out.push_back(std::move(field));
+    order_fields(out);
+    return out;
+  }
+
+  // Rows of one table in one statement, as a JSON array the server reads
+  // with json_to_recordset. nullopt when they do not make JSON (text that
+  // is not UTF-8, a confidence not finite): then one statement per row, and
+  // the server's refusal, as before.
+  template <typename Row>
+  static std::optional<std::string> json_rows(const std::vector<Row>& rows,
+                                              nlohmann::json (*one)(const Row&)) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const Row& r : rows) array.push_back(one(r));
+    try {
+      return array.dump();
+    } catch (const nlohmann::json::exception&) {
+      return std::nullopt;
+    }
+  }
+
+  void write_corrections(int64_t id, const std::vector<Correction>& corrections) {
+    for (const Correction& c : corrections) {
+      x("INSERT INTO corrections(doc_id, field, value, \"by\", at) VALUES ($1, $2, $3, $4, $5)", id,
+        c.field, text::nfc(c.value), c.by, c.at);
+    }
+  }
+
   void clear_document_content(int64_t id) {
     x("DELETE FROM search_index WHERE doc_id = $1", id);
     x("DELETE FROM pages WHERE doc_id = $1", id);
@@ -1290,6 +1404,33 @@ class PostgresDatabase final : public Database {
   }
 
   void write_pages(int64_t id, const std::vector<PageRecord>& pages) {
+    if (pages.size() > 1) {
+      auto rows = json_rows<PageRecord>(pages, [](const PageRecord& p) {
+        return nlohmann::json{{"page", p.page},
+                              {"width", p.width},
+                              {"height", p.height},
+                              {"dpi", p.dpi},
+                              {"rotation", p.rotation},
+                              {"skew_deg", p.skew_deg},
+                              {"ocr_confidence", p.ocr_confidence},
+                              {"text", text::nfc(p.text)},
+                              {"codes", json_list(p.codes)},
+                              {"layout", p.layout_json},
+                              {"text_source", p.text_source == "pdf" ? "pdf" : "ocr"},
+                              {"text_dpi", p.text_dpi}};
+      });
+      if (rows && finite_all(pages)) {
+        x("INSERT INTO pages(doc_id, page, width, height, dpi, rotation, skew_deg, "
+          "ocr_confidence, text, codes, layout, text_source, text_dpi) SELECT $1, page, width, "
+          "height, dpi, rotation, skew_deg, ocr_confidence, text, codes, layout, text_source, "
+          "text_dpi FROM json_to_recordset($2::json) AS t(page INTEGER, width INTEGER, "
+          "height INTEGER, dpi INTEGER, rotation INTEGER, skew_deg DOUBLE PRECISION, "
+          "ocr_confidence DOUBLE PRECISION, text TEXT, codes TEXT, layout TEXT, "
+          "text_source TEXT, text_dpi INTEGER)",
+          id, *rows);
+        return;
+      }
+    }
     for (const PageRecord& p : pages) {
       x("INSERT INTO pages(doc_id, page, width, height, dpi, rotation, skew_deg, "
         "ocr_confidence, text, codes, layout, text_source, text_dpi) VALUES ($1, $2, $3, $4, $5, "
@@ -1300,7 +1441,34 @@ class PostgresDatabase final : public Database {
     }
   }
 
+  static bool finite_all(const std::vector<PageRecord>& pages) {
+    return std::all_of(pages.begin(), pages.end(), [](const PageRecord& p) {
+      return std::isfinite(p.skew_deg) && std::isfinite(p.ocr_confidence);
+    });
+  }
+
   void write_fields(int64_t id, const std::vector<Field>& fields) {
+    // One statement; a name given twice keeps its last value, as one
+    // upsert per field did.
+    std::map<std::string, size_t> last;
+    for (size_t i = 0; i < fields.size(); ++i) last[fields[i].name] = i;
+    std::vector<Field> unique;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (last[fields[i].name] == i) unique.push_back(fields[i]);
+    }
+    bool finite = std::all_of(unique.begin(), unique.end(),
+                              [](const Field& f) { return std::isfinite(f.confidence); });
+    auto rows = json_rows<Field>(unique, [](const Field& f) {
+      return nlohmann::json{{"name", f.name}, {"value", text::nfc(f.value)}, {"c", f.confidence}};
+    });
+    if (unique.size() > 1 && finite && rows) {
+      x("INSERT INTO fields(doc_id, name, value, confidence) SELECT $1, name, value, c "
+        "FROM json_to_recordset($2::json) AS t(name TEXT, value TEXT, c DOUBLE PRECISION) "
+        "ON CONFLICT (doc_id, name) DO UPDATE SET value = excluded.value, "
+        "confidence = excluded.confidence",
+        id, *rows);
+      return;
+    }
     for (const Field& f : fields) {
       x("INSERT INTO fields(doc_id, name, value, confidence) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (doc_id, name) DO UPDATE SET value = excluded.value, "
@@ -1377,6 +1545,79 @@ class PostgresDatabase final : public Database {
       "exact = excluded.exact",
       id, meta, body, tsvector_literal(meta, body, fold_token),
       tsvector_literal(meta, body, exact_token));
+  }
+
+  // --- progress summed in SQL (register_tallies) ---
+  // The register's units (of `units`, when not empty), by code, with their
+  // earliest issued date: one index probe per unit, not a scan.
+  std::vector<RegisterTally> register_units(const std::vector<std::string>& units) {
+    std::vector<RegisterTally> out;
+    for (const auto& r : x("WITH RECURSIVE u(unit) AS ("
+                           "SELECT min(unit COLLATE \"C\") FROM register_rows UNION ALL "
+                           "SELECT (SELECT min(r.unit COLLATE \"C\") FROM register_rows r "
+                           "WHERE r.unit COLLATE \"C\" > u.unit) FROM u WHERE u.unit IS NOT NULL) "
+                           "SELECT unit, (SELECT min(r.issued_day) FROM register_rows r "
+                           "WHERE r.unit COLLATE \"C\" = u.unit) FROM u WHERE unit IS NOT NULL")) {
+      std::string unit = txt(r[0]);
+      if (!units.empty() && std::find(units.begin(), units.end(), unit) == units.end()) continue;
+      RegisterTally t;
+      t.unit = std::move(unit);
+      t.first_issued = static_cast<int>(num(r[1]));
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  // Adds to `out` each unit's valid and digitized rows at each of `days`.
+  // A row counts at the days from the first on or after its issue date (b1)
+  // until the first after its expiry (b2); digitized from the first on or
+  // after both issue and digitization (b3) until b2. The server groups rows
+  // by (unit, b1, b2, b3), a few thousand groups for millions of rows, and
+  // the counts per day are running sums of those groups here.
+  void count_at_days(const std::vector<std::string>& units, const std::vector<int>& days,
+                     std::vector<RegisterTally>& out) {
+    std::string day_array = "{";
+    for (size_t i = 0; i < days.size(); ++i) {
+      day_array += (i ? "," : "") + std::to_string(days[i]);
+    }
+    day_array += "}";
+    const int64_t n = static_cast<int64_t>(days.size());
+    std::unordered_map<std::string, size_t> index;
+    for (size_t i = 0; i < out.size(); ++i) index[out[i].unit] = i;
+    std::vector<std::vector<int64_t>> valid(out.size(), std::vector<int64_t>(days.size() + 1, 0));
+    std::vector<std::vector<int64_t>> digitized = valid;
+    auto r =
+        x("SELECT unit, b1, b2, b3, count(*) FROM (SELECT unit, "
+          "width_bucket(issued_day - 1, $1::integer[]) AS b1, "
+          "CASE WHEN valid_day = 0 THEN $2::integer "
+          "ELSE width_bucket(greatest(issued_day - 1, valid_day), $1::integer[]) END AS b2, "
+          "CASE WHEN digitized_day = 0 THEN $2::integer "
+          "ELSE width_bucket(greatest(issued_day, digitized_day) - 1, $1::integer[]) END AS b3 "
+          "FROM register_rows WHERE ($3 = '' OR unit IN "
+          "(SELECT jsonb_array_elements_text($3::jsonb)))) t GROUP BY unit, b1, b2, b3",
+          day_array, n, units.empty() ? std::string() : json_list(units));
+    for (const auto& row : r) {
+      auto it = index.find(txt(row[0]));
+      if (it == index.end()) continue;  // a unit added since its list was read
+      size_t b1 = static_cast<size_t>(num(row[1])), b2 = static_cast<size_t>(num(row[2])),
+             b3 = static_cast<size_t>(num(row[3]));
+      int64_t count = num(row[4]);
+      std::vector<int64_t>& v = valid[it->second];
+      std::vector<int64_t>& d = digitized[it->second];
+      v[b1] += count;
+      v[b2] -= count;
+      d[b3] += count;
+      d[std::max(b2, b3)] -= count;
+    }
+    for (size_t u = 0; u < out.size(); ++u) {
+      int64_t v = 0, d = 0;
+      for (size_t p = 0; p < days.size(); ++p) {
+        v += valid[u][p];
+        d += digitized[u][p];
+        out[u].valid[p] = v;
+        out[u].digitized[p] = d;
+      }
+    }
   }
 
   // --- matching documents to register rows (SPEC "Progress") ---
@@ -1476,6 +1717,74 @@ class PostgresDatabase final : public Database {
     x("UPDATE documents SET matched = EXISTS (SELECT 1 FROM matches WHERE doc_id = $1) "
       "WHERE id = $1",
       doc);
+  }
+
+  // Rows of `chunk` as upsert_register_row would store them one after
+  // another, with one statement inserting all those that are new: a
+  // province's register is a million rows. A row whose key is there already
+  // (before, or earlier in the chunk) is updated on its own, in order.
+  void upsert_register_chunk(const std::vector<RegisterRow>& chunk, bool have_documents,
+                             RegisterCounts& counts) {
+    if (chunk.empty()) return;
+    nlohmann::json array = nlohmann::json::array();
+    for (const RegisterRow& r : chunk) {
+      std::string number = nfc_fast(r.doc_number);
+      array.push_back({{"u", r.unit},
+                       {"n", number},
+                       {"d", r.issued_date},
+                       {"k", number_key(number)},
+                       {"v", r.valid_until},
+                       {"dc", r.dossier_code},
+                       {"pc", r.procedure_code},
+                       {"t", nfc_fast(r.doc_type)},
+                       {"ti", nfc_fast(r.title)},
+                       {"i", array.size()}});
+    }
+    std::string rows;
+    try {
+      rows = array.dump();
+    } catch (const nlohmann::json::exception&) {
+      rows.clear();  // not UTF-8: row by row, and the server's refusal
+    }
+    // key -> index of the row of the chunk that inserted it
+    std::map<std::tuple<std::string, std::string, std::string>, size_t> inserted;
+    std::unordered_map<size_t, int64_t> ids;  // row of the chunk -> its new id
+    if (!rows.empty()) {
+      std::map<std::tuple<std::string, std::string, std::string>, size_t> first;
+      for (size_t i = 0; i < chunk.size(); ++i) {
+        first.emplace(
+            std::tuple{chunk[i].unit, array[i]["n"].get<std::string>(), chunk[i].issued_date}, i);
+      }
+      for (const auto& r :
+           x("INSERT INTO register_rows(unit, doc_number, issued_date, valid_until, dossier_code, "
+             "procedure_code, doc_type, title, number_key, level) SELECT u, n, d, v, dc, pc, t, "
+             "ti, k, coalesce((SELECT level FROM units WHERE code = u), '') "
+             "FROM json_to_recordset($1::json) AS j(u TEXT, n TEXT, d TEXT, k TEXT, v TEXT, "
+             "dc TEXT, pc TEXT, t TEXT, ti TEXT, i BIGINT) ORDER BY i "
+             "ON CONFLICT (unit, doc_number, issued_date) DO NOTHING "
+             "RETURNING unit, doc_number, issued_date, id",
+             rows)) {
+        auto key = std::tuple{txt(r[0]), txt(r[1]), txt(r[2])};
+        auto it = first.find(key);
+        if (it == first.end()) throw StorageError(name_ + ": register row changed on its way");
+        inserted[key] = it->second;
+        ids[it->second] = num(r[3]);
+      }
+    }
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      auto it = rows.empty()
+                    ? inserted.end()
+                    : inserted.find(std::tuple{chunk[i].unit, array[i]["n"].get<std::string>(),
+                                               chunk[i].issued_date});
+      if (it != inserted.end() && it->second == i) {
+        ++counts.inserted;
+        if (have_documents) rematch_row(ids[i], true);
+        continue;
+      }
+      auto [id, is_new] = upsert_register_row(chunk[i]);
+      (is_new ? counts.inserted : counts.updated) += 1;
+      if (have_documents || !is_new) rematch_row(id, is_new);
+    }
   }
 
   std::pair<int64_t, bool> upsert_register_row(const RegisterRow& row) {

@@ -196,6 +196,22 @@ CREATE TRIGGER register_rows_generation AFTER INSERT OR UPDATE OR DELETE ON regi
 CREATE TRIGGER corrections_generation AFTER INSERT OR UPDATE OR DELETE ON corrections
   FOR EACH STATEMENT EXECUTE FUNCTION sohoa_bump_generation();
 )sql",
+      // Progress summed in SQL (register_tallies): each register row's
+      // dates as YYYYMMDD numbers (0: none), kept by the server, and an
+      // index holding all that progress reads of a row.
+      R"sql(
+CREATE FUNCTION sohoa_day(d TEXT) RETURNS INTEGER LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN d ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+    THEN (substr(d, 1, 4) || substr(d, 6, 2) || substr(d, 9, 2))::INTEGER ELSE 0 END
+$$;
+ALTER TABLE register_rows
+  ADD COLUMN issued_day INTEGER GENERATED ALWAYS AS (coalesce(sohoa_day(issued_date), 0)) STORED,
+  ADD COLUMN valid_day INTEGER GENERATED ALWAYS AS (coalesce(sohoa_day(valid_until), 0)) STORED,
+  ADD COLUMN digitized_day INTEGER
+    GENERATED ALWAYS AS (coalesce(sohoa_day(digitized_at), 0)) STORED;
+CREATE INDEX register_tally
+  ON register_rows(unit COLLATE "C", issued_day, valid_day, digitized_day);
+)sql",
   };
   return steps;
 }

@@ -181,6 +181,14 @@ struct RegisterFacts {
   std::vector<RegisterFact> rows;
 };
 
+// Progress counts of one register unit (Database::register_tallies).
+struct RegisterTally {
+  std::string unit;
+  int first_issued = 0;            // earliest issued date, YYYYMMDD
+  std::vector<int64_t> valid;      // per day asked for
+  std::vector<int64_t> digitized;  // per day asked for, of those valid
+};
+
 // A stored ok/review document that matches no register row.
 struct UnmatchedDocument {
   int64_t id = 0;

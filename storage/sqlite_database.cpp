@@ -1311,6 +1311,32 @@ Database::RegisterCounts Database::upsert_register_rows(const std::vector<Regist
   });
 }
 
+std::vector<RegisterTally> Database::register_tallies(const std::vector<std::string>& units,
+                                                      const TallyDays& days_for) {
+  RegisterFacts facts = register_facts(units);
+  std::vector<RegisterTally> out(facts.units.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i].unit = facts.units[i];
+  for (const RegisterFact& f : facts.rows) {
+    int& first = out[static_cast<size_t>(f.unit)].first_issued;
+    if (first == 0 || f.issued < first) first = f.issued;
+  }
+  std::vector<int> days = days_for(out);
+  for (RegisterTally& t : out) {
+    t.valid.assign(days.size(), 0);
+    t.digitized.assign(days.size(), 0);
+  }
+  for (const RegisterFact& f : facts.rows) {
+    RegisterTally& t = out[static_cast<size_t>(f.unit)];
+    for (size_t p = 0; p < days.size(); ++p) {
+      int day = days[p];
+      if (f.issued > day || (f.valid_until != 0 && f.valid_until < day)) continue;
+      ++t.valid[p];
+      if (f.digitized != 0 && f.digitized <= day) ++t.digitized[p];
+    }
+  }
+  return out;
+}
+
 std::unique_ptr<Database> Database::open(const std::filesystem::path& path) {
   if (is_postgres_url(path.string())) return open_postgres(path.string());
   return std::make_unique<SqliteDatabase>(path);

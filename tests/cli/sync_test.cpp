@@ -77,6 +77,32 @@ TEST_F(SyncTest, ADocumentWithoutItsOriginalFailsAloneWithExit3) {
   EXPECT_FALSE(Database::open(central->arg())->find_by_sha256(sha));
 }
 
+// Documents travel many to a central transaction: one the centre refuses
+// (here a trigger standing for any server-side failure) must not take the
+// others of its transaction with it, and the rerun sends it once the
+// centre accepts it.
+TEST_F(SyncTest, ADocumentTheCentreRefusesFailsAloneAndTheRerunSendsIt) {
+  fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 30);
+  postgres_exec(central->arg(),
+                "CREATE FUNCTION refuse_doc_7() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF NEW.source = 'scans/doc-7.png' THEN RAISE EXCEPTION 'refused for the test'; "
+                "END IF; RETURN NEW; END $$; CREATE TRIGGER refuse_doc_7 BEFORE INSERT ON "
+                "documents FOR EACH ROW EXECUTE FUNCTION refuse_doc_7()");
+  RunResult r = sync(station, central->arg(), true);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.out, "{\"sent\":29,\"already\":0,\"failed\":1}\n");
+  EXPECT_EQ(count_of(r.err, "not sent"), 1u) << r.err;
+  EXPECT_NE(r.err.find("refused for the test"), std::string::npos) << r.err;
+  EXPECT_EQ(postgres_exec(central->arg(), "SELECT count(*) FROM documents"), "29");
+  EXPECT_FALSE(Database::open(central->arg())->find_by_sha256(sha_of(original_bytes(7))));
+
+  postgres_exec(central->arg(), "DROP TRIGGER refuse_doc_7 ON documents");
+  RunResult again = sync(station, central->arg(), true);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "{\"sent\":1,\"already\":29,\"failed\":0}\n");
+  expect_whole({station});
+}
+
 TEST_F(SyncTest, RefusesWhatIsNoCentralStore) {
   fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 1);
   RunResult file = sync(station, (dir.path() / "other.db").string());
@@ -127,24 +153,26 @@ TEST_F(SyncTest, AConnectionCutMidTransferIsResumed) {
 }
 
 TEST_F(SyncTest, ALinkThatStaysDownExits2AndTheRerunSendsTheRest) {
-  fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 30);
+  fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 60);
   RunResult r;
   {
     // Cut once, then down: the sync gives up after its reconnects (about
-    // 7 s of backoff) with exit 2.
-    CuttingProxy proxy(port_of(central->arg()), 30000, 1, true);
+    // 7 s of backoff) with exit 2. The cut, after ~100 KB, falls after a
+    // batch of 10 (one transaction) was committed, and in a later one.
+    CuttingProxy proxy(port_of(central->arg()), 100000, 1, true);
     r = sync(station, through_port(central->arg(), proxy.port()));
   }
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("sohoa: "), std::string::npos) << r.err;
   int partial = std::stoi(postgres_exec(central->arg(), "SELECT count(*) FROM documents"));
   EXPECT_GT(partial, 0);
-  EXPECT_LT(partial, 30);
+  EXPECT_LT(partial, 60);
+  EXPECT_EQ(partial % 10, 0) << "a batch is committed whole or not at all";
   RunResult rest = sync(station, central->arg(), true);
   ASSERT_EQ(rest.exit_code, 0) << rest.err;
   json counts = json::parse(rest.out);
   EXPECT_EQ(counts["already"].get<int>(), partial) << rest.out;
-  EXPECT_EQ(counts["sent"].get<int>(), 30 - partial) << rest.out;
+  EXPECT_EQ(counts["sent"].get<int>(), 60 - partial) << rest.out;
   expect_whole({station});
 }
 

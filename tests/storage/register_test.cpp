@@ -197,6 +197,90 @@ TEST_P(RegisterStoreTest, NewSuccessorLinkRematchesEverything) {
   EXPECT_EQ(digitized(), std::vector<int>{20251010});
 }
 
+// Rows on each boundary: issued on the day counted, expiring on it (still
+// valid) and the day before it (not), digitized on it and after it.
+TEST_P(RegisterStoreTest, TalliesCountEachDayAsProgressDefinesIt) {
+  auto expiring = [](RegisterRow r, const std::string& until) {
+    r.valid_until = until;
+    return r;
+  };
+  db->upsert_register_rows({row("hoa-dong", "1/GP", "2022-01-01"),
+                            expiring(row("hoa-dong", "2/GP", "2022-06-30"), "2022-12-30"),
+                            expiring(row("hoa-dong", "3/GP", "2022-12-31"), "2023-06-30"),
+                            row("hoa-dong", "4/GP", "2023-03-01"),
+                            expiring(row("tay-hoa", "5/GP", "2021-05-05"), "2022-12-31")});
+  db->store_document(doc('a', "hoa-dong", "1/GP", "2022-01-01", "2022-06-30"));
+  db->store_document(doc('b', "hoa-dong", "2/GP", "2022-06-30", "2022-12-30T08:00:00Z"));
+  db->store_document(doc('c', "hoa-dong", "4/GP", "2023-03-01", "2024-01-02"));
+  db->store_document(doc('d', "tay-hoa", "5/GP", "2021-05-05", "2022-12-31"));
+  // A failed document counts for nothing.
+  db->store_document(doc('e', "hoa-dong", "3/GP", "2022-12-31", "2022-12-31", "failed"));
+  const std::vector<int> days = {20211231, 20220630, 20221230, 20221231, 20231231, 20241231};
+  std::vector<std::string> seen;
+  auto days_for = [&](const std::vector<RegisterTally>& units) {
+    for (const RegisterTally& u : units) {
+      seen.push_back(u.unit + "@" + std::to_string(u.first_issued));
+    }
+    return days;
+  };
+  auto tallies = db->register_tallies({}, days_for);
+  EXPECT_EQ(seen, (std::vector<std::string>{"hoa-dong@20220101", "tay-hoa@20210505"}));
+  ASSERT_EQ(tallies.size(), 2u);
+  EXPECT_EQ(tallies[0].unit, "hoa-dong");
+  EXPECT_EQ(tallies[0].valid, (std::vector<int64_t>{0, 2, 2, 2, 2, 2}));
+  EXPECT_EQ(tallies[0].digitized, (std::vector<int64_t>{0, 1, 2, 1, 1, 2}));
+  EXPECT_EQ(tallies[1].unit, "tay-hoa");
+  EXPECT_EQ(tallies[1].valid, (std::vector<int64_t>{1, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(tallies[1].digitized, (std::vector<int64_t>{0, 0, 0, 1, 0, 0}));
+
+  // The store's own sums equal those of its register facts (the default).
+  auto from_facts = db->Database::register_tallies({}, days_for);
+  ASSERT_EQ(from_facts.size(), tallies.size());
+  for (size_t i = 0; i < tallies.size(); ++i) {
+    EXPECT_EQ(from_facts[i].first_issued, tallies[i].first_issued);
+    EXPECT_EQ(from_facts[i].valid, tallies[i].valid);
+    EXPECT_EQ(from_facts[i].digitized, tallies[i].digitized);
+  }
+
+  seen.clear();
+  auto one = db->register_tallies({"tay-hoa"}, days_for);
+  EXPECT_EQ(seen, std::vector<std::string>{"tay-hoa@20210505"});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].valid, tallies[1].valid);
+  // No days asked: the units only, nothing counted.
+  auto none = db->register_tallies(
+      {}, [](const std::vector<RegisterTally>&) { return std::vector<int>{}; });
+  ASSERT_EQ(none.size(), 2u);
+  EXPECT_TRUE(none[0].valid.empty());
+}
+
+// The PostgreSQL store inserts a register many rows per statement: a key
+// given twice in one import, or already there, is still an update, in order.
+TEST_P(RegisterStoreTest, AKeyRepeatedInOneImportIsInsertedOnceThenUpdated) {
+  db->store_document(doc('a', "hoa-dong", "2/GP", "2022-02-02", "2022-03-03"));
+  auto titled = [](RegisterRow r, const std::string& title) {
+    r.title = title;
+    return r;
+  };
+  auto counts = db->upsert_register_rows({titled(row("hoa-dong", "1/GP", "2022-01-01"), "first"),
+                                          titled(row("hoa-dong", "2/GP", "2022-02-02"), "two"),
+                                          titled(row("hoa-dong", "1/GP", "2022-01-01"), "again")});
+  EXPECT_EQ(counts.inserted, 2);
+  EXPECT_EQ(counts.updated, 1);
+  counts = db->upsert_register_rows({titled(row("hoa-dong", "2/GP", "2022-02-02"), "later"),
+                                     titled(row("hoa-dong", "3/GP", "2022-03-03"), "three")});
+  EXPECT_EQ(counts.inserted, 1);
+  EXPECT_EQ(counts.updated, 1);
+  EXPECT_EQ(db->register_size(), 3);
+  auto pending = db->undigitized_rows({}, "2022-12-31", 0);
+  ASSERT_EQ(pending.total, 2);  // 2/GP is digitized by document a
+  EXPECT_EQ(pending.rows[0].doc_number, "3/GP");
+  EXPECT_EQ(pending.rows[0].title, "three");
+  EXPECT_EQ(pending.rows[1].doc_number, "1/GP");
+  EXPECT_EQ(pending.rows[1].title, "again");
+  EXPECT_EQ(digitized(), (std::vector<int>{0, 20220303, 0}));
+}
+
 TEST_P(RegisterStoreTest, FactsFilterByUnit) {
   db->upsert_register_rows({row("hoa-dong", "1", "2022-01-01"), row("hoa-thinh", "1", "2022-01-01"),
                             row("tay-hoa", "1", "2022-01-01")});
