@@ -21,6 +21,7 @@
 #include "storage/fold_tokenizer.h"
 #include "storage/postgres_schema.h"
 #include "storage/search_query.h"
+#include "storage/search_rank.h"
 #include "storage/store_rules.h"
 #include "text/vntext.h"
 
@@ -155,8 +156,9 @@ std::string tsvector_literal(const std::string& meta, const std::string& body, T
 // The query's terms as a tsquery literal: words followed by <-> in a
 // phrase, a trailing prefix as :*, terms ANDed, exclusions as & !(...).
 // Only the wanted terms when `positive_only`.
+// `weight` ("A": the metadata) restricts the wanted words to that weight.
 std::string tsquery_literal(const std::vector<QueryPhrase>& phrases, TokenFn token,
-                            bool positive_only) {
+                            bool positive_only, const char* weight = "") {
   std::string wanted, unwanted;
   for (const QueryPhrase& p : phrases) {
     if (p.exclude && positive_only) continue;
@@ -166,7 +168,9 @@ std::string tsquery_literal(const std::vector<QueryPhrase>& phrases, TokenFn tok
       if (lexeme.empty()) continue;
       if (!phrase.empty()) phrase += " <-> ";
       phrase += quoted_lexeme(lexeme);
-      if (p.prefix && i + 1 == p.words.size()) phrase += ":*";
+      bool prefix = p.prefix && i + 1 == p.words.size();
+      std::string label = (prefix ? "*" : "") + std::string(p.exclude ? "" : weight);
+      if (!label.empty()) phrase += ":" + label;
     }
     if (phrase.empty()) continue;
     std::string& into = p.exclude ? unwanted : wanted;
@@ -891,33 +895,100 @@ class PostgresDatabase final : public Database {
   }
 
   // --- search ---
+  // Hits in the order of storage/search_rank.h, as the SQLite store finds
+  // them: one query per tier, newest first, leaving out what an earlier
+  // tier took; a tier is asked only while hits are missing. For a common
+  // word the planner walks the ids backwards and stops at the limit; for a
+  // rare one it takes the GIN index (EXPLAIN ANALYZE in bench/sync_bench).
   std::vector<SearchHit> search(const SearchQuery& query) override {
     FtsQuery fts = translate_query(query.text);
     if (fts.blank) return guard([&] { return browse(query); });
     if (fts.match.empty()) return {};
     std::string folded = tsquery_literal(fts.phrases, fold_token, false);
     if (folded.empty()) return {};
-    bool accented = text::has_accents(query.text);
-    std::string exact = accented ? tsquery_literal(fts.phrases, exact_token, true) : "";
+    struct Tier {
+      int tier;
+      const char* where;  // $1 this tier's tsquery, $9 the folded match
+      std::string tsquery;
+      bool exact;
+    };
+    std::vector<Tier> tiers;
+    std::string exact = tsquery_literal(fts.phrases, exact_token, true);
+    if (text::has_accents(query.text) && !exact.empty()) {
+      const char* where = "s.exact @@ $1::tsquery AND s.folded @@ $9::tsquery";
+      tiers.push_back(
+          {kTierExactInMeta, where, tsquery_literal(fts.phrases, exact_token, true, "A"), true});
+      tiers.push_back({kTierExact, where, exact, true});
+    }
+    tiers.push_back({kTierInMeta, "s.folded @@ $1::tsquery",
+                     tsquery_literal(fts.phrases, fold_token, false, "A"), false});
+    tiers.push_back({kTierAnywhere, "s.folded @@ $1::tsquery", folded, false});
     return guard([&] {
-      // ts_rank weights are {D, C, B, A}: metadata (A) counts twice the
-      // body (B), as bm25(2.0, 1.0) does in the SQLite store.
-      auto r =
-          x("SELECT d.id, ts_rank('{0, 0, 0.5, 1.0}', s.folded, $1::tsquery) AS rank, s.meta, "
-            "s.body, d.doc_number, d.issued_date, d.doc_type, d.issuer_unit, "
-            "CASE WHEN $8 = '' THEN false ELSE s.exact @@ $8::tsquery END AS exact "
-            "FROM search_index s JOIN documents d ON d.id = s.doc_id "
-            "WHERE s.folded @@ $1::tsquery AND " +
-                filter_sql() + " ORDER BY exact DESC, rank DESC, d.id " + kLimit7,
-            folded, query.unit, query.level, year_of(query), type_of(query), within_of(query),
-            limit_of(query), exact);
-      std::vector<SearchHit> hits;
-      for (const auto& row : r) {
-        hits.push_back({num(row[0]), dbl(row[1]), txt(row[4]), txt(row[5]), txt(row[6]),
-                        txt(row[7]), make_snippet(txt(row[2]), txt(row[3]), fts.phrases)});
+      std::vector<std::pair<int, int64_t>> order;  // (tier, id)
+      std::string taken;                           // bigint[] literal of their ids
+      for (const Tier& t : tiers) {
+        int64_t missing = query.limit > 0 ? query.limit - static_cast<int64_t>(order.size()) : 0;
+        if (query.limit > 0 && missing <= 0) break;
+        std::string sql = std::string(
+                              "SELECT d.id FROM search_index s JOIN documents d ON d.id = s.doc_id "
+                              "WHERE ") +
+                          t.where + " AND " + filter_sql() +
+                          " AND NOT (d.id = ANY($8::bigint[])) ORDER BY d.id DESC " + kLimit7;
+        std::string ids = "{" + taken + "}";
+        pqxx::result r = t.exact
+                             ? x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),
+                                         type_of(query), within_of(query), missing, ids, folded)
+                             : x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),
+                                         type_of(query), within_of(query), missing, ids);
+        for (const auto& row : r) {
+          order.emplace_back(t.tier, num(row[0]));
+          taken += (taken.empty() ? "" : ",") + std::to_string(order.back().second);
+        }
       }
-      return hits;
+      return hits_for(order, fts.phrases);
     });
+  }
+
+  // The hits of `order` (tier, id), in that order, with snippets.
+  std::vector<SearchHit> hits_for(const std::vector<std::pair<int, int64_t>>& order,
+                                  const std::vector<QueryPhrase>& phrases) {
+    if (order.empty()) return {};
+    std::string ids;
+    for (const auto& key : order) ids += (ids.empty() ? "" : ",") + std::to_string(key.second);
+    auto r =
+        x("SELECT d.id, s.meta, s.body, d.doc_number, d.issued_date, d.doc_type, "
+          "d.issuer_unit FROM search_index s JOIN documents d ON d.id = s.doc_id "
+          "WHERE d.id = ANY($1::bigint[])",
+          "{" + ids + "}");
+    std::map<int64_t, SearchHit> found;
+    for (const auto& row : r) {
+      int64_t id = num(row[0]);
+      found[id] = {id,
+                   0.0,
+                   txt(row[3]),
+                   txt(row[4]),
+                   txt(row[5]),
+                   txt(row[6]),
+                   make_snippet(txt(row[1]), txt(row[2]), phrases)};
+    }
+    std::vector<SearchHit> hits;
+    for (const auto& [tier, id] : order) {
+      auto it = found.find(id);
+      if (it == found.end()) continue;
+      it->second.score = tier_score(tier);
+      hits.push_back(std::move(it->second));
+    }
+    return hits;
+  }
+
+  // A statement planned for its values each time, not prepared: the plan
+  // of a search depends on its words (GIN index for a rare one, the ids
+  // backwards for a common one), which a generic plan cannot know.
+  template <typename... Args>
+  pqxx::result x_planned(const std::string& sql, Args&&... args) {
+    if (tx_) return tx_->exec_params(sql, std::forward<Args>(args)...);
+    pqxx::nontransaction once(*conn_);
+    return once.exec_params(sql, std::forward<Args>(args)...);
   }
 
   std::vector<DocumentSummary> documents_of_citizen(const std::string& citizen_id) override {

@@ -19,6 +19,8 @@ struct QueryPhrase {
 struct FtsQuery {
   std::string match;                 // full expression; empty when the query has no words
   std::string positive;              // the wanted terms only (for exact-accent re-ranking)
+  std::string meta_match;            // every wanted term in the meta column, exclusions kept
+  std::string positive_meta;         // every wanted term in the meta column, nothing excluded
   bool blank = true;                 // the query was empty or only spaces
   std::vector<QueryPhrase> phrases;  // the same terms, parsed (for stores without FTS5)
 };
