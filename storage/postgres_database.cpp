@@ -156,9 +156,8 @@ std::string tsvector_literal(const std::string& meta, const std::string& body, T
 // The query's terms as a tsquery literal: words followed by <-> in a
 // phrase, a trailing prefix as :*, terms ANDed, exclusions as & !(...).
 // Only the wanted terms when `positive_only`.
-// `weight` ("A": the metadata) restricts the wanted words to that weight.
 std::string tsquery_literal(const std::vector<QueryPhrase>& phrases, TokenFn token,
-                            bool positive_only, const char* weight = "") {
+                            bool positive_only) {
   std::string wanted, unwanted;
   for (const QueryPhrase& p : phrases) {
     if (p.exclude && positive_only) continue;
@@ -168,9 +167,7 @@ std::string tsquery_literal(const std::vector<QueryPhrase>& phrases, TokenFn tok
       if (lexeme.empty()) continue;
       if (!phrase.empty()) phrase += " <-> ";
       phrase += quoted_lexeme(lexeme);
-      bool prefix = p.prefix && i + 1 == p.words.size();
-      std::string label = (prefix ? "*" : "") + std::string(p.exclude ? "" : weight);
-      if (!label.empty()) phrase += ":" + label;
+      if (p.prefix && i + 1 == p.words.size()) phrase += ":*";
     }
     if (phrase.empty()) continue;
     std::string& into = p.exclude ? unwanted : wanted;
@@ -908,21 +905,21 @@ class PostgresDatabase final : public Database {
     if (folded.empty()) return {};
     struct Tier {
       int tier;
-      const char* where;  // $1 this tier's tsquery, $9 the folded match
+      const char* where;  // $1: `tsquery`
       std::string tsquery;
-      bool exact;
+      const char* check;  // $9: the whole folded match, for all but the last tier
     };
     std::vector<Tier> tiers;
     std::string exact = tsquery_literal(fts.phrases, exact_token, true);
+    std::string wanted = tsquery_literal(fts.phrases, fold_token, true);
+    const char* checked = " AND s.folded @@ $9::tsquery";  // the exclusions
     if (text::has_accents(query.text) && !exact.empty()) {
-      const char* where = "s.exact @@ $1::tsquery AND s.folded @@ $9::tsquery";
       tiers.push_back(
-          {kTierExactInMeta, where, tsquery_literal(fts.phrases, exact_token, true, "A"), true});
-      tiers.push_back({kTierExact, where, exact, true});
+          {kTierExactInMeta, "ts_filter(s.exact, '{a}') @@ $1::tsquery", exact, checked});
+      tiers.push_back({kTierExact, "s.exact @@ $1::tsquery", exact, checked});
     }
-    tiers.push_back({kTierInMeta, "s.folded @@ $1::tsquery",
-                     tsquery_literal(fts.phrases, fold_token, false, "A"), false});
-    tiers.push_back({kTierAnywhere, "s.folded @@ $1::tsquery", folded, false});
+    tiers.push_back({kTierInMeta, "ts_filter(s.folded, '{a}') @@ $1::tsquery", wanted, checked});
+    tiers.push_back({kTierAnywhere, "s.folded @@ $1::tsquery", folded, ""});
     return guard([&] {
       std::vector<std::pair<int, int64_t>> order;  // (tier, id)
       std::string taken;                           // bigint[] literal of their ids
@@ -932,10 +929,10 @@ class PostgresDatabase final : public Database {
         std::string sql = std::string(
                               "SELECT d.id FROM search_index s JOIN documents d ON d.id = s.doc_id "
                               "WHERE ") +
-                          t.where + " AND " + filter_sql() +
+                          t.where + t.check + " AND " + filter_sql() +
                           " AND NOT (d.id = ANY($8::bigint[])) ORDER BY d.id DESC " + kLimit7;
         std::string ids = "{" + taken + "}";
-        pqxx::result r = t.exact
+        pqxx::result r = *t.check != '\0'
                              ? x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),
                                          type_of(query), within_of(query), missing, ids, folded)
                              : x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),

@@ -196,6 +196,13 @@ CREATE TRIGGER register_rows_generation AFTER INSERT OR UPDATE OR DELETE ON regi
 CREATE TRIGGER corrections_generation AFTER INSERT OR UPDATE OR DELETE ON corrections
   FOR EACH STATEMENT EXECUTE FUNCTION sohoa_bump_generation();
 )sql",
+      // The metadata (weight A) alone, so that search finds "every word in
+      // the metadata" from an index of metadata words instead of checking
+      // every match of a word common in page text (storage/search_rank.h).
+      R"sql(
+CREATE INDEX search_meta_folded ON search_index USING gin(ts_filter(folded, '{a}'));
+CREATE INDEX search_meta_exact ON search_index USING gin(ts_filter(exact, '{a}'));
+)sql",
   };
   return steps;
 }

@@ -692,10 +692,10 @@ class SqliteDatabase final : public Database {
     };
     std::vector<Tier> tiers;
     if (text::has_accents(query.text)) {
-      tiers.push_back({kTierExactInMeta, "search_exact", fts.positive_meta});
+      tiers.push_back({kTierExactInMeta, "search_meta_exact", fts.positive});
       tiers.push_back({kTierExact, "search_exact", fts.positive});
     }
-    tiers.push_back({kTierInMeta, "search_folded", fts.meta_match});
+    tiers.push_back({kTierInMeta, "search_meta", fts.positive});
     tiers.push_back({kTierAnywhere, "search_folded", fts.match});
     SearchFilter filter(query);
     size_t limit = query.limit > 0 ? static_cast<size_t>(query.limit) : SIZE_MAX;
@@ -703,16 +703,16 @@ class SqliteDatabase final : public Database {
     std::unordered_set<int64_t> taken;
     for (const Tier& t : tiers) {
       if (order.size() >= limit) break;
-      bool exact = std::string_view(t.table) == "search_exact";
+      bool last = t.tier == kTierAnywhere;
       auto walk = cached(std::string("SELECT rowid FROM ") + t.table + " WHERE " + t.table +
                          " MATCH ?1 ORDER BY rowid DESC");
       walk->bind(1, t.match);
       while (order.size() < limit && walk->step()) {
         int64_t id = walk->integer(0);
         if (taken.count(id) > 0 || !passes(filter, id)) continue;
-        // The exact index holds the wanted words only: exclusions (and any
-        // word the two tokenizers split differently) are the folded match's.
-        if (exact && !matches_folded(fts.match, id)) continue;
+        // Only the full folded match knows the exclusions (and decides a
+        // word the tokenizers would split differently).
+        if (!last && !matches_folded(fts.match, id)) continue;
         taken.insert(id);
         order.emplace_back(t.tier, id);
       }
@@ -1229,6 +1229,11 @@ class SqliteDatabase final : public Database {
     auto forget = cached(
         "INSERT INTO search_exact(search_exact, rowid, meta, body) VALUES ('delete', ?1, ?2, ?3)");
     forget->bind(1, id).bind(2, meta).bind(3, body).run();
+    for (const char* table : {"search_meta", "search_meta_exact"}) {
+      auto forget_meta = cached(std::string("INSERT INTO ") + table + "(" + table +
+                                ", rowid, meta) VALUES ('delete', ?1, ?2)");
+      forget_meta->bind(1, id).bind(2, meta).run();
+    }
     cached("DELETE FROM search_folded WHERE rowid = ?1")->bind(1, id).run();
   }
 
@@ -1246,6 +1251,12 @@ class SqliteDatabase final : public Database {
       auto insert =
           cached(std::string("INSERT INTO ") + table + "(rowid, meta, body) VALUES (?1, ?2, ?3)");
       insert->bind(1, id).bind(2, meta).bind(3, body).run();
+    }
+    for (const char* table : {"search_meta", "search_meta_exact"}) {
+      cached(std::string("INSERT INTO ") + table + "(rowid, meta) VALUES (?1, ?2)")
+          ->bind(1, id)
+          .bind(2, meta)
+          .run();
     }
   }
 

@@ -181,6 +181,44 @@ TEST_P(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
   EXPECT_FALSE(db->unit("zzz"));
 }
 
+// A store from before the metadata search indexes gets them filled from
+// its documents: its metadata matches still rank as such.
+TEST_F(SqliteFileTest, MigrationIndexesTheMetadataOfStoredDocuments) {
+  NewDocument doc = sample_document(sha_of('a'), "Về việc cấp phép.");
+  doc.fields.push_back({"signer", "Nguyễn Văn An", 0.9});
+  int64_t id = db->store_document(doc);
+  db.reset();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  register_fold_tokenizer(raw);
+  std::string before =
+      "DROP TABLE search_meta; DROP TABLE search_meta_exact; PRAGMA user_version = " +
+      std::to_string(sohoa::storage::migrations().size() - 1);
+  ASSERT_EQ(sqlite3_exec(raw, before.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+  auto again = Database::open(path);
+  auto hits = again->search(sq("Nguyễn Văn An"));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, id);
+  EXPECT_EQ(hits[0].score, 4.0);  // exact accents in the metadata
+  EXPECT_EQ(again->search(sq("nguyen van an"))[0].score, 2.0);
+  // Deleting it takes it out of the new indexes too.
+  again->delete_document(id, "test", "tester");
+  again.reset();
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  register_fold_tokenizer(raw);
+  for (const char* q : {"SELECT count(*) FROM search_meta WHERE search_meta MATCH 'nguyen'",
+                        "SELECT count(*) FROM search_meta_exact WHERE search_meta_exact MATCH "
+                        "'nguyễn'"}) {
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(raw, q, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(st, 0), 0) << q;
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(raw);
+}
+
 TEST_F(SqliteFileTest, UnopenableDatabaseNamesItsPath) {
   auto bad = dir / "no-such-folder" / "x.db";
   try {
