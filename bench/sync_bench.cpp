@@ -8,7 +8,9 @@
 // Scale (environment): SYNC_BENCH_STATIONS (4), SYNC_BENCH_DOCS per station
 // (500), SYNC_BENCH_PROVINCE_DOCS (20000), SYNC_BENCH_REGISTER_ROWS (100000);
 // the full scale is 100 x 2000, 200000 and 1000000.
-// SYNC_BENCH_SEARCH_ONLY=N measures only search, over N documents.
+// SYNC_BENCH_SEARCH_ONLY=N measures only search, over N documents
+// (SYNC_BENCH_PAUSE=1 then keeps that store 10 minutes, and
+// SYNC_BENCH_SEARCH_URL=URL measures search again on it).
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -291,6 +293,12 @@ int main() {
     return 2;
   }
   sohoa::testing::TempDir dir;
+  if (const char* store = std::getenv("SYNC_BENCH_SEARCH_URL"); store != nullptr) {
+    // A store SYNC_BENCH_PAUSE kept, asked again (after a change of code).
+    auto db = sohoa::storage::Database::open(store);
+    search_p95(*db, static_cast<int64_t>(db->document_ids().size()));
+    return 0;
+  }
   if (int64_t only = env_int("SYNC_BENCH_SEARCH_ONLY", 0); only > 0) {
     search_only(dir.path(), only);
     return 0;

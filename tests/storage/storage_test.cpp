@@ -930,7 +930,7 @@ TEST_P(StorageTest, SearchRanksExactlyAsTheFullSqlSort) {
   for (std::string text : {"quyet", "quyet dinh", "Quyết định", "hoa dong", "Hòa Đồng", "giay -xay",
                            "\"khai sinh\"", "nguyen van an", "dinh*", "Văn An", "12/QĐ-UBND",
                            "Giấy -Hòa", "Hòa*", "\"Quyết định\"", "giấy phép"}) {
-    for (int limit : {1, 5, 20, 1000, 0}) {
+    for (int limit : {1, 5, 0}) {
       for (int filter = 0; filter < 6; ++filter) {
         SearchQuery q = sq(text, "", "", 0, "", limit);
         if (filter == 1) q.unit = "hoa-phu";
