@@ -701,6 +701,8 @@ class SqliteDatabase final : public Database {
     size_t limit = query.limit > 0 ? static_cast<size_t>(query.limit) : SIZE_MAX;
     std::vector<std::pair<int, int64_t>> order;  // (tier, id)
     std::unordered_set<int64_t> taken;
+    bool has_exclusions = std::any_of(fts.phrases.begin(), fts.phrases.end(),
+                                      [](const QueryPhrase& p) { return p.exclude; });
     for (const Tier& t : tiers) {
       if (order.size() >= limit) break;
       bool last = t.tier == kTierAnywhere;
@@ -710,9 +712,11 @@ class SqliteDatabase final : public Database {
       while (order.size() < limit && walk->step()) {
         int64_t id = walk->integer(0);
         if (taken.count(id) > 0 || !passes(filter, id)) continue;
-        // Only the full folded match knows the exclusions (and decides a
-        // word the tokenizers would split differently).
-        if (!last && !matches_folded(fts.match, id)) continue;
+        // Only the full folded match knows the exclusions. Without any, a
+        // tier's match is one of the folded match (the same words, the same
+        // tokenizer or one that splits words the same way); hits_for drops
+        // what is not, should the tokenizers ever differ on a word.
+        if (!last && has_exclusions && !matches_folded(fts.match, id)) continue;
         taken.insert(id);
         order.emplace_back(t.tier, id);
       }
