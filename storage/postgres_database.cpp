@@ -895,8 +895,8 @@ class PostgresDatabase final : public Database {
   // Hits in the order of storage/search_rank.h, as the SQLite store finds
   // them: one query per tier, newest first, leaving out what an earlier
   // tier took; a tier is asked only while hits are missing. For a common
-  // word the planner walks the ids backwards and stops at the limit; for a
-  // rare one it takes the GIN index (EXPLAIN ANALYZE in bench/sync_bench).
+  // word the planner can walk the ids backwards and stop at the limit; for
+  // a rare one take a GIN index: planned for the words at hand each time.
   std::vector<SearchHit> search(const SearchQuery& query) override {
     FtsQuery fts = translate_query(query.text);
     if (fts.blank) return guard([&] { return browse(query); });
