@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -219,6 +220,9 @@ void search_p95(sohoa::storage::Database& db, int64_t documents) {
   std::vector<double> ms;
   const auto& words = vocabulary();
   size_t hits = 0;
+  const char* kinds[] = {"number", "number", "words",     "words",
+                         "phrase", "prefix", "so-number", "missing"};
+  std::map<std::string, std::vector<double>> by_kind;
   for (int q = 0; q < 200; ++q) {
     std::string a = words[rng() % words.size()], b = words[rng() % words.size()];
     int64_t i = 1 + static_cast<int64_t>(rng() % static_cast<uint64_t>(documents));
@@ -249,6 +253,11 @@ void search_p95(sohoa::storage::Database& db, int64_t documents) {
     auto t = Clock::now();
     hits += db.search(query).size();
     ms.push_back(seconds_since(t) * 1000);
+    by_kind[kinds[q % 8]].push_back(ms.back());
+  }
+  for (const auto& [kind, kind_ms] : by_kind) {
+    std::cout << "  search " << kind << ": p50 " << percentile(kind_ms, 0.5) << " ms, p95 "
+              << percentile(kind_ms, 0.95) << " ms\n";
   }
   std::cout << "search over " << documents << " documents (200 queries, limit 20, " << hits
             << " hits): p50 " << percentile(ms, 0.5) << " ms, p95 " << percentile(ms, 0.95)
