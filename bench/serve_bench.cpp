@@ -1,13 +1,14 @@
 // sohoa serve under load: 20 concurrent clients on loopback against a real
 // `sohoa serve` over a database of N documents (with page text) and N
 // register rows, generated here once (bulk insert through storage/, no OCR)
-// and kept in $SOHOA_BENCH_DIR. Requests: 90% searches (names, document
-// numbers, hamlets, document types, folded; a third with a year), 5%
-// document pages, 5% dashboards. Prints p50/p95/p99 per route, errors, the
+// and kept in $SOHOA_BENCH_DIR. Requests: 90% searches (the mix is at
+// next_request), 5% document pages, 5% dashboards. Prints p50/p95/p99 per route, errors, the
 // server's resident memory at the start, middle and end of the run, and what
 // each route costs without the server's caches (first request, or after a
 // write).
 // Usage: build/serve_bench [--scale N] [--requests N]   (defaults 100000, 10000)
+// $SERVE_BENCH_SOHOA names another sohoa binary to serve (say, an older
+// build, for a before/after on the same database and requests).
 // The target is --scale 1000000 (the database takes ~6 min to build).
 #include <httplib.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -161,7 +163,8 @@ Server start_server(const std::filesystem::path& db) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::string bin = sohoa::testing::sohoa_bin();
+  const char* other = std::getenv("SERVE_BENCH_SOHOA");
+  std::string bin = other != nullptr && *other ? other : sohoa::testing::sohoa_bin();
   std::vector<std::string> args = {bin, "serve", "--listen", "127.0.0.1:0", "--db", db.string()};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -200,40 +203,73 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-std::string folded(const std::string& s) {
-  std::string out;
-  for (char c : sohoa::text::fold(s)) out += c == ' ' ? '+' : c;
-  return out;
-}
-
-// What people type: the name of a citizen, a document number, a hamlet, a
-// document type; folded (no accents) as most do; a third with a year.
+// What people type, as they type it: half the time with accents, half
+// without (folded), a third of the searches with a year. Of the searches:
+//   name     4/18  a citizen's full name (one in ~16,000 documents)
+//   number   3/18  a document number, "12345/QĐ-UBND" (one document)
+//   cccd     2/18  a 12-digit citizen id number (one document, metadata)
+//   hamlet   2/18  a hamlet and a given name (one in ~320)
+//   type     3/18  a document type (a third of the documents, in the
+//                  metadata; "quyết định" is in every body too)
+//   common   2/18  words in every document: "thôn", "căn cứ luật", ...
+//   phrase   1/18  a quoted hamlet or name, "phú diễn"
+//   missing  1/18  words in no document: "khiếu nại"
 struct Request {
   std::string route;
   std::string path;
 };
 
+std::string url_encoded(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 Request next_request(std::mt19937_64& rng, int64_t docs) {
   int kind = static_cast<int>(rng() % 20);
   if (kind == 18) return {"document", "/documents/" + std::to_string(1 + rng() % docs)};
   if (kind == 19) return {"dashboard", "/"};
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  auto name = [&] { return pick(kFamily) + " " + pick(kMiddle) + " " + pick(kGiven); };
   std::string q, what;
-  if (kind < 7) {
+  if (kind < 4) {
     what = "name";
-    q = kFamily[rng() % kFamily.size()] + " " + kMiddle[rng() % kMiddle.size()] + " " +
-        kGiven[rng() % kGiven.size()];
-  } else if (kind < 13) {
+    q = name();
+  } else if (kind < 7) {
     what = "number";
-    q = std::to_string(rng() % docs) + "/QĐ-UBND";
-  } else if (kind < 15) {
+    q = sohoa::bench::synthetic_row(static_cast<int64_t>(rng() % docs)).number;
+  } else if (kind < 9) {
+    what = "cccd";
+    q = "0540" + std::to_string(10000000 + static_cast<int64_t>(rng() % docs) % 89999999);
+  } else if (kind < 11) {
     what = "hamlet";
-    q = kHamlet[rng() % kHamlet.size()] + " " + kGiven[rng() % kGiven.size()];
-  } else {
+    q = pick(kHamlet) + " " + pick(kGiven);
+  } else if (kind < 14) {
     what = "type";
-    const char* types[] = {"quyết định", "giấy phép xây dựng", "giấy khai sinh"};
-    q = types[rng() % 3];
+    q = pick({"quyết định", "giấy phép xây dựng", "giấy khai sinh"});
+  } else if (kind < 16) {
+    what = "common";
+    q = pick({"thôn", "căn cứ luật", "điều", "hiệu lực", "hộ tịch"});
+  } else if (kind < 17) {
+    what = "phrase";
+    q = "\"" + (rng() % 2 == 0 ? pick(kHamlet) : name()) + "\"";
+  } else {
+    what = "missing";
+    q = pick({"khiếu nại", "đất đai thu hồi"});
   }
-  std::string path = "/api/v1/search?q=" + folded(q) + "&limit=20";
+  if (rng() % 2 == 0) q = sohoa::text::fold(q);
+  std::string path = "/api/v1/search?q=" + url_encoded(q) + "&limit=20";
   if (rng() % 3 == 0) path += "&year=" + std::to_string(2020 + rng() % 6);
   return {"search " + what, path};
 }
@@ -256,8 +292,9 @@ void print_uncached(const std::filesystem::path& path, int64_t docs) {
     }
     return percentile(t, 0.5);
   };
-  for (const char* q : {"quyet dinh", "giay phep xay dung", "khai sinh", "phu dien",
-                        "nguyen van an", "quyết định", "12345/QĐ-UBND"}) {
+  for (const char* q : {"quyet dinh", "quyết định", "giay phep xay dung", "khai sinh", "thôn",
+                        "phu dien", "nguyen van an", "Nguyễn Văn An", "12345/QĐ-UBND",
+                        "054010012345", "\"phú diễn\"", "khiếu nại"}) {
     sohoa::storage::SearchQuery query;
     query.text = q;
     size_t hits = 0;

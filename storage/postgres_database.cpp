@@ -23,6 +23,7 @@
 #include "storage/fold_tokenizer.h"
 #include "storage/postgres_schema.h"
 #include "storage/search_query.h"
+#include "storage/search_rank.h"
 #include "storage/store_rules.h"
 #include "text/vntext.h"
 
@@ -926,33 +927,100 @@ class PostgresDatabase final : public Database {
   }
 
   // --- search ---
+  // Hits in the order of storage/search_rank.h, as the SQLite store finds
+  // them: one query per tier, newest first, leaving out what an earlier
+  // tier took; a tier is asked only while hits are missing. For a common
+  // word the planner can walk the ids backwards and stop at the limit; for
+  // a rare one take a GIN index: planned for the words at hand each time.
   std::vector<SearchHit> search(const SearchQuery& query) override {
     FtsQuery fts = translate_query(query.text);
     if (fts.blank) return guard([&] { return browse(query); });
     if (fts.match.empty()) return {};
     std::string folded = tsquery_literal(fts.phrases, fold_token, false);
     if (folded.empty()) return {};
-    bool accented = text::has_accents(query.text);
-    std::string exact = accented ? tsquery_literal(fts.phrases, exact_token, true) : "";
+    struct Tier {
+      int tier;
+      const char* where;  // $1: `tsquery`
+      std::string tsquery;
+      const char* check;  // $9: the whole folded match, for all but the last tier
+    };
+    std::vector<Tier> tiers;
+    std::string exact = tsquery_literal(fts.phrases, exact_token, true);
+    std::string wanted = tsquery_literal(fts.phrases, fold_token, true);
+    const char* checked = " AND s.folded @@ $9::tsquery";  // the exclusions
+    if (text::has_accents(query.text) && !exact.empty()) {
+      tiers.push_back(
+          {kTierExactInMeta, "ts_filter(s.exact, '{a}') @@ $1::tsquery", exact, checked});
+      tiers.push_back({kTierExact, "s.exact @@ $1::tsquery", exact, checked});
+    }
+    tiers.push_back({kTierInMeta, "ts_filter(s.folded, '{a}') @@ $1::tsquery", wanted, checked});
+    tiers.push_back({kTierAnywhere, "s.folded @@ $1::tsquery", folded, ""});
     return guard([&] {
-      // ts_rank weights are {D, C, B, A}: metadata (A) counts twice the
-      // body (B), as bm25(2.0, 1.0) does in the SQLite store.
-      auto r =
-          x("SELECT d.id, ts_rank('{0, 0, 0.5, 1.0}', s.folded, $1::tsquery) AS rank, s.meta, "
-            "s.body, d.doc_number, d.issued_date, d.doc_type, d.issuer_unit, "
-            "CASE WHEN $8 = '' THEN false ELSE s.exact @@ $8::tsquery END AS exact "
-            "FROM search_index s JOIN documents d ON d.id = s.doc_id "
-            "WHERE s.folded @@ $1::tsquery AND " +
-                filter_sql() + " ORDER BY exact DESC, rank DESC, d.id " + kLimit7,
-            folded, query.unit, query.level, year_of(query), type_of(query), within_of(query),
-            limit_of(query), exact);
-      std::vector<SearchHit> hits;
-      for (const auto& row : r) {
-        hits.push_back({num(row[0]), dbl(row[1]), txt(row[4]), txt(row[5]), txt(row[6]),
-                        txt(row[7]), make_snippet(txt(row[2]), txt(row[3]), fts.phrases)});
+      std::vector<std::pair<int, int64_t>> order;  // (tier, id)
+      std::string taken;                           // bigint[] literal of their ids
+      for (const Tier& t : tiers) {
+        int64_t missing = query.limit > 0 ? query.limit - static_cast<int64_t>(order.size()) : 0;
+        if (query.limit > 0 && missing <= 0) break;
+        std::string sql = std::string(
+                              "SELECT d.id FROM search_index s JOIN documents d ON d.id = s.doc_id "
+                              "WHERE ") +
+                          t.where + t.check + " AND " + filter_sql() +
+                          " AND NOT (d.id = ANY($8::bigint[])) ORDER BY d.id DESC " + kLimit7;
+        std::string ids = "{" + taken + "}";
+        pqxx::result r = *t.check != '\0'
+                             ? x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),
+                                         type_of(query), within_of(query), missing, ids, folded)
+                             : x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),
+                                         type_of(query), within_of(query), missing, ids);
+        for (const auto& row : r) {
+          order.emplace_back(t.tier, num(row[0]));
+          taken += (taken.empty() ? "" : ",") + std::to_string(order.back().second);
+        }
       }
-      return hits;
+      return hits_for(order, fts.phrases);
     });
+  }
+
+  // The hits of `order` (tier, id), in that order, with snippets.
+  std::vector<SearchHit> hits_for(const std::vector<std::pair<int, int64_t>>& order,
+                                  const std::vector<QueryPhrase>& phrases) {
+    if (order.empty()) return {};
+    std::string ids;
+    for (const auto& key : order) ids += (ids.empty() ? "" : ",") + std::to_string(key.second);
+    auto r =
+        x("SELECT d.id, s.meta, s.body, d.doc_number, d.issued_date, d.doc_type, "
+          "d.issuer_unit FROM search_index s JOIN documents d ON d.id = s.doc_id "
+          "WHERE d.id = ANY($1::bigint[])",
+          "{" + ids + "}");
+    std::map<int64_t, SearchHit> found;
+    for (const auto& row : r) {
+      int64_t id = num(row[0]);
+      found[id] = {id,
+                   0.0,
+                   txt(row[3]),
+                   txt(row[4]),
+                   txt(row[5]),
+                   txt(row[6]),
+                   make_snippet(txt(row[1]), txt(row[2]), phrases)};
+    }
+    std::vector<SearchHit> hits;
+    for (const auto& [tier, id] : order) {
+      auto it = found.find(id);
+      if (it == found.end()) continue;
+      it->second.score = tier_score(tier);
+      hits.push_back(std::move(it->second));
+    }
+    return hits;
+  }
+
+  // A statement planned for its values each time, not prepared: the plan
+  // of a search depends on its words (GIN index for a rare one, the ids
+  // backwards for a common one), which a generic plan cannot know.
+  template <typename... Args>
+  pqxx::result x_planned(const std::string& sql, Args&&... args) {
+    if (tx_) return tx_->exec_params(sql, std::forward<Args>(args)...);
+    pqxx::nontransaction once(*conn_);
+    return once.exec_params(sql, std::forward<Args>(args)...);
   }
 
   std::vector<DocumentSummary> documents_of_citizen(const std::string& citizen_id) override {

@@ -212,6 +212,13 @@ ALTER TABLE register_rows
 CREATE INDEX register_tally
   ON register_rows(unit COLLATE "C", issued_day, valid_day, digitized_day);
 )sql",
+      // The metadata (weight A) alone, so that search finds "every word in
+      // the metadata" from an index of metadata words instead of checking
+      // every match of a word common in page text (storage/search_rank.h).
+      R"sql(
+CREATE INDEX search_meta_folded ON search_index USING gin(ts_filter(folded, '{a}'));
+CREATE INDEX search_meta_exact ON search_index USING gin(ts_filter(exact, '{a}'));
+)sql",
   };
   return steps;
 }

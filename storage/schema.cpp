@@ -219,6 +219,17 @@ CREATE TRIGGER corrections_update_generation AFTER UPDATE ON corrections
 CREATE TRIGGER corrections_delete_generation AFTER DELETE ON corrections
   BEGIN UPDATE data_generation SET n = n + 1; END;
 )sql",
+      // The metadata alone, folded and exact, so that search finds "every
+      // word in the metadata" from a doclist of metadata matches instead of
+      // checking the column of every match of a word common in page text
+      // (storage/search_rank.h).
+      R"sql(
+CREATE VIRTUAL TABLE search_meta USING fts5(meta, content = '', tokenize = 'sohoa_fold');
+CREATE VIRTUAL TABLE search_meta_exact USING fts5(meta, content = '',
+  tokenize = 'unicode61 remove_diacritics 0');
+INSERT INTO search_meta(rowid, meta) SELECT rowid, meta FROM search_folded;
+INSERT INTO search_meta_exact(rowid, meta) SELECT rowid, meta FROM search_folded;
+)sql",
   };
   return steps;
 }

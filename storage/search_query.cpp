@@ -117,7 +117,12 @@ FtsQuery translate_query(std::string_view user_query) {
   for (Term& t : terms) result.phrases.push_back(std::move(t.phrase));
   result.positive = wanted;
   result.match = "(" + wanted + ")";
-  if (!unwanted.empty()) result.match += " NOT " + unwanted;
+  result.positive_meta = "{meta} : (" + wanted + ")";
+  result.meta_match = result.positive_meta;
+  if (!unwanted.empty()) {
+    result.match += " NOT " + unwanted;
+    result.meta_match += " NOT " + unwanted;
+  }
   return result;
 }
 

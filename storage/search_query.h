@@ -19,6 +19,10 @@ struct QueryPhrase {
 struct FtsQuery {
   std::string match;                 // full expression; empty when the query has no words
   std::string positive;              // the wanted terms only (for exact-accent re-ranking)
+  // Every wanted term in the meta column (with and without the exclusions):
+  // the metadata tiers of storage/search_rank.h, as column filters.
+  std::string meta_match;
+  std::string positive_meta;
   bool blank = true;                 // the query was empty or only spaces
   std::vector<QueryPhrase> phrases;  // the same terms, parsed (for stores without FTS5)
 };

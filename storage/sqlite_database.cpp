@@ -7,8 +7,6 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <queue>
-#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -18,6 +16,7 @@
 #include "storage/postgres_database.h"
 #include "storage/schema.h"
 #include "storage/search_query.h"
+#include "storage/search_rank.h"
 #include "storage/sqlite_util.h"
 #include "storage/store_rules.h"
 #include "text/vntext.h"
@@ -674,57 +673,62 @@ class SqliteDatabase final : public Database {
     return out;
   }
 
-  // One pass over the matches computes only bm25 and keeps the best `limit`
-  // in a heap, looking a document's filters up only when it would enter the
-  // heap; snippets and metadata are read for the hits alone. The order is
-  // that of the former SQL sort (ORDER BY exact DESC, rank, id LIMIT):
-  // exact-accent matches first, then rank, then id (storage_test compares
-  // the two). Measured on serve_bench's 1M-document store, one connection:
-  // a word in every document 2.8 s -> 1.6 s, one in an eighth 611 -> 234 ms;
-  // a selective full name is slower, 12 -> 28 ms. Either way the cost grows
-  // with the number of matches: FTS5's bm25 reads each match's size.
+  // Hits in the order of storage/search_rank.h. Each tier's matches are
+  // walked newest first (FTS5 reads its doclists backwards), skipping what
+  // an earlier tier took or the filters refuse, until `limit` hits. A tier
+  // is walked only once the earlier ones are exhausted, so a match of an
+  // earlier tier met again was taken already, or refused by the filters.
+  // Measured on serve_bench's 1M-document store, one connection, load ~12:
+  // "quyết định" (every document) took 1.6 s with bm25 over all its
+  // matches (FTS5 counts each term's matches for its idf), now 2-4 ms; a
+  // full name (one in 16,000) 23 ms, walking AND-ed doclists to 20 hits.
   std::vector<SearchHit> search(const SearchQuery& query) override {
     FtsQuery fts = translate_query(query.text);
     if (fts.blank) return browse(query);
     if (fts.match.empty()) return {};
-    // Both full-text queries yield rowids in ascending order: the exact
-    // matches are walked alongside the ranked ones.
-    std::vector<int64_t> exact;
-    if (text::has_accents(query.text)) {
-      auto q = cached("SELECT rowid FROM search_exact WHERE search_exact MATCH ?1");
-      q->bind(1, fts.positive);
-      while (q->step()) exact.push_back(q->integer(0));
-      if (!std::is_sorted(exact.begin(), exact.end())) std::sort(exact.begin(), exact.end());
-    }
-    size_t next_exact = 0;
-    auto is_exact = [&](int64_t id) {
-      if (next_exact > 0 && exact[next_exact - 1] > id) {  // not ascending after all
-        return std::binary_search(exact.begin(), exact.end(), id);
-      }
-      while (next_exact < exact.size() && exact[next_exact] < id) ++next_exact;
-      return next_exact < exact.size() && exact[next_exact] == id;
+    struct Tier {
+      int tier;
+      const char* table;
+      const std::string& match;
     };
+    std::vector<Tier> tiers;
+    if (text::has_accents(query.text)) {
+      tiers.push_back({kTierExactInMeta, "search_meta_exact", fts.positive});
+      tiers.push_back({kTierExact, "search_exact", fts.positive});
+    }
+    tiers.push_back({kTierInMeta, "search_meta", fts.positive});
+    tiers.push_back({kTierAnywhere, "search_folded", fts.match});
     SearchFilter filter(query);
     size_t limit = query.limit > 0 ? static_cast<size_t>(query.limit) : SIZE_MAX;
-    // Max-heap on (not exact, rank, id): its top is the worst hit kept.
-    using Key = std::tuple<bool, double, int64_t>;
-    std::priority_queue<Key> best;
-    auto ranked = cached(
-        "SELECT rowid, bm25(search_folded, 2.0, 1.0) FROM search_folded "
-        "WHERE search_folded MATCH ?1");
-    ranked->bind(1, fts.match);
-    while (ranked->step()) {
-      int64_t id = ranked->integer(0);
-      Key key{!is_exact(id), ranked->real(1), id};
-      if (best.size() >= limit && !(key < best.top())) continue;
-      if (!passes(filter, id)) continue;
-      best.push(key);
-      if (best.size() > limit) best.pop();
+    std::vector<std::pair<int, int64_t>> order;  // (tier, id)
+    std::unordered_set<int64_t> taken;
+    bool has_exclusions = std::any_of(fts.phrases.begin(), fts.phrases.end(),
+                                      [](const QueryPhrase& p) { return p.exclude; });
+    for (const Tier& t : tiers) {
+      if (order.size() >= limit) break;
+      bool last = t.tier == kTierAnywhere;
+      auto walk = cached(std::string("SELECT rowid FROM ") + t.table + " WHERE " + t.table +
+                         " MATCH ?1 ORDER BY rowid DESC");
+      walk->bind(1, t.match);
+      while (order.size() < limit && walk->step()) {
+        int64_t id = walk->integer(0);
+        if (taken.count(id) > 0 || !passes(filter, id)) continue;
+        // Only the full folded match knows the exclusions. Without any, a
+        // tier's match is one of the folded match (the same words, the same
+        // tokenizer or one that splits words the same way); hits_for drops
+        // what is not, should the tokenizers ever differ on a word.
+        if (!last && has_exclusions && !matches_folded(fts.match, id)) continue;
+        taken.insert(id);
+        order.emplace_back(t.tier, id);
+      }
     }
-    std::vector<Key> order;
-    for (; !best.empty(); best.pop()) order.push_back(best.top());
-    std::reverse(order.begin(), order.end());
     return hits_for(fts.match, order);
+  }
+
+  bool matches_folded(const std::string& match, int64_t id) {
+    auto q = cached("SELECT 1 FROM search_folded WHERE search_folded MATCH ?1 AND rowid = ?2");
+    q->bind(1, match).bind(2, id);
+    return q->step();
   }
 
   // What a search may return beyond matching (filter_sql, in C++).
@@ -757,12 +761,12 @@ class SqliteDatabase final : public Database {
     return true;
   }
 
-  // The hits of `order` (exact?, rank, id), in that order, with snippets.
+  // The hits of `order` (tier, id), in that order, with snippets.
   std::vector<SearchHit> hits_for(const std::string& match,
-                                  const std::vector<std::tuple<bool, double, int64_t>>& order) {
+                                  const std::vector<std::pair<int, int64_t>>& order) {
     if (order.empty()) return {};
     std::vector<int64_t> ids;
-    for (const auto& key : order) ids.push_back(std::get<2>(key));
+    for (const auto& key : order) ids.push_back(key.second);
     auto q = cached(
         "SELECT d.id, snippet(search_folded, -1, '[', ']', '…', 12), d.doc_number, "
         "d.issued_date, d.doc_type, d.issuer_unit FROM search_folded "
@@ -775,10 +779,10 @@ class SqliteDatabase final : public Database {
       found[id] = {id, 0.0, q->text(2), q->text(3), q->text(4), q->text(5), q->text(1)};
     }
     std::vector<SearchHit> hits;
-    for (const auto& [not_exact, rank, id] : order) {
+    for (const auto& [tier, id] : order) {
       auto it = found.find(id);
       if (it == found.end()) continue;
-      it->second.score = -rank;
+      it->second.score = tier_score(tier);
       hits.push_back(std::move(it->second));
     }
     return hits;
@@ -1230,6 +1234,11 @@ class SqliteDatabase final : public Database {
     auto forget = cached(
         "INSERT INTO search_exact(search_exact, rowid, meta, body) VALUES ('delete', ?1, ?2, ?3)");
     forget->bind(1, id).bind(2, meta).bind(3, body).run();
+    for (const char* table : {"search_meta", "search_meta_exact"}) {
+      auto forget_meta = cached(std::string("INSERT INTO ") + table + "(" + table +
+                                ", rowid, meta) VALUES ('delete', ?1, ?2)");
+      forget_meta->bind(1, id).bind(2, meta).run();
+    }
     cached("DELETE FROM search_folded WHERE rowid = ?1")->bind(1, id).run();
   }
 
@@ -1247,6 +1256,12 @@ class SqliteDatabase final : public Database {
       auto insert =
           cached(std::string("INSERT INTO ") + table + "(rowid, meta, body) VALUES (?1, ?2, ?3)");
       insert->bind(1, id).bind(2, meta).bind(3, body).run();
+    }
+    for (const char* table : {"search_meta", "search_meta_exact"}) {
+      cached(std::string("INSERT INTO ") + table + "(rowid, meta) VALUES (?1, ?2)")
+          ->bind(1, id)
+          .bind(2, meta)
+          .run();
     }
   }
 

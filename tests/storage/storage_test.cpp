@@ -181,6 +181,44 @@ TEST_P(StorageTest, UnitsUpsertByCodeAndListInCodeOrder) {
   EXPECT_FALSE(db->unit("zzz"));
 }
 
+// A store from before the metadata search indexes gets them filled from
+// its documents: its metadata matches still rank as such.
+TEST_F(SqliteFileTest, MigrationIndexesTheMetadataOfStoredDocuments) {
+  NewDocument doc = sample_document(sha_of('a'), "Về việc cấp phép.");
+  doc.fields.push_back({"signer", "Nguyễn Văn An", 0.9});
+  int64_t id = db->store_document(doc);
+  db.reset();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  register_fold_tokenizer(raw);
+  std::string before =
+      "DROP TABLE search_meta; DROP TABLE search_meta_exact; PRAGMA user_version = " +
+      std::to_string(sohoa::storage::migrations().size() - 1);
+  ASSERT_EQ(sqlite3_exec(raw, before.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+  auto again = Database::open(path);
+  auto hits = again->search(sq("Nguyễn Văn An"));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, id);
+  EXPECT_EQ(hits[0].score, 4.0);  // exact accents in the metadata
+  EXPECT_EQ(again->search(sq("nguyen van an"))[0].score, 2.0);
+  // Deleting it takes it out of the new indexes too.
+  again->delete_document(id, "test", "tester");
+  again.reset();
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  register_fold_tokenizer(raw);
+  for (const char* q : {"SELECT count(*) FROM search_meta WHERE search_meta MATCH 'nguyen'",
+                        "SELECT count(*) FROM search_meta_exact WHERE search_meta_exact MATCH "
+                        "'nguyễn'"}) {
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(raw, q, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(st, 0), 0) << q;
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(raw);
+}
+
 TEST_F(SqliteFileTest, UnopenableDatabaseNamesItsPath) {
   auto bad = dir / "no-such-folder" / "x.db";
   try {
@@ -319,6 +357,55 @@ TEST_P(StorageTest, AccentedQueryRanksExactAccentsFirst) {
   EXPECT_EQ(ids_of(db->search(sq("Hòa Đồng"))), (std::vector<int64_t>{exact, folded}));
   auto hits = db->search(sq("Hòa Đồng"));
   EXPECT_GT(hits[0].score, 0.0);
+}
+
+// Ranking (storage/search_rank.h): among equal matches the newest comes
+// first (it was the oldest, by id, when bm25 tied); words in the metadata
+// outrank words repeated in the body, however often.
+TEST_P(StorageTest, EqualMatchesComeNewestFirst) {
+  int64_t older = db->store_document(sample_document(sha_of('a'), "thôn Phú Diễn"));
+  int64_t newer = db->store_document(sample_document(sha_of('b'), "thôn Phú Diễn"));
+  EXPECT_EQ(ids_of(db->search(sq("phu dien"))), (std::vector<int64_t>{newer, older}));
+  auto hits = db->search(sq("Phú Diễn"));
+  EXPECT_EQ(ids_of(hits), (std::vector<int64_t>{newer, older}));
+  EXPECT_EQ(hits[0].score, 3.0);  // exact accents, in the body
+}
+
+TEST_P(StorageTest, MetadataMatchOutranksRepeatsInTheBody) {
+  NewDocument in_meta = sample_document(sha_of('a'), "Về việc cấp phép.");
+  in_meta.fields.push_back({"signer", "Nguyễn Văn An", 0.9});
+  int64_t meta = db->store_document(in_meta);
+  int64_t body = db->store_document(sample_document(
+      sha_of('b'), "Nguyễn Văn An, Nguyễn Văn An, Nguyễn Văn An; Nguyễn Văn An, Nguyễn Văn An."));
+  auto hits = db->search(sq("nguyen van an"));
+  EXPECT_EQ(ids_of(hits), (std::vector<int64_t>{meta, body}));
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].score, 2.0);
+  EXPECT_EQ(hits[1].score, 1.0);
+  EXPECT_EQ(ids_of(db->search(sq("Nguyễn Văn An"))), (std::vector<int64_t>{meta, body}));
+  EXPECT_EQ(db->search(sq("Nguyễn Văn An"))[0].score, 4.0);
+}
+
+// A word in most documents never pushes out the few exact-accent matches,
+// however old: "Hòa" in one old document, "hoa" folded in 150 newer ones.
+TEST_P(StorageTest, RareExactMatchStaysFirstAmongManyFoldedMatches) {
+  int64_t exact = db->store_document(sample_document(sha_of('a'), "thôn Hòa Thịnh"));
+  int64_t made = 0;
+  db->store_documents([&](NewDocument& d) {
+    if (made == 150) return false;
+    ++made;
+    d = sample_document(std::string(60, 'b') + std::to_string(1000 + made),
+                        made % 2 == 0 ? "bông hoa thôn" : "hóa đơn thôn hỏa");
+    return true;
+  });
+  auto hits = db->search(sq("Hòa"));
+  ASSERT_EQ(hits.size(), 20u);
+  EXPECT_EQ(hits[0].id, exact);
+  EXPECT_EQ(hits[1].id, exact + 150);  // then the newest folded match
+  SearchQuery with_year = sq("thôn hòa", "", "", 2022, "", 5);
+  EXPECT_EQ(db->search(with_year)[0].id, exact);
+  EXPECT_EQ(ids_of(db->search(sq("Hòa -thinh"))).size(), 20u);
+  EXPECT_NE(db->search(sq("Hòa -thinh"))[0].id, exact);
 }
 
 TEST_P(StorageTest, SnippetShowsTheOriginalAccentedWords) {
@@ -736,27 +823,31 @@ TEST(ArchiveTest, PutRemovesTempFilesOfDeadWritersOnly) {
   EXPECT_EQ(sohoa::testing::read_file(archive.path_of(sha)), "png bytes");
 }
 
-// The search as it was before the one-pass ranking: every match sorted in
-// SQL. The new search must return exactly this, hit for hit.
+// The order of storage/search_rank.h as one SQL sort over every match of
+// the SQLite file at `path`: tier by tier (exact accents in the metadata,
+// exact accents, every word in the metadata, the rest), newest first. Both
+// stores must return exactly this, hit for hit and score for score.
 std::vector<SearchHit> reference_search(const std::filesystem::path& path, const SearchQuery& q) {
   FtsQuery fts = translate_query(q.text);
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   register_fold_tokenizer(db);
-  bool accented = false;
-  for (unsigned char c : q.text) accented = accented || c >= 0x80;
+  bool accented = text::has_accents(q.text);
   std::string sql =
-      "SELECT d.id, bm25(search_folded, 2.0, 1.0) AS rank, "
-      "snippet(search_folded, -1, '[', ']', '…', 12), d.doc_number, d.issued_date, "
-      "d.doc_type, d.issuer_unit, " +
-      std::string(accented ? "d.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH ?8)"
-                           : "0") +
-      " AS exact FROM search_folded JOIN documents d ON d.id = search_folded.rowid "
+      "SELECT d.id, CASE WHEN " +
+      std::string(accented ? "d.id IN (SELECT rowid FROM search_exact WHERE search_exact "
+                             "MATCH ?8) THEN 0 WHEN d.id IN (SELECT rowid FROM search_exact "
+                             "WHERE search_exact MATCH ?9) THEN 1 WHEN "
+                           : "") +
+      "d.id IN (SELECT rowid FROM search_folded WHERE search_folded MATCH ?10) THEN 2 ELSE 3 "
+      "END AS tier, snippet(search_folded, -1, '[', ']', '…', 12), d.doc_number, "
+      "d.issued_date, d.doc_type, d.issuer_unit "
+      "FROM search_folded JOIN documents d ON d.id = search_folded.rowid "
       "WHERE search_folded MATCH ?1 AND (?2 = '' OR d.issuer_unit = ?2) AND (?3 = '' OR "
       "d.level = ?3) AND (?4 = '' OR substr(d.issued_date, 1, 4) = ?4) AND (?5 = '' OR "
       "instr(d.doc_type_key, ?5) > 0) AND d.status <> 'failed' AND (?6 = '' OR d.issuer_unit IN "
       "(SELECT value FROM json_each(?6)) OR d.unit IN (SELECT value FROM json_each(?6))) "
-      "ORDER BY exact DESC, rank, d.id LIMIT ?7";
+      "ORDER BY tier, d.id DESC LIMIT ?7";
   sqlite3_stmt* st = nullptr;
   EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   auto bind = [&](int i, const std::string& v) {
@@ -772,14 +863,16 @@ std::vector<SearchHit> reference_search(const std::filesystem::path& path, const
   bind(5, text::fold(text::collapse_spaces(q.type)));
   bind(6, within);
   sqlite3_bind_int64(st, 7, q.limit > 0 ? q.limit : -1);
-  if (accented) bind(8, fts.positive);
+  if (accented) bind(8, fts.positive_meta);
+  if (accented) bind(9, fts.positive);
+  bind(10, fts.meta_match);
   std::vector<SearchHit> hits;
   auto col = [&](int i) {
     const unsigned char* t = sqlite3_column_text(st, i);
     return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
   };
   while (sqlite3_step(st) == SQLITE_ROW) {
-    hits.push_back({sqlite3_column_int64(st, 0), -sqlite3_column_double(st, 1), col(3), col(4),
+    hits.push_back({sqlite3_column_int64(st, 0), 4.0 - sqlite3_column_double(st, 1), col(3), col(4),
                     col(5), col(6), col(2)});
   }
   sqlite3_finalize(st);
@@ -787,24 +880,27 @@ std::vector<SearchHit> reference_search(const std::filesystem::path& path, const
   return hits;
 }
 
-TEST(Storage, SearchRanksExactlyAsTheFullSqlSortDid) {
-  TempDir dir;
-  auto path = dir / "s.db";
-  auto db = Database::open(path);
-  db->upsert_units({{"hoa-dong", "Xã Hòa Đồng", "xa", "", "", "", ""},
-                    {"hoa-phu", "Xã Hòa Phú", "xa", "", "", "", ""},
-                    {"tay-hoa", "Huyện Tây Hòa", "huyen", "", "", "", ""}});
+// The walk tier by tier, newest first, stopping at the limit, returns what
+// sorting every match would; the PostgreSQL store returns it too, scores
+// included.
+TEST_P(StorageTest, SearchRanksExactlyAsTheFullSqlSort) {
+  auto reference_path = dir / "reference.db";
+  auto reference = Database::open(reference_path);
+  std::vector<Unit> unit_rows = {{"hoa-dong", "Xã Hòa Đồng", "xa", "", "", "", ""},
+                                 {"hoa-phu", "Xã Hòa Phú", "xa", "", "", "", ""},
+                                 {"tay-hoa", "Huyện Tây Hòa", "huyen", "", "", "", ""}};
+  db->upsert_units(unit_rows);
+  reference->upsert_units(unit_rows);
   // Few words, so many documents tie on rank and every query matches many.
   const std::vector<std::string> words = {"quyết", "quyet", "định",   "dinh", "Hòa", "Hoa",
                                           "Đồng",  "dong",  "giấy",   "phép", "xây", "dựng",
                                           "khai",  "sinh",  "Nguyễn", "Văn",  "An"};
   const std::vector<std::string> units = {"hoa-dong", "hoa-phu", "tay-hoa"};
   const std::vector<std::string> types = {"QUYẾT ĐỊNH", "GIẤY PHÉP XÂY DỰNG", "GIẤY KHAI SINH"};
+  std::vector<NewDocument> corpus;
   std::mt19937 rng(5);
-  int made = 0;
-  int64_t stored = db->store_documents([&](NewDocument& d) {
-    if (made == 400) return false;
-    ++made;
+  for (int made = 1; made <= 400; ++made) {
+    NewDocument d;
     std::string text;
     for (int w = 0, n = 3 + static_cast<int>(rng() % (made % 7 == 0 ? 40 : 8)); w < n; ++w) {
       text += words[rng() % words.size()] + (w % 9 == 8 ? "\n" : " ");
@@ -818,14 +914,23 @@ TEST(Storage, SearchRanksExactlyAsTheFullSqlSortDid) {
     d.fields[1].value = std::to_string(made % 50) + "/QĐ-UBND";
     d.fields[2].value = std::to_string(2020 + made % 4) + "-03-0" + std::to_string(1 + made % 9);
     d.fields.pop_back();  // no dossier code
-    return true;
-  });
-  ASSERT_EQ(stored, 400);
+    corpus.push_back(d);
+  }
+  for (Database* store : {db.get(), reference.get()}) {
+    size_t next = 0;
+    int64_t stored = store->store_documents([&](NewDocument& d) {
+      if (next == corpus.size()) return false;
+      d = corpus[next++];
+      return true;
+    });
+    ASSERT_EQ(stored, 400);
+  }
   ASSERT_EQ(db->document_ids().size(), 400u);
   int compared = 0;
   for (std::string text : {"quyet", "quyet dinh", "Quyết định", "hoa dong", "Hòa Đồng", "giay -xay",
-                           "\"khai sinh\"", "nguyen van an", "dinh*", "Văn An", "12/QĐ-UBND"}) {
-    for (int limit : {1, 5, 20, 1000, 0}) {
+                           "\"khai sinh\"", "nguyen van an", "dinh*", "Văn An", "12/QĐ-UBND",
+                           "Giấy -Hòa", "Hòa*", "\"Quyết định\"", "giấy phép"}) {
+    for (int limit : {1, 5, 0}) {
       for (int filter = 0; filter < 6; ++filter) {
         SearchQuery q = sq(text, "", "", 0, "", limit);
         if (filter == 1) q.unit = "hoa-phu";
@@ -834,7 +939,7 @@ TEST(Storage, SearchRanksExactlyAsTheFullSqlSortDid) {
         if (filter == 4) q.type = "giay";
         if (filter == 5) q.within_units = {"hoa-dong"};
         auto got = db->search(q);
-        auto want = reference_search(path, q);
+        auto want = reference_search(reference_path, q);
         ASSERT_EQ(got.size(), want.size()) << text << " limit " << limit << " filter " << filter;
         for (size_t i = 0; i < got.size(); ++i) {
           EXPECT_EQ(got[i].id, want[i].id) << text << " #" << i << " filter " << filter;

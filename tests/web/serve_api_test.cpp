@@ -410,9 +410,12 @@ TEST_F(ServeApi, SearchIsAccentInsensitiveAndSafe) {
   auto res = get("/api/v1/search?q=quyet%20dinh%20hoa%20dong&limit=5", as(s));
   ASSERT_EQ(res->status, 200);
   nlohmann::ordered_json hits = nlohmann::ordered_json::parse(res->body)["hits"];
-  ASSERT_FALSE(hits.empty());
-  EXPECT_EQ(hits[0]["id"], env->doc_hoa_dong);
-  EXPECT_EQ(hits[0]["doc_number"], "392/QĐ-UBND");
+  // Both Hòa Đồng documents hold every word in their metadata: the newer
+  // comes first (storage/search_rank.h).
+  ASSERT_GE(hits.size(), 2u);
+  EXPECT_EQ(hits[0]["id"], env->doc_review);
+  EXPECT_EQ(hits[1]["id"], env->doc_hoa_dong);
+  EXPECT_EQ(hits[1]["doc_number"], "392/QĐ-UBND");
   auto cli = sohoa({"search", "quyet dinh hoa dong", "--limit", "5", "--json"});
   std::string lines;
   for (const auto& h : hits) lines += h.dump() + "\n";
