@@ -28,15 +28,8 @@ cv::Rect padded_region(const Box& box, const cv::Mat& grey) {
 
 }  // namespace
 
-LineReader::LineReader(ReaderOptions options) : api_(std::make_unique<tesseract::TessBaseAPI>()) {
-  const char* datapath = options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();
-  if (api_->Init(datapath, options.language.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
-    throw OcrError("Tesseract cannot load language '" + options.language + "' (is tesseract-ocr-" +
-                   options.language + " installed?)");
-  }
-  api_->SetVariable("debug_file", "/dev/null");
-  api_->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-}
+LineReader::LineReader(ReaderOptions options)
+    : api_(start_tesseract(options, tesseract::PSM_SINGLE_LINE)) {}
 
 LineReader::~LineReader() {
   if (api_) api_->End();

@@ -112,17 +112,21 @@ ReaderOptions reader_options_for_model(const std::string& model) {
   return options;
 }
 
-TesseractReader::TesseractReader(ReaderOptions options)
-    : options_(std::move(options)), api_(std::make_unique<tesseract::TessBaseAPI>()) {
-  const char* datapath = options_.tessdata_dir.empty() ? nullptr : options_.tessdata_dir.c_str();
-  if (api_->Init(datapath, options_.language.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
-    throw OcrError("Tesseract cannot load language '" + options_.language + "' (is tesseract-ocr-" +
-                   options_.language + " installed?)");
+std::unique_ptr<tesseract::TessBaseAPI> start_tesseract(const ReaderOptions& options, int psm) {
+  auto api = std::make_unique<tesseract::TessBaseAPI>();
+  const char* datapath = options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();
+  if (api->Init(datapath, options.language.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+    throw OcrError("Tesseract cannot load language '" + options.language + "' (is tesseract-ocr-" +
+                   options.language + " installed?)");
   }
   // Tesseract reports to stderr by default; a library must not print.
-  api_->SetVariable("debug_file", "/dev/null");
-  api_->SetPageSegMode(tesseract::PSM_AUTO);
+  api->SetVariable("debug_file", "/dev/null");
+  api->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
+  return api;
 }
+
+TesseractReader::TesseractReader(ReaderOptions options)
+    : options_(std::move(options)), api_(start_tesseract(options_, tesseract::PSM_AUTO)) {}
 
 TesseractReader::~TesseractReader() {
   if (api_) api_->End();

@@ -41,6 +41,11 @@ std::string best_tessdata_dir(const std::string& language = "vie");
 // tesseract-ocr-vie) or "" (best where installed, else fast).
 ReaderOptions reader_options_for_model(const std::string& model);
 
+// A Tesseract engine loaded for `options` (LSTM only, reporting nothing),
+// set to page segmentation mode `psm` (a tesseract::PageSegMode). Throws
+// OcrError naming the package when the language cannot be loaded.
+std::unique_ptr<tesseract::TessBaseAPI> start_tesseract(const ReaderOptions& options, int psm);
+
 // One Tesseract engine. Not thread-safe: give each worker thread its own.
 class TesseractReader {
  public:
