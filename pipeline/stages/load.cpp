@@ -72,6 +72,9 @@ std::string vips_message(const vips::VError& e) {
   // means nothing to a clerk (issue 18.5). The words after it stay.
   static const std::regex speaker(R"((^|\s)(Vips\w*|vips_\w+|\w+2vips): )");
   msg = std::regex_replace(msg, speaker, "$1");
+  // libvips keeps one error buffer for all threads: a worker clearing its
+  // own message can take another's with it, so the reason may be gone.
+  if (msg.empty()) msg = "the image cannot be decoded (a damaged or cut file)";
   return msg;
 }
 
