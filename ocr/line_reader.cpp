@@ -12,13 +12,6 @@
 namespace sohoa::ocr {
 namespace {
 
-std::string take_utf8(char* owned) {
-  if (owned == nullptr) return {};
-  std::string s(owned);
-  delete[] owned;
-  return s;
-}
-
 // The region widened by a third of its height each side, inside the image.
 cv::Rect padded_region(const Box& box, const cv::Mat& grey) {
   int pad = std::max(4, box.h / 3);

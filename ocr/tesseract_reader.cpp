@@ -13,13 +13,6 @@
 namespace sohoa::ocr {
 namespace {
 
-std::string take_utf8(char* owned) {
-  if (owned == nullptr) return {};
-  std::string s(owned);
-  delete[] owned;
-  return s;
-}
-
 Box bounding_box(const tesseract::PageIterator& it, tesseract::PageIteratorLevel level) {
   int left = 0, top = 0, right = 0, bottom = 0;
   it.BoundingBox(level, &left, &top, &right, &bottom);
@@ -110,6 +103,13 @@ ReaderOptions reader_options_for_model(const std::string& model) {
   }
   if (model != "best" && !model.empty()) throw OcrError("unknown OCR model '" + model + "'");
   return options;
+}
+
+std::string take_utf8(char* owned) {
+  if (owned == nullptr) return {};
+  std::string s(owned);
+  delete[] owned;
+  return s;
 }
 
 std::unique_ptr<tesseract::TessBaseAPI> start_tesseract(const ReaderOptions& options, int psm) {

@@ -41,6 +41,10 @@ std::string best_tessdata_dir(const std::string& language = "vie");
 // tesseract-ocr-vie) or "" (best where installed, else fast).
 ReaderOptions reader_options_for_model(const std::string& model);
 
+// The text of a string Tesseract returned (new[]-allocated, maybe null),
+// which it frees.
+std::string take_utf8(char* owned);
+
 // A Tesseract engine loaded for `options` (LSTM only, reporting nothing),
 // set to page segmentation mode `psm` (a tesseract::PageSegMode). Throws
 // OcrError naming the package when the language cannot be loaded.
