@@ -992,7 +992,7 @@ class PostgresDatabase final : public Database {
           "d.issuer_unit FROM search_index s JOIN documents d ON d.id = s.doc_id "
           "WHERE d.id = ANY($1::bigint[])",
           "{" + ids + "}");
-    std::map<int64_t, SearchHit> found;
+    std::unordered_map<int64_t, SearchHit> found;
     for (const auto& row : r) {
       int64_t id = num(row[0]);
       found[id] = {id,
@@ -1003,14 +1003,7 @@ class PostgresDatabase final : public Database {
                    txt(row[6]),
                    make_snippet(txt(row[1]), txt(row[2]), phrases)};
     }
-    std::vector<SearchHit> hits;
-    for (const auto& [tier, id] : order) {
-      auto it = found.find(id);
-      if (it == found.end()) continue;
-      it->second.score = tier_score(tier);
-      hits.push_back(std::move(it->second));
-    }
-    return hits;
+    return in_tier_order(order, std::move(found));
   }
 
   // A statement planned for its values each time, not prepared: the plan

@@ -17,6 +17,13 @@
 // number of matches, and the result is exact (no candidate cap).
 #pragma once
 
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "storage/records.h"
+
 namespace sohoa::storage {
 
 inline constexpr int kSearchTiers = 4;
@@ -27,5 +34,19 @@ inline constexpr int kTierAnywhere = 3;
 
 // SearchHit::score of a tier: 4 (exact accents in the metadata) down to 1.
 inline double tier_score(int tier) { return static_cast<double>(kSearchTiers - tier); }
+
+// The hits of `order` ((tier, id), best first) that `found` holds, in that
+// order, each scored by its tier; ids `found` lacks are left out.
+inline std::vector<SearchHit> in_tier_order(const std::vector<std::pair<int, int64_t>>& order,
+                                            std::unordered_map<int64_t, SearchHit> found) {
+  std::vector<SearchHit> hits;
+  for (const auto& [tier, id] : order) {
+    auto it = found.find(id);
+    if (it == found.end()) continue;
+    it->second.score = tier_score(tier);
+    hits.push_back(std::move(it->second));
+  }
+  return hits;
+}
 
 }  // namespace sohoa::storage

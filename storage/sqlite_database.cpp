@@ -778,14 +778,7 @@ class SqliteDatabase final : public Database {
       int64_t id = q->integer(0);
       found[id] = {id, 0.0, q->text(2), q->text(3), q->text(4), q->text(5), q->text(1)};
     }
-    std::vector<SearchHit> hits;
-    for (const auto& [tier, id] : order) {
-      auto it = found.find(id);
-      if (it == found.end()) continue;
-      it->second.score = tier_score(tier);
-      hits.push_back(std::move(it->second));
-    }
-    return hits;
+    return in_tier_order(order, std::move(found));
   }
 
   std::vector<DocumentSummary> documents_of_citizen(const std::string& citizen_id) override {
