@@ -1,7 +1,9 @@
 #include "metadata/lexicon.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "metadata/parsers.h"
@@ -193,6 +195,33 @@ const std::vector<std::string>& document_kinds() {
                                                  "PHÁP LỆNH",
                                                  "ĐƠN"};
   return kinds;
+}
+
+bool spelt_like_a_word(const std::string& word) {
+  // Folded ("đ" as "d", marks dropped): initial, vowels, final.
+  static const std::regex syllable(
+      "^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?$");
+  static const std::regex consonants("^[bcdfghjklmnpqrstvwxz]+$");
+  static const std::regex number("^[0-9]+$");
+  std::string f = parse::AlignedText(parse::clean(word)).folded();
+  while (!f.empty() && std::string(".,;:").find(f.back()) != std::string::npos) f.pop_back();
+  if (f.empty()) return false;
+  // A dash or a rule between words spells nothing and misreads nothing.
+  if (std::none_of(f.begin(), f.end(),
+                   [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
+    return true;
+  }
+  for (std::size_t b = 0, e; b <= f.size(); b = e + 1) {
+    e = f.find_first_of(".-", b);
+    if (e == std::string::npos) e = f.size();
+    std::string part = f.substr(b, e - b);
+    if (part.empty()) return false;
+    if (!std::regex_match(part, syllable) && !std::regex_match(part, consonants) &&
+        !std::regex_match(part, number)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool is_family_name(const std::string& word) {

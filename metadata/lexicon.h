@@ -26,6 +26,15 @@ struct CheckedWord {
 // "TĨNH": Hà Tĩnh).
 std::vector<CheckedWord> check_body_words(const std::vector<std::pair<std::string, double>>& words);
 
+// True when `word` (as printed, any case, with a word's own "." or "-"
+// inside or after it) is spelt as Vietnamese prints the words of a body's
+// name: every part between dots and dashes a Vietnamese syllable (an
+// initial consonant, one to three vowels, a final consonant: "NGHIÊM",
+// "QUỐC", "UY"), a number ("1"), or an abbreviation of consonants only
+// ("TP", "THCS", "HCM"). False for a misreading such as "LIBND" (UBND),
+// vowels among a cluster no syllable closes with.
+bool spelt_like_a_word(const std::string& word);
+
 // The kinds of document of Decree 30 (Art. 7) and the titles of civil-status
 // and licensing papers, in capitals: "QUYẾT ĐỊNH", "HỢP ĐỒNG", "LUẬT", …
 const std::vector<std::string>& document_kinds();

@@ -49,12 +49,27 @@ int tolerance(std::size_t length) { return std::max<int>(2, static_cast<int>(len
 
 }  // namespace
 
+bool UnitResolver::close_names(std::string_view read, std::string_view name) {
+  std::string letters = compact(folded(read));
+  return parse::edit_distance(letters, compact(folded(name))) <= tolerance(letters.size());
+}
+
 UnitResolver::UnitResolver(std::vector<storage::Unit> units) : units_(std::move(units)) {
   for (std::size_t i = 0; i < units_.size(); ++i) {
     const storage::Unit& u = units_[i];
     entries_.push_back(
         {i, folded(kAuthorityBody + u.name), folded(u.name), folded(bare_name(u.name))});
+    std::string name = folded(u.name);
+    for (std::size_t b = 0, e; b < name.size(); b = e + 1) {
+      e = name.find(' ', b);
+      if (e == std::string::npos) e = name.size();
+      if (e > b) name_words_.insert(name.substr(b, e - b));
+    }
   }
+}
+
+bool UnitResolver::names_word(std::string_view word) const {
+  return name_words_.count(folded(word)) > 0;
 }
 
 std::string UnitResolver::bare_name(std::string_view name) {
@@ -184,9 +199,13 @@ UnitMatch UnitResolver::resolve(std::string_view authority, std::string_view pla
   UnitMatch m = decide(named, date);
   const storage::Unit& first = units_[named[0]];
   std::string letters = compact(text);
-  int distance = parse::edit_distance(letters, compact(folded(kAuthorityBody + first.name)));
-  if (distance <= tolerance(letters.size())) {
-    m.canonical_authority = text::upper(kAuthorityBody + first.name);
+  // In the form it was printed in: the body spelt out or as "UBND".
+  for (const char* body : {kAuthorityBody, "UBND "}) {
+    int distance = parse::edit_distance(letters, compact(folded(body + first.name)));
+    if (distance <= tolerance(letters.size())) {
+      m.canonical_authority = text::upper(body + first.name);
+      break;
+    }
   }
   return m;
 }

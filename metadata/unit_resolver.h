@@ -5,6 +5,7 @@
 // a usable date the resolver says "ambiguous" rather than guess.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,8 +24,9 @@ struct UnitMatch {
   Kind kind = Kind::kUnknown;
   std::string code;                     // when resolved
   std::vector<std::string> candidates;  // codes of the units named
-  // "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG": the authority as the matched unit prints
-  // it; empty unless the block read as that name (or close to it).
+  // "ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG" (or "UBND XÃ HÒA ĐỒNG", as the block
+  // printed it): the authority as the matched unit prints it; empty unless
+  // the block read as that name (or close to it).
   std::string canonical_authority;
 };
 
@@ -42,8 +44,17 @@ class UnitResolver {
   // none is close enough.
   std::string canonical_place(std::string_view place) const;
 
+  // True when `word` (any case and marks) is a word of a registered unit's
+  // name: "KRÔNG" for Huyện Krông Pắc, however unlike a Vietnamese syllable.
+  bool names_word(std::string_view word) const;
+
   const storage::Unit* find(std::string_view code) const;
   const std::vector<storage::Unit>& units() const { return units_; }
+
+  // True when `read` (an OCR reading) is `name` with no more damage than a
+  // unit's name is allowed: spaces, specks, marks and case aside, one
+  // character in eight (two at least) differs.
+  static bool close_names(std::string_view read, std::string_view name);
 
   // "Xã Hòa Đồng" -> "Hòa Đồng".
   static std::string bare_name(std::string_view name);
@@ -62,6 +73,7 @@ class UnitResolver {
 
   std::vector<storage::Unit> units_;
   std::vector<Entry> entries_;
+  std::set<std::string> name_words_;  // folded words of the units' names
 };
 
 }  // namespace sohoa::metadata

@@ -320,6 +320,43 @@ void add_line(PageText& page, const std::string& text, int x, int y, float confi
 
 // The authority is every line of the left block above "Số:", whatever the
 // column positions and the gap between them.
+// An issuing-body block OCR read surely but misspelt ("LIBND" for UBND,
+// degraded generated scans) is the registry's name when it is close to the
+// resolved unit's (parent line included), and otherwise null with the
+// document in review: never stored as read.
+TEST_F(Extract, MisreadAuthorityIsTheRegistryNameOrNull) {
+  struct Case {
+    std::string parent;
+    std::vector<std::string> authority;
+    std::string want;  // "(absent)": null, in review
+  };
+  const Case cases[] = {
+      {"LIBND HUYỆN TÂY HÒA",
+       {"ỦY BAN NHÂN DÂN", "XÃ HÒA ĐỒNG"},
+       "UBND HUYỆN TÂY HÒA ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG"},
+      {"UBND HUYỆN TÂY HÒA",
+       {"ỦY BAN NHÂN DÂN", "XÃ HÒA ĐỒNG"},
+       "UBND HUYỆN TÂY HÒA ỦY BAN NHÂN DÂN XÃ HÒA ĐỒNG"},
+      {"", {"LIBND XÃ HÒA ĐỒNG"}, "UBND XÃ HÒA ĐỒNG"},
+      {"", {"LIBND XÃ HÒA", "ĐỒNG"}, "UBND XÃ HÒA ĐỒNG"},
+      // Not a registered unit: nothing confirms the body, so a misspelt
+      // word leaves it to a person, a well-spelt one is kept.
+      {"", {"LIBND XÃ HÒA XUÂN"}, "(absent)"},
+      {"", {"UBND XÃ HÒA XUÂN"}, "UBND XÃ HÒA XUÂN"},
+      {"SỞ Y TẾ", {"BỆNH VIỆN ĐA KHOA", "TỈNH LIBND"}, "(absent)"},
+  };
+  for (const auto& c : cases) {
+    Header h;
+    h.parent = c.parent;
+    h.authority = c.authority;
+    Extraction e = extractor.extract({decision(h)}, "hoa-phu");
+    EXPECT_EQ(value(e, "authority"), c.want) << c.parent << " / " << c.authority.front();
+    if (c.want == "(absent)") {
+      EXPECT_FALSE(e.review_reasons.empty()) << c.authority.front();
+    }
+  }
+}
+
 TEST_F(Extract, HeaderColumnsSplitByGeometryAtAnyGap) {
   struct Layout {
     int left, right;
@@ -645,4 +682,46 @@ TEST_F(Extract, DayTallerThanThePrintedYearIsHandFilled) {
   Extraction printed = with_day_height(60);  // 1.2 times
   EXPECT_EQ(value(printed, "issued_date"), "2022-06-03");
   EXPECT_EQ(value(printed, "doc_number"), "392/QĐ-UBND");
+}
+
+// A subject is running text no other printed value checks: a word read
+// under 0.9 (Tesseract's misread tone marks come at 0.86-0.89) leaves it to
+// a person, a line read at 0.93 and above is kept.
+TEST_F(Extract, SubjectNeedsEveryWordSure) {
+  const std::pair<float, bool> cases[] = {{97, true},  {93, true},  {90, true},
+                                          {89, false}, {86, false}, {70, false}};
+  const std::string subject = "Về việc phê duyệt hỗ trợ người có công";
+  for (const auto& [confidence, kept] : cases) {
+    Header h;
+    h.subject.clear();
+    PageBuilder b = header_page(h);
+    b.centred(subject, kBodyCentre, 210 + 150 + 40 + 160 + 80, confidence);
+    body_and_footer(b, 900, {"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"}, "Đặng Minh Bình");
+    Extraction e = extractor.extract({b.build()}, "hoa-phu");
+    EXPECT_EQ(value(e, "subject"), kept ? subject : "(absent)") << confidence;
+    bool reason =
+        std::find(e.review_reasons.begin(), e.review_reasons.end(),
+                  "subject not read: words read with low confidence") != e.review_reasons.end();
+    EXPECT_EQ(reason, !kept) << confidence;
+  }
+}
+
+// The "Nơi nhận:" list closes with "Lưu:" (Decree 30): its marks and colon
+// as prescribed, whatever OCR made of them.
+TEST_F(Extract, ClosingEntryOfTheCopiesIsLuu) {
+  const std::pair<const char*, const char*> cases[] = {{"- Lưu: VT.", "Lưu: VT."},
+                                                       {"- Lựu: VT.", "Lưu: VT."},
+                                                       {"- Lưu. VT", "Lưu: VT."},
+                                                       {"- Luu; VT, VP.", "Lưu: VT, VP."}};
+  for (const auto& [read, printed] : cases) {
+    PageText page = decision();
+    for (auto& block : page.blocks) {
+      for (auto& line : block.lines) {
+        if (line.text != "- Lưu: VT.") continue;
+        line = make_line(read, line.box.x, line.box.y);
+      }
+    }
+    Extraction e = extractor.extract({page}, "hoa-phu");
+    EXPECT_EQ(value(e, "recipients"), std::string(R"(["Như Điều 3;",")") + printed + "\"]") << read;
+  }
 }
