@@ -117,12 +117,13 @@ bool garbled(const std::string& word) {
 // ids read at 0.64 and 0.7-0.85 had a digit wrong.)
 constexpr double kIdSure = kTextSure;
 
-// The bar of a subject's words (trích yếu): running text in tone marks that
-// no lexicon or other printed value checks, where Tesseract's misread marks
-// come at 0.86-0.89 ("phê đuyệt" for duyệt on a degraded generated scan,
-// "hoán đôi" for đổi on a real letter) and its right readings of clean
-// print at 0.93 and above.
-constexpr double kSubjectSure = 0.9;
+// The bar of the words of a subject (trích yếu) and of recipients: running
+// text in tone marks that no lexicon or other printed value checks, where
+// Tesseract's misread marks come at 0.86-0.89 ("phê đuyệt" for duyệt on a
+// degraded generated scan, "hoán đôi" for đổi on a real letter, "Bộ phận
+// một. cửa;" at 0.86) and its right readings of clean print at 0.93 and
+// above.
+constexpr double kFreeTextSure = 0.9;
 
 // Every word read surely: at `bar` or above and not garbled.
 bool sure_words(const std::vector<std::pair<std::string, double>>& words, double bar = kTextSure) {
@@ -1388,6 +1389,12 @@ class DocumentReader {
 
   static std::string entry_text(const std::string& raw) {
     std::string e = parse::clean(raw);
+    // A speck or a stray mark ("Nơi nhận." read for its colon) is no entry.
+    std::string f = folded(e);
+    if (std::none_of(f.begin(), f.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
+      return {};
+    }
     std::size_t b = e.find_first_not_of("-+•*– ");
     if (b == std::string::npos) return {};
     e = e.substr(b);
@@ -1788,7 +1795,7 @@ class DocumentReader {
       doubts_[name] = "the name does not open with a family name";
       return;
     }
-    double bar = name == "subject" ? kSubjectSure : kTextSure;
+    double bar = name == "subject" || name == "recipients" ? kFreeTextSure : kTextSure;
     if (validated || sure_words(words_of(segs), bar)) {
       fields_[name] = {value, confidence};
     } else {

@@ -725,3 +725,33 @@ TEST_F(Extract, ClosingEntryOfTheCopiesIsLuu) {
     EXPECT_EQ(value(e, "recipients"), std::string(R"(["Như Điều 3;",")") + printed + "\"]") << read;
   }
 }
+
+// Recipients are running text too: an entry read under 0.9 ("Bộ phận một.
+// cửa;" at 0.86) leaves the list to a person; a head read "Nơi nhận." for
+// its colon gives no empty entry.
+TEST_F(Extract, RecipientsNeedEveryWordSure) {
+  struct Case {
+    const char* head;
+    float confidence;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"Nơi nhận:", 97, R"(["Như Điều 3;","Lưu: VT."])"},
+      {"Nơi nhận:", 90, R"(["Như Điều 3;","Lưu: VT."])"},
+      {"Nơi nhận.", 97, R"(["Như Điều 3;","Lưu: VT."])"},
+      {"Nơi nhận:", 89, "(absent)"},
+      {"Nơi nhận:", 86, "(absent)"},
+  };
+  for (const auto& c : cases) {
+    PageText page = decision();
+    for (auto& block : page.blocks) {
+      for (auto& line : block.lines) {
+        if (line.text == "Nơi nhận:") line = make_line(c.head, line.box.x, line.box.y);
+        if (line.text == "- Như Điều 3;")
+          line = make_line(line.text, line.box.x, line.box.y, c.confidence);
+      }
+    }
+    Extraction e = extractor.extract({page}, "hoa-phu");
+    EXPECT_EQ(value(e, "recipients"), c.want) << c.head << " " << c.confidence;
+  }
+}
