@@ -698,10 +698,19 @@ class DocumentReader {
     return values;
   }
 
+  // A number line's reading; one with a letter beside its digits that
+  // stands for one digit only ("I79/TB-UBND": I, l, |, ! for 1, O for 0;
+  // never S) votes for the number with that digit, repaired.
   static std::optional<Vote> number_reading(const std::string& text) {
     auto n = number_in(text);
+    bool repaired = false;
+    if (n && !n->parsed.doubt.empty()) {
+      auto fixed = number_in(unambiguous_digits(text, &repaired));
+      if (!repaired) return std::nullopt;
+      n = fixed;
+    }
     if (!n || !n->parsed.doubt.empty() || !opens_number(n->before)) return std::nullopt;
-    return Vote{n->parsed.value, false};
+    return Vote{n->parsed.value, repaired};
   }
 
   // A date line's reading; one whose look-alikes stand for one date only

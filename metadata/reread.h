@@ -43,10 +43,14 @@ struct Vote {
 
 // What the readings of a re-read agree on: every reading (two at least)
 // gives `read(text)` (a std::optional<Vote>) the same value, at least one
-// without repair; `digit_confidence` is the lowest confidence (0..1) of a
-// word holding a digit over all of them. `read` returns nullopt for a
-// reading it cannot take (no value, or a doubt). Nullopt when fewer than
-// two readings, or any is not taken or disagrees.
+// without repair; `digit_confidence` is that of the surest reading without
+// repair (the lowest confidence, 0..1, of its words holding a digit): the
+// two models agree on every character and one of them is sure of its
+// digits. (Seeds 301-304: the page's model read "I79/TB-UBND" at 0.56, the
+// other "179/TB-UBND" at 0.92; "H46.18-23 1024-6008" at 0.34 and
+// "H46.18-231024-6008" at 0.90.) `read` returns nullopt for a reading it
+// cannot take (no value, or a doubt). Nullopt when fewer than two readings,
+// or any is not taken or disagrees.
 struct Agreement {
   std::string value;
   double digit_confidence = 1.0;
@@ -72,9 +76,10 @@ std::optional<Agreement> agreed_reading(const ocr::Reread& reread, Read read) {
   for (const ocr::Line& line : reread.readings) {
     std::optional<Vote> vote = read(line.text);
     if (!vote || (agreed && agreed->value != vote->value)) return std::nullopt;
-    if (!agreed) agreed = Agreement{vote->value, 1.0};
-    unrepaired = unrepaired || !vote->repaired;
-    agreed->digit_confidence = std::min(agreed->digit_confidence, digit_confidence(line));
+    if (!agreed) agreed = Agreement{vote->value, 0.0};
+    if (vote->repaired) continue;
+    unrepaired = true;
+    agreed->digit_confidence = std::max(agreed->digit_confidence, digit_confidence(line));
   }
   if (!unrepaired) return std::nullopt;
   return agreed;

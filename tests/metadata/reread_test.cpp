@@ -251,3 +251,44 @@ TEST_F(Reread_, OneSureReadingOfTheDateThatTheDossierCodeConfirms) {
 }
 
 }  // namespace
+
+// The two models' readings must give one value; one of them, unrepaired,
+// must be sure of its digits; a reading with I, l, |, ! for 1 or O for 0
+// beside the digits votes for the digit, repaired (never S: 5 or 8).
+// (Seeds 301-304: "I79/TB-UBND" at 0.56 beside "179/TB-UBND" at 0.92.)
+TEST_F(Reread_, OneSureReadingAndAConsistentOneConfirmTheNumber) {
+  struct Reading {
+    const char* text;
+    float confidence;
+  };
+  struct Case {
+    Reading a, b;
+    const char* want;
+  };
+  const Case cases[] = {
+      {{"Số: I79/QĐ-UBND", 56}, {"Số: 179/QĐ-UBND", 92}, "179/QĐ-UBND"},
+      {{"Số: l79/QĐ-UBND", 30}, {"Số: 179/QĐ-UBND", 80}, "179/QĐ-UBND"},
+      {{"Số: 179/QĐ-UBND", 34}, {"Số: 179/QĐ-UBND", 90}, "179/QĐ-UBND"},
+      {{"Số: I79/QĐ-UBND", 92}, {"Số: I79/QĐ-UBND", 92}, "(absent)"},  // both repaired
+      {{"Số: I79/QĐ-UBND", 90}, {"Số: 179/QĐ-UBND", 50}, "(absent)"},  // no sure one
+      {{"Số: S79/QĐ-UBND", 56}, {"Số: 579/QĐ-UBND", 92}, "(absent)"},  // S: 5 or 8
+      {{"Số: I79/QĐ-UBND", 56}, {"Số: 178/QĐ-UBND", 92}, "(absent)"},  // disagree
+      {{"Số: 179/QĐ-UBND", 40}, {"Số: 179/QĐ-UBND", 45}, "(absent)"},  // neither sure
+  };
+  for (const auto& c : cases) {
+    Header h;
+    h.number = "Số: I79/QĐ-UBND";
+    PageText page = decision(h);
+    const auto* line = line_of(page, "I79/QĐ-UBND");
+    Reread r{line->box, {}};
+    for (const Reading& reading : {c.a, c.b}) {
+      r.readings.push_back(make_line(reading.text, line->box.x, line->box.y, reading.confidence));
+    }
+    page.rereads.push_back(r);
+    Extraction e = extractor.extract({page}, "hoa-dong");
+    EXPECT_EQ(value(e, "doc_number"), c.want) << c.a.text << " / " << c.b.text;
+    if (std::string(c.want) == "(absent)") {
+      EXPECT_TRUE(has_reason(e, "doc_number not read: letter in a digit position")) << c.a.text;
+    }
+  }
+}
