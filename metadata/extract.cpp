@@ -1148,7 +1148,7 @@ class DocumentReader {
   static bool looks_like_body_name(const std::string& text) {
     std::string f = folded(text);
     // "Số: 12/QĐ" (not "SỞ TƯ PHÁP", which folds alike).
-    static const std::regex number_line(R"(^s[o0]\s*[:;.,]?\s*[0-9oil|])");
+    static const std::regex number_line(R"(^s[o0]\s*[:;.,\-]?\s*[0-9oil|])");
     if (starts_with(f, "so:") || std::regex_search(f, number_line) ||
         f.find('@') != std::string::npos) {
       return false;

@@ -326,7 +326,8 @@ std::string repair_digits(std::string_view text) {
 }
 
 std::optional<Parsed> doc_number(std::string_view line) {
-  static const std::regex prefix(R"(^\s*s[o06]\s*[:;.,]?\s*(?=[0-9oil|]))");
+  // "Số-" too: OCR reads the colon of a degraded scan as a dash.
+  static const std::regex prefix(R"(^\s*s[o06]\s*[:;.,\-]?\s*(?=[0-9oil|]))");
   AlignedText text(clean(line));
   std::smatch m;
   if (!std::regex_search(text.folded(), m, prefix)) return std::nullopt;

@@ -1,6 +1,7 @@
 #include "metadata/reread.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "metadata/parsers.h"
@@ -78,18 +79,26 @@ struct Slot {
 };
 
 // "Số: 617/TB-UBND" opening the run, or after capitals OCR glued on; the
-// number holds a slash ("số 793, tờ bản đồ số 32" is a land parcel).
+// number holds a slash ("số 793, tờ bản đồ số 32" is a land parcel) or is
+// a registration number ("Số: 45A8610481").
 std::optional<Slot> number_slot(const Run& run) {
   for (std::size_t i = 0; i < run.size() && i < 12; ++i) {
     std::string f = folded(run[i]->text);
-    if (f.rfind("so", 0) != 0 || (f.size() > 2 && f.find_first_of(":.;0123456789") != 2)) continue;
+    if (f.rfind("so", 0) != 0 || (f.size() > 2 && f.find_first_of(":.;-0123456789") != 2)) continue;
     // Capitals OCR glued on may stand before it, not a sentence ("Căn cứ
     // Nghị định số 30/2020/NĐ-CP" cites another document).
     std::string before = text_of(Run(run.begin(), run.begin() + i));
     if (i > 0 && !parse::is_capitals(before)) return std::nullopt;
     std::string glued = f.substr(2);
     std::string next = i + 1 < run.size() ? folded(run[i + 1]->text) : "";
-    if (glued.find('/') == std::string::npos && next.find('/') == std::string::npos) continue;
+    // Or a registration number of six characters or more opening with a
+    // digit ("45A8610481", a household business's).
+    std::string after = glued.size() > 1 ? glued.substr(1) : next;
+    bool registration = after.size() >= 6 && std::isdigit(static_cast<unsigned char>(after[0]));
+    if (glued.find('/') == std::string::npos && next.find('/') == std::string::npos &&
+        !registration) {
+      continue;
+    }
     auto n = parse::doc_number(text_of(run, i));
     return Slot{i, run.size(), !n || !n->doubt.empty()};
   }

@@ -38,6 +38,8 @@ TEST(DocNumber, ReadsDamagedVariants) {
       {"Số: 45/GPXD", "45/GPXD"},
       {"Số: 07/TB-UBND", "07/TB-UBND"},
       {"Số; 88/HĐND", "88/HĐND"},
+      {"Số- 290/QĐ-UBND", "290/QĐ-UBND"},  // the colon read as a dash
+      {"Số-290/QĐ-UBND", "290/QĐ-UBND"},
       {"Số: 12a/QĐ-UBND", "12a/QĐ-UBND"},
       {"Số: 45A8012345", "45A8012345"},
       {"Số: 134/TB-UBND 50\" Thành Đông, ngày 14", "134/TB-UBND"},

@@ -104,6 +104,15 @@ TEST_F(Reread_, RegionsAreTheUnsureSlotsOnly) {
   b.at("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020", kLeft, 800, 50);
   EXPECT_TRUE(reread_regions(b.build()).empty());
   EXPECT_TRUE(reread_regions(PageText{}).empty());
+
+  // A household business's registration number has no slash; one OCR read
+  // with a sign for a digit ("45A§610481") is read again.
+  for (const auto& [line, region] : std::vector<std::pair<std::string, bool>>{
+           {"Số: 45A§610481", true}, {"Số: 45A8610481", false}, {"Số- 290/QĐ-UBND", true}}) {
+    PageBuilder h;
+    h.at(line, kLeft, 300, line == "Số- 290/QĐ-UBND" ? 60 : 95);
+    EXPECT_EQ(reread_regions(h.build()).size(), region ? 1u : 0u) << line;
+  }
 }
 
 TEST_F(Reread_, UnsureNumberStaysNullWithoutRereads) {
