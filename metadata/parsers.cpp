@@ -570,6 +570,7 @@ std::optional<Parsed> dossier_code(std::string_view line) {
   // The code is one token, but OCR may space out its separators.
   std::vector<std::string> words = split(rest, ' ');
   std::string code;
+  std::vector<std::size_t> cuts;  // where a space stood between two pieces
   for (const std::string& w : words) {
     if (w.empty()) continue;
     // A code followed by a bare number is the code cut in two by OCR.
@@ -577,7 +578,16 @@ std::optional<Parsed> dossier_code(std::string_view line) {
     bool joins = code.empty() || code.back() == '-' || code.back() == '.' || w[0] == '-' ||
                  w[0] == '.' || cut_number;
     if (!joins) break;
+    if (cut_number) cuts.push_back(code.size());
     code += w;
+  }
+  // "H46 12-230221-9904": OCR read the province's dot as a space. Where a
+  // space stood right after the letter and two digits and the code is the
+  // national form with a dot there, the dot is that space; the digits are
+  // as read.
+  static const std::regex dot_lost(R"(^[A-Z][0-9]{4}-[0-9]{6}-[0-9]{4}$)");
+  if (std::find(cuts.begin(), cuts.end(), 3u) != cuts.end() && std::regex_match(code, dot_lost)) {
+    code.insert(3, ".");
   }
   code = trim(code, ".,;:-");
   for (std::size_t dots; (dots = code.find("..")) != std::string::npos;) code.erase(dots, 1);

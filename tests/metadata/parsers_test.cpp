@@ -182,6 +182,12 @@ TEST(DossierCode, ReadsDamagedVariants) {
       {"Mã hồ sơ: H46. 16-21 1202-0172", "H46.16-211202-0172"},
       {"Mã hồ sơ: H46. I 8-23 1024-6008", kDoubt},
       {"Mã hồ sơ- H46.23-22 1220-0940", "H46.23-221220-0940"},
+      // The province's dot read as a space (seeds 301-304): the dot; with
+      // no space there, or a digit short, it is not in the national form.
+      {"Mã hồ sơ: H46 12-230221-9904", "H46.12-230221-9904"},
+      {"Mã hồ sơ: H4612-230221-9904", kDoubt},
+      {"Mã hồ sơ: H46 1-230221-9904", kDoubt},
+      {"Mã hồ sơ: H46 I2-230221-9904", kDoubt},
       {"Mã hồ sơ: H46.57-220603-3392 Ngày nhận: 03/06/2022", "H46.57-220603-3392"},
       {"Mã hồ sơ:", nullptr},
       {"Hồ sơ gồm có", nullptr},
