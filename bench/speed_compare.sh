@@ -15,8 +15,13 @@
 # shared; each chunk is one `sohoa ingest`, so sohoa's start (models, OSD)
 # is paid once per chunk, as tesseract's is once per page.
 #
+# With --before DIR, DIR/sohoa (another build: a change's baseline) runs
+# in the same rounds as readers `before` and `before-fast`, so that a change's
+# ratios are measured side by side.
+#
 # usage: bench/speed_compare.sh [--count N] [--seed S] [--profile P]
 #                               [--rounds R] [--chunk N] [--build DIR] [--work DIR]
+#                               [--before DIR]
 # Defaults: 48 one-page documents, profile degraded, seed 9001 (a seed no
 # restoration step was tuned on), 2 rounds, chunks of 24 pages.
 set -euo pipefail
@@ -30,6 +35,7 @@ rounds=2
 chunk_size=24
 build="$root/build"
 work=""
+before=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --count) count="$2"; shift 2 ;;
@@ -39,7 +45,8 @@ while [ $# -gt 0 ]; do
     --chunk) chunk_size="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --before) before="$(cd "$2" && pwd)"; shift 2 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "speed_compare.sh: unknown option $1" >&2; exit 1 ;;
   esac
 done
@@ -57,6 +64,7 @@ if [ ${#need[@]} -gt 0 ]; then
   cmake -S "$root" -B "$build" >/dev/null
   cmake --build "$build" -j2 --target "${need[@]}" >/dev/null
 fi
+[ -z "$before" ] || [ -x "$before/sohoa" ] || { echo "no sohoa in $before" >&2; exit 1; }
 command -v tesseract >/dev/null || { echo "tesseract CLI missing (scripts/install-deps)" >&2; exit 1; }
 [ -n "$work" ] || work="$(mktemp -d /tmp/sohoa-speed-compare.XXXXXX)"
 rm -rf "$work"/{set,scans,pages,truth,results,chunks,score}
@@ -97,6 +105,9 @@ for page in "$work"/pages/*.png; do
 done
 chunks=$(ls "$work/chunks" | wc -l)
 
+# sohoa_of READER: the program a sohoa reader runs.
+sohoa_of() { case "$1" in before*) echo "$before/sohoa" ;; *) echo "$build/sohoa" ;; esac; }
+
 # run READER ROUND CHUNK: one timed run into results/READER.ROUND; prints its seconds.
 run() {
   local reader="$1" round="$2" chunk="$3" out="$work/results/$1.$2" start
@@ -107,13 +118,14 @@ run() {
       ls "$work/chunks/$chunk"/*.png | xargs -P "$jobs" -I{} sh -c \
         'tesseract "$1" "$2/$(basename "$1" .png)-p1" -l vie >/dev/null 2>&1 || true' _ {} "$out"
       ;;
-    sohoa | sohoa-fast)
-      local model=()
-      [ "$reader" = sohoa-fast ] && model=(--model fast)
+    sohoa | sohoa-fast | before | before-fast)
+      local model=() bin
+      bin="$(sohoa_of "$reader")"
+      [ "${reader%-fast}" != "$reader" ] && model=(--model fast)
       export SOHOA_DB="$out/sohoa.db"
-      [ -f "$SOHOA_DB" ] || "$build/sohoa" units import "$units_csv" >/dev/null
+      [ -f "$SOHOA_DB" ] || "$bin" units import "$units_csv" >/dev/null
       start=$(now)
-      "$build/sohoa" ingest "$work/chunks/$chunk" --unit "$unit" --jobs "$jobs" "${model[@]}" \
+      "$bin" ingest "$work/chunks/$chunk" --unit "$unit" --jobs "$jobs" "${model[@]}" \
         >/dev/null 2>&1 || true
       ;;
   esac
@@ -121,6 +133,7 @@ run() {
 }
 
 readers=(tesseract sohoa sohoa-fast)
+[ -z "$before" ] || readers+=(before before-fast)
 declare -A seconds loads
 echo
 echo "$pages pages (profile $profile, seed $seed, restored from the truth at 300 dpi), $jobs at a time on $(nproc --all) cores"
@@ -130,7 +143,7 @@ for round in $(seq 1 "$rounds"); do
   for reader in "${readers[@]}"; do seconds[$reader.$round]=0; loads[$reader.$round]=""; done
   for chunk in $(seq 0 $((chunks - 1))); do
     # Rotate who goes first from chunk to chunk and round to round.
-    shift_by=$(((chunk + round) % 3))
+    shift_by=$(((chunk + round) % ${#readers[@]}))
     order=("${readers[@]:$shift_by}" "${readers[@]:0:$shift_by}")
     for reader in "${order[@]}"; do
       l=$(load)
@@ -148,15 +161,24 @@ for reader in "${readers[@]}"; do
 done
 
 echo
-printf '%-6s %18s %18s\n' round "sohoa/tesseract" "sohoa-fast/tess."
+echo "wall time / tesseract's in the same round:"
+printf '%-6s' round
+for reader in "${readers[@]:1}"; do printf ' %12s' "$reader"; done
+echo
 for round in $(seq 1 "$rounds"); do
-  awk -v t="${seconds[tesseract.$round]}" -v b="${seconds[sohoa.$round]}" \
-    -v f="${seconds[sohoa-fast.$round]}" -v r="$round" \
-    'BEGIN { printf "%-6s %18.2f %18.2f\n", r, b / t, f / t }'
+  printf '%-6s' "$round"
+  for reader in "${readers[@]:1}"; do
+    awk -v t="${seconds[tesseract.$round]}" -v b="${seconds[$reader.$round]}" \
+      'BEGIN { printf " %12.2f", b / t }'
+  done
+  echo
 done
 sum() { local r t=0; for r in $(seq 1 "$rounds"); do t=$(awk -v a="$t" -v b="${seconds[$1.$r]}" 'BEGIN { print a + b }'); done; echo "$t"; }
-awk -v t="$(sum tesseract)" -v b="$(sum sohoa)" -v f="$(sum sohoa-fast)" \
-  'BEGIN { printf "%-6s %18.2f %18.2f\n", "all", b / t, f / t }'
+printf '%-6s' all
+for reader in "${readers[@]:1}"; do
+  awk -v t="$(sum tesseract)" -v b="$(sum "$reader")" 'BEGIN { printf " %12.2f", b / t }'
+done
+echo
 
 # CER of the last round's readings.
 for reader in "${readers[@]}"; do
@@ -166,7 +188,7 @@ for reader in "${readers[@]}"; do
   for truth in "$work"/truth/*.truth.json; do
     name="$(basename "$truth" .truth.json)"
     sha="$(sha256sum "$work/pages/$name.png" | cut -c1-64)"
-    "$build/sohoa" show "$sha" --json >"$out/$name.show.json" 2>/dev/null || true
+    "$(sohoa_of "$reader")" show "$sha" --json >"$out/$name.show.json" 2>/dev/null || true
   done
 done
 mkdir -p "$work/score"

@@ -105,6 +105,18 @@ ReaderOptions reader_options_for_model(const std::string& model) {
   return options;
 }
 
+bool model_file_present(const ReaderOptions& options) {
+  std::error_code ec;
+  std::filesystem::path dir = options.tessdata_dir;
+  if (dir.empty()) {
+    const char* prefix = std::getenv("TESSDATA_PREFIX");
+    dir = prefix != nullptr && *prefix != '\0' && std::filesystem::exists(prefix, ec)
+              ? prefix
+              : kSystemTessdataDir;
+  }
+  return std::filesystem::is_regular_file(dir / (options.language + ".traineddata"), ec);
+}
+
 std::string take_utf8(char* owned) {
   if (owned == nullptr) return {};
   std::string s(owned);

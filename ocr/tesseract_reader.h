@@ -41,6 +41,17 @@ std::string best_tessdata_dir(const std::string& language = "vie");
 // tesseract-ocr-vie) or "" (best where installed, else fast).
 ReaderOptions reader_options_for_model(const std::string& model);
 
+// The folder Tesseract loads a model from when ReaderOptions::tessdata_dir
+// is empty: $TESSDATA_PREFIX when it names an existing folder, else Debian's
+// tesseract-ocr 5 folder (the library's compiled-in default).
+inline constexpr const char* kSystemTessdataDir = "/usr/share/tesseract-ocr/5/tessdata";
+
+// True when `options.language`.traineddata is a file in the folder Tesseract
+// will load it from (tessdata_dir, or the default above): a cheap check that
+// loads nothing. False says only that it is not there; whether Tesseract can
+// load it after all only starting an engine tells.
+bool model_file_present(const ReaderOptions& options);
+
 // The text of a string Tesseract returned (new[]-allocated, maybe null),
 // which it frees.
 std::string take_utf8(char* owned);

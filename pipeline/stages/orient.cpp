@@ -3,9 +3,9 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "ocr/skew.h"
 #include "ocr/orientation.h"
 #include "ocr/restore_ink.h"
+#include "ocr/skew.h"
 
 namespace sohoa::pipeline {
 namespace {
@@ -22,12 +22,18 @@ ocr::Orientation ask_osd(ocr::OsdDetector& osd, const Page& page, const ocr::Ori
 
 }  // namespace
 
-OrientStage::OrientStage() {
-  try {
-    osd_ = std::make_unique<ocr::OsdDetector>();
-  } catch (const std::runtime_error&) {
-    osd_.reset();  // the fast signal alone still turns the clear cases
+OrientStage::OrientStage() = default;
+
+ocr::OsdDetector* OrientStage::osd() {
+  if (!osd_tried_) {
+    osd_tried_ = true;
+    try {
+      osd_ = std::make_unique<ocr::OsdDetector>();
+    } catch (const std::runtime_error&) {
+      osd_.reset();  // the fast signal alone still turns the clear cases
+    }
   }
+  return osd_.get();
 }
 
 OrientStage::~OrientStage() = default;
@@ -38,9 +44,11 @@ Page OrientStage::run(Page page) {
   if (page.image.empty()) return page;
   const ocr::Orientation fast = ocr::detect_orientation(page.image);
   ocr::Orientation found = fast;
-  if (!found.confident && osd_) {
-    ocr::Orientation second = ask_osd(*osd_, page, found);
-    if (second.confident) found = second;
+  if (!found.confident) {
+    if (ocr::OsdDetector* osd_engine = osd()) {
+      ocr::Orientation second = ask_osd(*osd_engine, page, found);
+      if (second.confident) found = second;
+    }
   }
   if (!found.confident) found.rotation %= 180;  // lines' direction is still reliable
   page.rotation = found.rotation;

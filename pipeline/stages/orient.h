@@ -13,7 +13,9 @@ namespace sohoa::pipeline {
 
 // Decides from the page's own text (ocr::detect_orientation); when that is
 // not confident, asks Tesseract OSD; turns the page only when one of them is
-// confident. The turn is lossless (a multiple of 90°).
+// confident. The turn is lossless (a multiple of 90°). The OSD engine is
+// loaded on the first page that needs it (once per stage): pages whose own
+// text is clear never pay for it.
 class OrientStage : public PageStage {
  public:
   OrientStage();
@@ -22,7 +24,9 @@ class OrientStage : public PageStage {
   Page run(Page page) override;
 
  private:
-  std::unique_ptr<ocr::OsdDetector> osd_;  // null when the osd model is missing
+  ocr::OsdDetector* osd();  // loads it once; null when the osd model is missing
+  std::unique_ptr<ocr::OsdDetector> osd_;
+  bool osd_tried_ = false;
 };
 
 }  // namespace sohoa::pipeline

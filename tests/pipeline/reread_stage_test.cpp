@@ -4,7 +4,9 @@
 // regions off the page change nothing.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <vips/vips8>
 
 #include "metadata/extract.h"
@@ -82,8 +84,9 @@ TEST_F(RereadStageTest, UnsureNumberIsReadAgainAndConfirmed) {
   sohoa::ocr::TesseractReader reader;
   page.text = reader.read(page.image, 300);
   sohoa::pipeline::RereadStage stage;
+  EXPECT_EQ(stage.engines_loaded(), 0);  // loaded on the first unsure region
 
-  // Read surely: nothing to read again.
+  // Read surely: nothing to read again, and no engine loaded for it.
   sohoa::pipeline::Page sure = page;
   for (auto& block : sure.text.blocks) {
     for (auto& line : block.lines) {
@@ -91,12 +94,17 @@ TEST_F(RereadStageTest, UnsureNumberIsReadAgainAndConfirmed) {
     }
   }
   EXPECT_TRUE(stage.run(sure).text.rereads.empty());
+  EXPECT_EQ(stage.engines_loaded(), 0);
 
   sohoa::ocr::Word* number = find_word(page.text, "699/QĐ-UBND");
   ASSERT_NE(number, nullptr) << page.text.text;
   number->confidence = 29;  // as a degraded scan reads it
   sohoa::pipeline::Page done = stage.run(page);
   ASSERT_EQ(done.text.rereads.size(), 1u);
+  // Both models where the best one is installed, else one engine at 2x and 3x.
+  EXPECT_EQ(stage.engines_loaded(), sohoa::ocr::best_tessdata_dir().empty() ? 1 : 2);
+  EXPECT_EQ(stage.run(page).text.rereads.size(), 1u);
+  EXPECT_EQ(stage.engines_loaded(), sohoa::ocr::best_tessdata_dir().empty() ? 1 : 2);
   const sohoa::ocr::Reread& r = done.text.rereads[0];
   ASSERT_EQ(r.readings.size(), 2u);
   // The page's model at 2x reads it; the other model may not (the best
@@ -122,6 +130,50 @@ TEST_F(RereadStageTest, UnsureNumberIsReadAgainAndConfirmed) {
   sohoa::pipeline::Page empty;
   empty.text = page.text;
   EXPECT_TRUE(stage.run(empty).text.rereads.empty());
+
+  // A model file that goes away after the start fails the page that first
+  // needs it, with Tesseract's reason, rather than reading it without.
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "reread_stage_test_gone";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(
+      std::filesystem::path(sohoa::ocr::kSystemTessdataDir) / "vie.traineddata",
+      dir / "vie.traineddata", std::filesystem::copy_options::overwrite_existing);
+  sohoa::ocr::ReaderOptions gone;
+  gone.tessdata_dir = dir.string();
+  sohoa::pipeline::RereadStage late(gone);
+  EXPECT_EQ(late.engines_loaded(), 0);
+  std::filesystem::remove_all(dir);
+  try {
+    late.run(page);
+    ADD_FAILURE() << "read with a model that is gone";
+  } catch (const sohoa::ocr::OcrError& e) {
+    EXPECT_NE(std::string(e.what()).find("'vie'"), std::string::npos) << e.what();
+  }
+}
+
+// Fail early, load late: a model file that is not there is found at the
+// start of a run, before any page, without loading the ones that are.
+TEST_F(RereadStageTest, MissingModelFailsAtTheStart) {
+  sohoa::ocr::ReaderOptions fast;
+  EXPECT_TRUE(sohoa::ocr::model_file_present(fast));  // Debian's tesseract-ocr-vie
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "reread_stage_test_empty";
+  std::filesystem::create_directories(dir);
+  sohoa::ocr::ReaderOptions missing;
+  missing.tessdata_dir = dir.string();
+  EXPECT_FALSE(sohoa::ocr::model_file_present(missing));
+  try {
+    sohoa::pipeline::RereadStage stage(missing);
+    ADD_FAILURE() << "started without the page's model";
+  } catch (const sohoa::ocr::OcrError& e) {
+    EXPECT_NE(std::string(e.what()).find("'vie'"), std::string::npos) << e.what();
+  }
+
+  // $TESSDATA_PREFIX moves the default folder, as it does for Tesseract.
+  setenv("TESSDATA_PREFIX", dir.c_str(), 1);
+  EXPECT_FALSE(sohoa::ocr::model_file_present(fast));
+  unsetenv("TESSDATA_PREFIX");
+  EXPECT_TRUE(sohoa::ocr::model_file_present(fast));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
