@@ -219,6 +219,29 @@ CREATE INDEX register_tally
 CREATE INDEX search_meta_folded ON search_index USING gin(ts_filter(folded, '{a}'));
 CREATE INDEX search_meta_exact ON search_index USING gin(ts_filter(exact, '{a}'));
 )sql",
+      // The generation moves once per transaction, not once per statement:
+      // a transaction of 10,000 documents updated its shard row 30,000
+      // times, and each update walked the row's versions made before it
+      // (none can be pruned while the transaction runs). The shard is the
+      // first one no other transaction holds (SKIP LOCKED), so stations
+      // syncing at once do not wait for each other's commits; only when
+      // all 128 are held does a writer wait, on its backend's own.
+      R"sql(
+INSERT INTO data_generation(shard, n) SELECT s, 0 FROM generate_series(16, 127) AS s;
+CREATE OR REPLACE FUNCTION sohoa_bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(current_setting('sohoa.generation_moved', true), '') = '' THEN
+    UPDATE data_generation SET n = n + 1 WHERE shard = (
+      SELECT shard FROM data_generation ORDER BY (shard + 128 - pg_backend_pid() % 128) % 128
+      LIMIT 1 FOR UPDATE SKIP LOCKED);
+    IF NOT FOUND THEN
+      UPDATE data_generation SET n = n + 1 WHERE shard = pg_backend_pid() % 128;
+    END IF;
+    PERFORM set_config('sohoa.generation_moved', '1', true);
+  END IF;
+  RETURN NULL;
+END $$;
+)sql",
   };
   return steps;
 }
