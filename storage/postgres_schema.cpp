@@ -12,13 +12,14 @@ namespace {
 // A row is valid from its issue day until the day after its expiry, and
 // digitized from the later of issue and digitization until then (the
 // conditions of register_tallies): +1 on the first day, -1 on the day it
-// stops. Rows are sharded by backend so that stations of one unit syncing
-// at once seldom wait on one row; sorted so that two writers lock them in
+// stops. `shard`: the writer's (sohoa_tally_shard), so that writers at
+// once never wait on one row; sorted so that a statement locks its rows in
 // one order.
-std::string tally_statement(const std::string& changes) {
+std::string tally_statement(const std::string& changes, const std::string& shard) {
   return R"sql(
   INSERT INTO register_day_tally AS t (unit, day, shard, valid, digitized)
-  SELECT c.unit, e.day, pg_backend_pid() % 16, sum(e.valid * c.sign), sum(e.digitized * c.sign)
+  SELECT c.unit, e.day, )sql" +
+         shard + R"sql(, sum(e.valid * c.sign), sum(e.digitized * c.sign)
   FROM ()sql" +
          changes + R"sql() AS c(unit, issued_day, valid_day, digitized_day, sign)
   CROSS JOIN LATERAL (VALUES
@@ -49,19 +50,19 @@ std::string unless_rebuilding(const std::string& statement) {
 }  // namespace
 
 std::string register_day_tally_rebuild() {
-  return tally_statement("SELECT unit, issued_day, valid_day, digitized_day, 1 FROM register_rows");
+  return tally_statement("SELECT unit, issued_day, valid_day, digitized_day, 1 FROM register_rows",
+                         "0");
 }
 
 namespace {
 
 const std::string& register_day_tally_migration() {
-  static const std::string sql =
-      [] {
-        const std::string added =
-            "SELECT unit, issued_day, valid_day, digitized_day, 1 FROM added_rows";
-        const std::string removed =
-            "SELECT unit, issued_day, valid_day, digitized_day, -1 FROM removed_rows";
-        return R"sql(
+  static const std::string sql = [] {
+    const std::string added =
+        "SELECT unit, issued_day, valid_day, digitized_day, 1 FROM added_rows";
+    const std::string removed =
+        "SELECT unit, issued_day, valid_day, digitized_day, -1 FROM removed_rows";
+    return R"sql(
 CREATE TABLE register_day_tally (
   unit TEXT COLLATE "C" NOT NULL,
   day INTEGER NOT NULL,
@@ -70,17 +71,41 @@ CREATE TABLE register_day_tally (
   digitized BIGINT NOT NULL,
   PRIMARY KEY (unit, day, shard)
 );
+-- The tally shard of this transaction: the first no other transaction
+-- holds (a transaction-level advisory lock), kept for the transaction; so
+-- a shard is added only where writers overlap, and the tallies stay about
+-- one row per unit and day. When all 128 are held, the backend's own.
+CREATE FUNCTION sohoa_tally_shard() RETURNS INTEGER LANGUAGE plpgsql AS $$
+DECLARE
+  s INTEGER := nullif(current_setting('sohoa.tally_shard', true), '')::INTEGER;
+BEGIN
+  IF s IS NULL THEN
+    FOR i IN 0..127 LOOP
+      IF pg_try_advisory_xact_lock(1398362220, i) THEN
+        s := i;
+        EXIT;
+      END IF;
+    END LOOP;
+    s := coalesce(s, pg_backend_pid() % 128);
+    PERFORM set_config('sohoa.tally_shard', s::TEXT, true);
+  END IF;
+  RETURN s;
+END $$;
 CREATE FUNCTION sohoa_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN)sql" + unless_rebuilding(tally_statement(added)) +
-               R"sql(
+BEGIN)sql" +
+           unless_rebuilding(tally_statement(added, "sohoa_tally_shard()")) +
+           R"sql(
 END $$;
 CREATE FUNCTION sohoa_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN)sql" + unless_rebuilding(tally_statement(removed)) +
-               R"sql(
+BEGIN)sql" +
+           unless_rebuilding(tally_statement(removed, "sohoa_tally_shard()")) +
+           R"sql(
 END $$;
 CREATE FUNCTION sohoa_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN)sql" + unless_rebuilding(tally_statement(added + " UNION ALL " + removed)) +
-               R"sql(
+BEGIN)sql" +
+           unless_rebuilding(
+               tally_statement(added + " UNION ALL " + removed, "sohoa_tally_shard()")) +
+           R"sql(
 END $$;
 CREATE TRIGGER register_tally_insert AFTER INSERT ON register_rows
   REFERENCING NEW TABLE AS added_rows
@@ -92,7 +117,7 @@ CREATE TRIGGER register_tally_update AFTER UPDATE
   ON register_rows REFERENCING NEW TABLE AS added_rows OLD TABLE AS removed_rows
   FOR EACH STATEMENT EXECUTE FUNCTION sohoa_tally_update();
 )sql" + register_day_tally_rebuild();
-      }();
+  }();
   return sql;
 }
 

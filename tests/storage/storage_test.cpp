@@ -797,12 +797,45 @@ TEST(PostgresStoreTest, DayTallyMigrationBackfillsFromTheRegister) {
   sohoa::testing::postgres_exec(
       store->arg(),
       "DROP TABLE register_day_tally; DROP FUNCTION sohoa_tally_insert, sohoa_tally_delete, "
+      "sohoa_tally_shard, "
       "sohoa_tally_update CASCADE; UPDATE sohoa_schema SET version = 5");
   db = Database::open(store->arg());
   auto after = db->register_tallies({}, days_for);
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0].valid, before[0].valid);
   EXPECT_EQ(after[0].digitized, before[0].digitized);
+}
+
+// Two writers whose documents match register rows of one unit, digitized
+// the same day, touch the same day tally; each transaction takes its own
+// shard of it, so neither waits for the other's commit (a wait here would
+// be a lock timeout: the first transaction is still open).
+TEST(PostgresStoreTest, WritersOfOneUnitAndDayAtOnceDoNotWaitOnTheTallies) {
+  TempDir dir;
+  auto store = TestStore::make(StoreKind::kPostgres, dir.path());
+  if (!store) GTEST_SKIP() << "SOHOA_TEST_POSTGRES is not set: no PostgreSQL server to test on";
+  auto first = Database::open(store->arg());
+  first->upsert_units({{"hoa-dong", "Xã Hòa Đồng", "xa", "", "", "", ""}});
+  first->upsert_register_rows({{"hoa-dong", "1/GP", "2022-01-01", "", "", "", "", ""},
+                               {"hoa-dong", "2/GP", "2022-01-01", "", "", "", "", ""}});
+  auto second = Database::open(store->arg() + "%20-clock_timeout%3D3000");
+  auto document = [](char c, const std::string& number) {
+    NewDocument d;
+    d.sha256 = std::string(64, c);
+    d.issuer_unit = "hoa-dong";
+    d.digitized_at = "2022-12-01";
+    d.status = "ok";
+    d.fields = {{"doc_number", number, 1}, {"issued_date", "2022-01-01", 1}};
+    return d;
+  };
+  first->in_one_transaction([&] {
+    first->store_document(document('a', "1/GP"));
+    EXPECT_NO_THROW(second->store_document(document('b', "2/GP")));
+  });
+  auto days_for = [](const std::vector<RegisterTally>&) { return std::vector<int>{20221231}; };
+  auto tallies = first->register_tallies({}, days_for);
+  ASSERT_EQ(tallies.size(), 1u);
+  EXPECT_EQ(tallies[0].digitized, std::vector<int64_t>{2});
 }
 
 TEST(ArchiveTest, PutIsIdempotentAndKeepsTheBytes) {
