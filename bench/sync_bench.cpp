@@ -14,6 +14,10 @@
 // SYNC_BENCH_SEARCH_ONLY=N measures only search, over N documents
 // (SYNC_BENCH_PAUSE=1 then keeps that store 10 minutes, and
 // SYNC_BENCH_SEARCH_URL=URL measures search again on it).
+// SYNC_BENCH_BULK=1 measures only progress and search, on a province store
+// filled through storage/ (default 200000 documents, 1000000 rows, on
+// SYNC_BENCH_BULK_THREADS=4 connections; about 20 minutes on a loaded
+// 2-core machine, against hours synced).
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -184,6 +188,31 @@ double percentile(std::vector<double> v, double p) {
 
 void search_p95(sohoa::storage::Database& db, int64_t documents);
 
+// Progress by level and by unit over the whole store, 5 runs each.
+void time_progress(sohoa::storage::Database& db, int64_t rows, int64_t documents) {
+  for (const char* by : {"level", "unit"}) {
+    std::vector<double> ms;
+    for (int run = 0; run < 5; ++run) {
+      auto t = Clock::now();
+      sohoa::registry::ProgressOptions o;
+      o.by = by;
+      o.period = "year";
+      o.as_of = "2025-12-31";
+      auto report = sohoa::registry::compute_progress(db, o);
+      ms.push_back(seconds_since(t) * 1000);
+      if (run == 0) {
+        int64_t digitized = 0;
+        for (const auto& r : report.rows) digitized += r.year == 2025 ? r.digitized : 0;
+        std::cout << "progress --by " << by << ": " << report.rows.size() << " rows, " << digitized
+                  << " digitized in 2025, " << report.unmatched.size() << " unmatched\n";
+      }
+    }
+    std::cout << "progress --by " << by << " over " << rows << " register rows and " << documents
+              << " documents: median " << percentile(ms, 0.5) << " ms, worst "
+              << percentile(ms, 1.0) << " ms (target < 1000 ms)" << load() << std::endl;
+  }
+}
+
 void province(const fs::path& dir, int64_t documents, int64_t rows) {
   auto centre = sohoa::testing::TestStore::make(sohoa::testing::StoreKind::kPostgres, dir);
   auto db = sohoa::storage::Database::open(centre->arg());
@@ -209,28 +238,85 @@ void province(const fs::path& dir, int64_t documents, int64_t rows) {
   std::cout << "province store: " << documents << " documents stored in " << stored << " s ("
             << static_cast<int64_t>(static_cast<double>(documents) / stored) << " documents/s, "
             << per_transaction << " per transaction)" << load() << "\n";
-
-  for (const char* by : {"level", "unit"}) {
-    std::vector<double> ms;
-    for (int run = 0; run < 5; ++run) {
-      auto t = Clock::now();
-      sohoa::registry::ProgressOptions o;
-      o.by = by;
-      o.period = "year";
-      o.as_of = "2025-12-31";
-      auto report = sohoa::registry::compute_progress(*db, o);
-      ms.push_back(seconds_since(t) * 1000);
-      if (run == 0) {
-        std::cout << "progress --by " << by << ": " << report.rows.size() << " rows, "
-                  << report.unmatched.size() << " unmatched\n";
-      }
-    }
-    std::cout << "progress --by " << by << " over " << rows << " register rows and " << documents
-              << " documents: median " << percentile(ms, 0.5) << " ms, worst "
-              << percentile(ms, 1.0) << " ms (target < 1000 ms)" << load() << "\n";
-  }
-
+  time_progress(*db, rows, documents);
   search_p95(*db, documents);
+}
+
+// SYNC_BENCH_BULK=1: the province store without stations: the register
+// upserted and the documents stored through storage/ (store_documents,
+// 10,000 a transaction), as serve_bench builds its store, so the full scale
+// takes minutes, not the hours 200,000 synced documents would. Progress is
+// timed at 0 documents and at 1%, 20% and all of them (to see whether it
+// grows with the documents), then after VACUUM ANALYZE (what autovacuum
+// leaves), with search. SYNC_BENCH_PAUSE=1 then keeps the store 10 minutes.
+void province_bulk(const fs::path& dir, int64_t documents, int64_t rows) {
+  auto centre = sohoa::testing::TestStore::make(sohoa::testing::StoreKind::kPostgres, dir);
+  auto db = sohoa::storage::Database::open(centre->arg());
+  auto start = Clock::now();
+  sohoa::registry::import_units(*db, sohoa::bench::units_csv());
+  int64_t next = 1;
+  db->upsert_register_rows([&](sohoa::storage::RegisterRow& r) {
+    if (next > rows) return false;
+    sohoa::bench::SyntheticRow row = sohoa::bench::synthetic_row(next++);
+    r.unit = sohoa::bench::units()[static_cast<size_t>(row.unit)].unit;
+    r.doc_number = row.number;
+    r.issued_date = row.issued;
+    r.valid_until = row.valid_until;
+    return true;
+  });
+  std::cout << "province store: register of " << db->register_size() << " rows upserted in "
+            << seconds_since(start) << " s" << load() << std::endl;
+  time_progress(*db, rows, 0);
+  // SYNC_BENCH_BULK_THREADS (4) connections store at once, each its own
+  // transactions of 10,000: on a shared machine one connection spends most
+  // of its time waiting to be scheduled between statements.
+  int threads = static_cast<int>(std::max<int64_t>(1, env_int("SYNC_BENCH_BULK_THREADS", 4)));
+  std::vector<std::unique_ptr<sohoa::storage::Database>> writers;
+  for (int w = 0; w < threads; ++w)
+    writers.push_back(sohoa::storage::Database::open(centre->arg()));
+  int64_t made = 0;
+  double storing = 0;
+  for (int64_t checkpoint : {documents / 100, documents / 5, documents}) {
+    auto t = Clock::now();
+    std::mutex mutex;
+    auto work = [&](sohoa::storage::Database& writer) {
+      for (;;) {
+        int64_t from, until;
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (made >= checkpoint) return;
+          from = made;
+          until = std::min(checkpoint, made + 10000);
+          made = until;
+        }
+        writer.store_documents([&](sohoa::storage::NewDocument& d) {
+          if (from >= until) return false;
+          ++from;
+          char sha[65];
+          std::snprintf(sha, sizeof sha, "%064lld", static_cast<long long>(from));
+          d = synthetic_document(from, sha, true);
+          return true;
+        });
+      }
+    };
+    std::vector<std::thread> running;
+    for (auto& writer : writers) running.emplace_back(work, std::ref(*writer));
+    for (auto& r : running) r.join();
+    storing += seconds_since(t);
+    std::cout << "province store: " << made << " documents stored in " << storing << " s ("
+              << static_cast<int64_t>(static_cast<double>(made) / storing) << " documents/s, "
+              << threads << " connections, 10000 per transaction)" << load() << std::endl;
+    time_progress(*db, rows, made);
+  }
+  auto t = Clock::now();
+  sohoa::testing::postgres_exec(centre->arg(), "VACUUM ANALYZE");
+  std::cout << "VACUUM ANALYZE: " << seconds_since(t) << " s" << load() << std::endl;
+  time_progress(*db, rows, made);
+  search_p95(*db, made);
+  if (std::getenv("SYNC_BENCH_PAUSE") != nullptr) {  // to EXPLAIN by hand meanwhile
+    std::cout << "store kept for 10 min at " << centre->arg() << std::endl;
+    std::this_thread::sleep_for(std::chrono::minutes(10));
+  }
 }
 
 // Search p95 over 200 queries, default limit 20, as the CLI asks. The mix,
@@ -333,6 +419,11 @@ int main() {
   }
   if (int64_t only = env_int("SYNC_BENCH_SEARCH_ONLY", 0); only > 0) {
     search_only(dir.path(), only);
+    return 0;
+  }
+  if (env_int("SYNC_BENCH_BULK", 0) != 0) {
+    province_bulk(dir.path(), env_int("SYNC_BENCH_PROVINCE_DOCS", 200000),
+                  env_int("SYNC_BENCH_REGISTER_ROWS", 1000000));
     return 0;
   }
   int stations = static_cast<int>(env_int("SYNC_BENCH_STATIONS", 4));

@@ -39,6 +39,11 @@ constexpr int kBodyGap = 10;
 constexpr size_t kPoolSize = 8;
 constexpr size_t kFactsBatch = 50000;
 constexpr size_t kRegisterChunk = 1000;
+// From this many chunks on, an import rebuilds the day tallies from the
+// register (about a second a million rows) rather than have each chunk's
+// trigger update them (each update of a tally row in one transaction walks
+// the versions the earlier ones left).
+constexpr size_t kTallyRebuildChunks = 20;
 // LIMIT NULL is no limit: a query's limit 0 means all.
 constexpr const char* kLimit7 = "LIMIT CASE WHEN $7 > 0 THEN $7 END";
 
@@ -689,7 +694,12 @@ class PostgresDatabase final : public Database {
       RegisterRow row;
       bool have_documents = !x("SELECT 1 FROM documents LIMIT 1").empty();
       std::vector<RegisterRow> chunk;
+      size_t chunks = 0;
       auto flush = [&] {
+        // A big import rebuilds the day tallies once at the end instead.
+        if (++chunks == kTallyRebuildChunks) {
+          x("SELECT set_config('sohoa.tally_rebuild', '1', true)");
+        }
         upsert_register_chunk(chunk, have_documents, counts);
         chunk.clear();
       };
@@ -699,6 +709,14 @@ class PostgresDatabase final : public Database {
         if (chunk.size() >= kRegisterChunk) flush();
       }
       flush();
+      if (chunks >= kTallyRebuildChunks) {
+        // Writers wait (readers do not) so that none adds to a tally row
+        // the rebuild counts anew.
+        x("LOCK TABLE register_day_tally IN EXCLUSIVE MODE");
+        x("DELETE FROM register_day_tally");
+        x(register_day_tally_rebuild());
+        x("SELECT set_config('sohoa.tally_rebuild', '', true)");
+      }
       tx.commit();
       return counts;
     });
@@ -1630,11 +1648,13 @@ class PostgresDatabase final : public Database {
   }
 
   // Adds to `out` each unit's valid and digitized rows at each of `days`.
-  // A row counts at the days from the first on or after its issue date (b1)
-  // until the first after its expiry (b2); digitized from the first on or
-  // after both issue and digitization (b3) until b2. The server groups rows
-  // by (unit, b1, b2, b3), a few thousand groups for millions of rows, and
-  // the counts per day are running sums of those groups here.
+  // A row counts from its issue day until the day after its expiry, and is
+  // digitized from the later of issue and digitization until then; the
+  // triggers of register_day_tally keep, per unit and day, how many rows
+  // start (+) and stop (-) counting then (postgres_schema.cpp). The counts
+  // at each day are running sums of those, bucketed by the days here: a
+  // read of one row per unit and day something changes, however many
+  // register rows and documents there are.
   void count_at_days(const std::vector<std::string>& units, const std::vector<int>& days,
                      std::vector<RegisterTally>& out) {
     std::string day_array = "{";
@@ -1642,33 +1662,21 @@ class PostgresDatabase final : public Database {
       day_array += (i ? "," : "") + std::to_string(days[i]);
     }
     day_array += "}";
-    const int64_t n = static_cast<int64_t>(days.size());
     std::unordered_map<std::string, size_t> index;
     for (size_t i = 0; i < out.size(); ++i) index[out[i].unit] = i;
     std::vector<std::vector<int64_t>> valid(out.size(), std::vector<int64_t>(days.size() + 1, 0));
     std::vector<std::vector<int64_t>> digitized = valid;
     auto r =
-        x("SELECT unit, b1, b2, b3, count(*) FROM (SELECT unit, "
-          "width_bucket(issued_day - 1, $1::integer[]) AS b1, "
-          "CASE WHEN valid_day = 0 THEN $2::integer "
-          "ELSE width_bucket(greatest(issued_day - 1, valid_day), $1::integer[]) END AS b2, "
-          "CASE WHEN digitized_day = 0 THEN $2::integer "
-          "ELSE width_bucket(greatest(issued_day, digitized_day) - 1, $1::integer[]) END AS b3 "
-          "FROM register_rows WHERE ($3 = '' OR unit IN "
-          "(SELECT jsonb_array_elements_text($3::jsonb)))) t GROUP BY unit, b1, b2, b3",
-          day_array, n, units.empty() ? std::string() : json_list(units));
+        x("SELECT unit, width_bucket(day - 1, $1::integer[]), sum(valid), sum(digitized) "
+          "FROM register_day_tally WHERE ($2 = '' OR unit IN "
+          "(SELECT jsonb_array_elements_text($2::jsonb))) GROUP BY 1, 2",
+          day_array, units.empty() ? std::string() : json_list(units));
     for (const auto& row : r) {
       auto it = index.find(txt(row[0]));
       if (it == index.end()) continue;  // a unit added since its list was read
-      size_t b1 = static_cast<size_t>(num(row[1])), b2 = static_cast<size_t>(num(row[2])),
-             b3 = static_cast<size_t>(num(row[3]));
-      int64_t count = num(row[4]);
-      std::vector<int64_t>& v = valid[it->second];
-      std::vector<int64_t>& d = digitized[it->second];
-      v[b1] += count;
-      v[b2] -= count;
-      d[b3] += count;
-      d[std::max(b2, b3)] -= count;
+      size_t b = static_cast<size_t>(num(row[1]));
+      valid[it->second][b] += num(row[2]);
+      digitized[it->second][b] += num(row[3]);
     }
     for (size_t u = 0; u < out.size(); ++u) {
       int64_t v = 0, d = 0;

@@ -1,6 +1,127 @@
 #include "storage/postgres_schema.h"
 
+#include <string>
+
 namespace sohoa::storage {
+
+namespace {
+
+// Migration 6's trigger statement for one kind of change: the register
+// day tallies of the rows in `changes` (unit, issued_day, valid_day,
+// digitized_day, sign: +1 added, -1 taken away) added in, one statement.
+// A row is valid from its issue day until the day after its expiry, and
+// digitized from the later of issue and digitization until then (the
+// conditions of register_tallies): +1 on the first day, -1 on the day it
+// stops. `shard`: the writer's (sohoa_tally_shard), so that writers at
+// once never wait on one row; sorted so that a statement locks its rows in
+// one order.
+std::string tally_statement(const std::string& changes, const std::string& shard) {
+  return R"sql(
+  INSERT INTO register_day_tally AS t (unit, day, shard, valid, digitized)
+  SELECT c.unit, e.day, )sql" +
+         shard + R"sql(, sum(e.valid * c.sign), sum(e.digitized * c.sign)
+  FROM ()sql" +
+         changes + R"sql() AS c(unit, issued_day, valid_day, digitized_day, sign)
+  CROSS JOIN LATERAL (VALUES
+    (c.issued_day, 1, 0),
+    (CASE WHEN c.valid_day <> 0 THEN greatest(c.issued_day, c.valid_day + 1) END, -1, 0),
+    (CASE WHEN c.digitized_day <> 0 THEN greatest(c.issued_day, c.digitized_day) END, 0, 1),
+    (CASE WHEN c.digitized_day <> 0 AND c.valid_day <> 0
+      THEN greatest(c.issued_day, c.digitized_day, c.valid_day + 1) END, 0, -1)
+  ) AS e(day, valid, digitized)
+  WHERE e.day IS NOT NULL
+  GROUP BY c.unit, e.day
+  HAVING sum(e.valid * c.sign) <> 0 OR sum(e.digitized * c.sign) <> 0
+  ORDER BY c.unit, e.day
+  ON CONFLICT (unit, day, shard) DO UPDATE
+    SET valid = t.valid + excluded.valid, digitized = t.digitized + excluded.digitized;
+)sql";
+}
+
+// A trigger's body: `statement`, unless the transaction will rebuild the
+// tallies from the rows before it commits (a big register import sets
+// sohoa.tally_rebuild: one pass over the register instead of updating the
+// same tally rows chunk after chunk).
+std::string unless_rebuilding(const std::string& statement) {
+  return "\n  IF coalesce(current_setting('sohoa.tally_rebuild', true), '') = '' THEN" + statement +
+         "  END IF;\n  RETURN NULL;";
+}
+
+}  // namespace
+
+std::string register_day_tally_rebuild() {
+  return tally_statement("SELECT unit, issued_day, valid_day, digitized_day, 1 FROM register_rows",
+                         "0");
+}
+
+namespace {
+
+const std::string& register_day_tally_migration() {
+  static const std::string sql = [] {
+    const std::string added =
+        "SELECT unit, issued_day, valid_day, digitized_day, 1 FROM added_rows";
+    const std::string removed =
+        "SELECT unit, issued_day, valid_day, digitized_day, -1 FROM removed_rows";
+    return R"sql(
+CREATE TABLE register_day_tally (
+  unit TEXT COLLATE "C" NOT NULL,
+  day INTEGER NOT NULL,
+  shard INTEGER NOT NULL,
+  valid BIGINT NOT NULL,
+  digitized BIGINT NOT NULL,
+  PRIMARY KEY (unit, day, shard)
+);
+-- The tally shard of this transaction: the first no other transaction
+-- holds (a transaction-level advisory lock), kept for the transaction; so
+-- a shard is added only where writers overlap, and the tallies stay about
+-- one row per unit and day. When all 128 are held, the backend's own.
+CREATE FUNCTION sohoa_tally_shard() RETURNS INTEGER LANGUAGE plpgsql AS $$
+DECLARE
+  s INTEGER := nullif(current_setting('sohoa.tally_shard', true), '')::INTEGER;
+BEGIN
+  IF s IS NULL THEN
+    FOR i IN 0..127 LOOP
+      IF pg_try_advisory_xact_lock(1398362220, i) THEN
+        s := i;
+        EXIT;
+      END IF;
+    END LOOP;
+    s := coalesce(s, pg_backend_pid() % 128);
+    PERFORM set_config('sohoa.tally_shard', s::TEXT, true);
+  END IF;
+  RETURN s;
+END $$;
+CREATE FUNCTION sohoa_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN)sql" +
+           unless_rebuilding(tally_statement(added, "sohoa_tally_shard()")) +
+           R"sql(
+END $$;
+CREATE FUNCTION sohoa_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN)sql" +
+           unless_rebuilding(tally_statement(removed, "sohoa_tally_shard()")) +
+           R"sql(
+END $$;
+CREATE FUNCTION sohoa_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN)sql" +
+           unless_rebuilding(
+               tally_statement(added + " UNION ALL " + removed, "sohoa_tally_shard()")) +
+           R"sql(
+END $$;
+CREATE TRIGGER register_tally_insert AFTER INSERT ON register_rows
+  REFERENCING NEW TABLE AS added_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sohoa_tally_insert();
+CREATE TRIGGER register_tally_delete AFTER DELETE ON register_rows
+  REFERENCING OLD TABLE AS removed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sohoa_tally_delete();
+CREATE TRIGGER register_tally_update AFTER UPDATE
+  ON register_rows REFERENCING NEW TABLE AS added_rows OLD TABLE AS removed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sohoa_tally_update();
+)sql" + register_day_tally_rebuild();
+  }();
+  return sql;
+}
+
+}  // namespace
 
 // Never edit a released migration: append a new one. The tables mirror the
 // SQLite schema (storage/schema.cpp) at its latest version; the full-text
@@ -219,6 +340,35 @@ CREATE INDEX register_tally
 CREATE INDEX search_meta_folded ON search_index USING gin(ts_filter(folded, '{a}'));
 CREATE INDEX search_meta_exact ON search_index USING gin(ts_filter(exact, '{a}'));
 )sql",
+      // The generation moves once per transaction, not once per statement:
+      // a transaction of 10,000 documents updated its shard row 30,000
+      // times, and each update walked the row's versions made before it
+      // (none can be pruned while the transaction runs). The shard is the
+      // first one no other transaction holds (SKIP LOCKED), so stations
+      // syncing at once do not wait for each other's commits; only when
+      // all 128 are held does a writer wait, on its backend's own.
+      R"sql(
+INSERT INTO data_generation(shard, n) SELECT s, 0 FROM generate_series(16, 127) AS s;
+CREATE OR REPLACE FUNCTION sohoa_bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(current_setting('sohoa.generation_moved', true), '') = '' THEN
+    UPDATE data_generation SET n = n + 1 WHERE shard = (
+      SELECT shard FROM data_generation ORDER BY (shard + 128 - pg_backend_pid() % 128) % 128
+      LIMIT 1 FOR UPDATE SKIP LOCKED);
+    IF NOT FOUND THEN
+      UPDATE data_generation SET n = n + 1 WHERE shard = pg_backend_pid() % 128;
+    END IF;
+    PERFORM set_config('sohoa.generation_moved', '1', true);
+  END IF;
+  RETURN NULL;
+END $$;
+)sql",
+      // Progress from day tallies (register_day_tally) kept by triggers in
+      // the transaction of each register write (import, match, unmatch), so
+      // that progress reads a row per unit and day that something starts or
+      // stops counting, however many rows and documents there are, instead
+      // of every register row. Backfilled from the rows.
+      register_day_tally_migration(),
   };
   return steps;
 }

@@ -254,6 +254,110 @@ TEST_P(RegisterStoreTest, TalliesCountEachDayAsProgressDefinesIt) {
   EXPECT_TRUE(none[0].valid.empty());
 }
 
+// The PostgreSQL store keeps progress in day tallies its triggers move on
+// every register write; after each kind of write they must still count
+// what the register facts do (the default register_tallies), day by day.
+TEST_P(RegisterStoreTest, TalliesFollowEveryWriteThatMovesProgress) {
+  const std::vector<int> days = {20211231, 20220101, 20220602, 20220603, 20220630, 20221231,
+                                 20230630, 20231231, 20241231, 20251231, 20261231};
+  auto days_for = [&](const std::vector<RegisterTally>&) { return days; };
+  int step = 0;
+  auto same_as_facts = [&](int64_t digitized_at_end) {
+    ++step;
+    auto kept = db->register_tallies({}, days_for);
+    auto facts = db->Database::register_tallies({}, days_for);
+    ASSERT_EQ(kept.size(), facts.size()) << "step " << step;
+    int64_t total = 0;
+    for (size_t i = 0; i < kept.size(); ++i) {
+      EXPECT_EQ(kept[i].unit, facts[i].unit) << "step " << step;
+      EXPECT_EQ(kept[i].first_issued, facts[i].first_issued) << "step " << step;
+      EXPECT_EQ(kept[i].valid, facts[i].valid) << "step " << step << " " << kept[i].unit;
+      EXPECT_EQ(kept[i].digitized, facts[i].digitized) << "step " << step << " " << kept[i].unit;
+      total += kept[i].digitized.back();
+    }
+    EXPECT_EQ(total, digitized_at_end) << "step " << step;
+  };
+  auto expiring = [](RegisterRow r, const std::string& until) {
+    r.valid_until = until;
+    return r;
+  };
+  db->upsert_register_rows({row("hoa-dong", "1/GP", "2022-01-01"),
+                            expiring(row("hoa-dong", "2/GP", "2022-06-03"), "2026-06-03"),
+                            expiring(row("hoa-dong", "3/GP", "2022-06-03"), "2022-06-02"),
+                            row("hoa-thinh", "4/GP", "2023-03-01", "D-4"),
+                            row("hoa-my-dong", "5/GP", "2024-04-04"),
+                            expiring(row("tay-hoa", "6/GP", "2021-05-05"), "2027-12-31")});
+  same_as_facts(0);
+  int64_t a = db->store_document(doc('a', "hoa-dong", "1/GP", "2022-01-01", "2022-06-30"));
+  int64_t b = db->store_document(doc('b', "hoa-dong", "2/GP", "2022-06-03", "2021-01-01"));
+  // Matching an already-matched row again changes nothing.
+  db->store_document(doc('c', "hoa-dong", "1/GP", "2022-01-01", "2023-01-01"));
+  int64_t d = db->store_document(doc('d', "xa-hoa-thinh", "", "", "2025-10-10", "ok", "D-4"));
+  int64_t e = db->store_document(doc('e', "tay-hoa", "9/GP", "2021-05-05", "2022-12-31"));
+  same_as_facts(2);                                    // rows 1 and 4 (2 has expired)
+  db->add_correction(e, "doc_number", "6/GP", "lan");  // makes a match
+  same_as_facts(3);
+  db->add_correction(b, "issued_date", "2022-06-04", "lan");  // breaks one
+  same_as_facts(3);
+  EXPECT_EQ(db->undo_corrections(b, "issued_date", "lan"), 1);
+  same_as_facts(3);
+  db->replace_extraction(d, {}, "xa-hoa-thinh", "xa", "failed", {});
+  same_as_facts(2);
+  db->delete_document(a, "scanned twice", "lan");  // doc c still matches row 1
+  same_as_facts(2);
+  // Re-imported with another expiry, and new rows (doc e's 9/GP was
+  // corrected away: no match).
+  db->upsert_register_rows({expiring(row("hoa-dong", "2/GP", "2022-06-03"), "2023-06-30"),
+                            row("hoa-dong", "7/GP", "2025-01-01"),
+                            row("tay-hoa", "9/GP", "2021-05-05")});
+  same_as_facts(2);
+  // A successor link rematches everything; a units import rewrites levels.
+  db->upsert_units({{"xa-hoa-my", "Xã Hòa Mỹ", "xa", "dak-lak", "2025-07-01", "", ""}});
+  db->store_document(doc('f', "xa-hoa-my", "5/GP", "2024-04-04", "2025-11-11"));
+  same_as_facts(2);
+  db->upsert_units(
+      {{"hoa-my-dong", "Xã Hòa Mỹ Đông", "xa", "tay-hoa", "", "2025-06-30", "xa-hoa-my"}});
+  same_as_facts(3);
+  db->upsert_units({{"tay-hoa", "Huyện Tây Hòa", "huyen", "phu-yen", "", "2025-06-30", ""}});
+  same_as_facts(3);
+}
+
+// An import of more than 20,000 rows makes the PostgreSQL store rebuild its
+// day tallies from the register once, at the end: the same counts.
+TEST_P(RegisterStoreTest, ABigImportCountsAsRowByRowWrites) {
+  db->upsert_register_rows({row("hoa-dong", "1/GP", "2022-01-01")});
+  db->store_document(doc('a', "hoa-dong", "1/GP", "2022-01-01", "2022-06-30"));
+  db->store_document(doc('b', "hoa-thinh", "78/GP", "2023-02-03", "2023-12-01"));
+  db->store_document(doc('c', "hoa-dong", "20002/GP", "2024-12-31", "2025-01-01"));
+  int64_t n = 0;
+  db->upsert_register_rows([&](RegisterRow& r) {
+    if (n == 21000) return false;
+    ++n;
+    auto two = [](int64_t v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+    std::string date = std::to_string(2021 + n % 5) + "-" + two(1 + n % 12) + "-" + two(1 + n % 28);
+    r = row(n % 3 == 0 ? "hoa-thinh" : "hoa-dong", std::to_string(n) + "/GP", date);
+    if (n % 4 == 0) r.valid_until = std::to_string(2022 + n % 4) + "-06-30";
+    if (n == 78) r.issued_date = "2023-02-03";
+    if (n == 20002) r.issued_date = "2024-12-31";
+    return true;
+  });
+  const std::vector<int> days = {20211231, 20221231, 20230630, 20231231, 20241231, 20251231};
+  auto days_for = [&](const std::vector<RegisterTally>&) { return days; };
+  auto kept = db->register_tallies({}, days_for);
+  auto facts = db->Database::register_tallies({}, days_for);
+  ASSERT_EQ(kept.size(), 2u);
+  ASSERT_EQ(facts.size(), 2u);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i].valid, facts[i].valid);
+    EXPECT_EQ(kept[i].digitized, facts[i].digitized);
+  }
+  EXPECT_EQ(kept[0].digitized.back() + kept[1].digitized.back(), 3);
+  // Writes after it move the rebuilt tallies on as before.
+  db->store_document(doc('d', "hoa-dong", "2/GP", "2022-03-03", "2025-05-05"));
+  EXPECT_EQ(db->register_tallies({}, days_for)[0].digitized,
+            db->Database::register_tallies({}, days_for)[0].digitized);
+}
+
 // The PostgreSQL store inserts a register many rows per statement: a key
 // given twice in one import, or already there, is still an update, in order.
 TEST_P(RegisterStoreTest, AKeyRepeatedInOneImportIsInsertedOnceThenUpdated) {

@@ -768,6 +768,76 @@ TEST(PostgresStoreTest, ExistsOnlyOnceMigratedAndNeverCreates) {
   EXPECT_THROW(Database::open(store->arg()), StorageError);
 }
 
+// Migration 6 fills the day tallies from a register already there: a store
+// taken back to version 5 (tallies gone), reopened, counts as before.
+TEST(PostgresStoreTest, DayTallyMigrationBackfillsFromTheRegister) {
+  TempDir dir;
+  auto store = TestStore::make(StoreKind::kPostgres, dir.path());
+  if (!store) GTEST_SKIP() << "SOHOA_TEST_POSTGRES is not set: no PostgreSQL server to test on";
+  auto db = Database::open(store->arg());
+  db->upsert_units({{"hoa-dong", "Xã Hòa Đồng", "xa", "", "", "", ""}});
+  RegisterRow expiring{"hoa-dong", "1/GP", "2022-01-01", "2023-06-30", "", "", "", ""};
+  RegisterRow kept{"hoa-dong", "2/GP", "2022-06-03", "", "", "", "", ""};
+  db->upsert_register_rows({expiring, kept});
+  NewDocument d;
+  d.sha256 = std::string(64, 'a');
+  d.issuer_unit = "hoa-dong";
+  d.digitized_at = "2022-12-01";
+  d.status = "ok";
+  d.fields = {{"doc_number", "2/GP", 1}, {"issued_date", "2022-06-03", 1}};
+  db->store_document(d);
+  auto days_for = [](const std::vector<RegisterTally>&) {
+    return std::vector<int>{20211231, 20221231, 20231231};
+  };
+  auto before = db->register_tallies({}, days_for);
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0].valid, (std::vector<int64_t>{0, 2, 1}));
+  EXPECT_EQ(before[0].digitized, (std::vector<int64_t>{0, 1, 1}));
+  db.reset();
+  sohoa::testing::postgres_exec(
+      store->arg(),
+      "DROP TABLE register_day_tally; DROP FUNCTION sohoa_tally_insert, sohoa_tally_delete, "
+      "sohoa_tally_shard, "
+      "sohoa_tally_update CASCADE; UPDATE sohoa_schema SET version = 5");
+  db = Database::open(store->arg());
+  auto after = db->register_tallies({}, days_for);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].valid, before[0].valid);
+  EXPECT_EQ(after[0].digitized, before[0].digitized);
+}
+
+// Two writers whose documents match register rows of one unit, digitized
+// the same day, touch the same day tally; each transaction takes its own
+// shard of it, so neither waits for the other's commit (a wait here would
+// be a lock timeout: the first transaction is still open).
+TEST(PostgresStoreTest, WritersOfOneUnitAndDayAtOnceDoNotWaitOnTheTallies) {
+  TempDir dir;
+  auto store = TestStore::make(StoreKind::kPostgres, dir.path());
+  if (!store) GTEST_SKIP() << "SOHOA_TEST_POSTGRES is not set: no PostgreSQL server to test on";
+  auto first = Database::open(store->arg());
+  first->upsert_units({{"hoa-dong", "Xã Hòa Đồng", "xa", "", "", "", ""}});
+  first->upsert_register_rows({{"hoa-dong", "1/GP", "2022-01-01", "", "", "", "", ""},
+                               {"hoa-dong", "2/GP", "2022-01-01", "", "", "", "", ""}});
+  auto second = Database::open(store->arg() + "%20-clock_timeout%3D3000");
+  auto document = [](char c, const std::string& number) {
+    NewDocument d;
+    d.sha256 = std::string(64, c);
+    d.issuer_unit = "hoa-dong";
+    d.digitized_at = "2022-12-01";
+    d.status = "ok";
+    d.fields = {{"doc_number", number, 1}, {"issued_date", "2022-01-01", 1}};
+    return d;
+  };
+  first->in_one_transaction([&] {
+    first->store_document(document('a', "1/GP"));
+    EXPECT_NO_THROW(second->store_document(document('b', "2/GP")));
+  });
+  auto days_for = [](const std::vector<RegisterTally>&) { return std::vector<int>{20221231}; };
+  auto tallies = first->register_tallies({}, days_for);
+  ASSERT_EQ(tallies.size(), 1u);
+  EXPECT_EQ(tallies[0].digitized, std::vector<int64_t>{2});
+}
+
 TEST(ArchiveTest, PutIsIdempotentAndKeepsTheBytes) {
   TempDir dir;
   std::string bytes = "scan bytes \x01\x02\xff";

@@ -67,9 +67,10 @@ TestStore::~TestStore() {
 
 std::string postgres_exec(const std::string& schema_url, const std::string& sql) {
   pqxx::connection c(schema_url);
-  pqxx::work w(c);
-  pqxx::result r = w.exec(sql);
-  w.commit();
+  // Autocommit, so that VACUUM can run; several statements in `sql` still
+  // run as one transaction (the simple query protocol's).
+  pqxx::nontransaction n(c);
+  pqxx::result r = n.exec(sql);
   if (r.empty() || r.columns() == 0 || r[0][0].is_null()) return "";
   return r[0][0].c_str();
 }

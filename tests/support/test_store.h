@@ -44,8 +44,8 @@ class TestStore {
 };
 
 // Runs SQL on the test server ($SOHOA_TEST_POSTGRES) in `schema` (for
-// tests that damage a store on purpose); returns the first column of the
-// first row, or "".
+// tests that damage a store on purpose, and benches); returns the first
+// column of the first row, or "".
 std::string postgres_exec(const std::string& schema_url, const std::string& sql);
 
 }  // namespace sohoa::testing
