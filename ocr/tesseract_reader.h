@@ -41,6 +41,11 @@ std::string best_tessdata_dir(const std::string& language = "vie");
 // tesseract-ocr-vie) or "" (best where installed, else fast).
 ReaderOptions reader_options_for_model(const std::string& model);
 
+// Rebuilds `page`'s text (one line per text line, a blank line between
+// blocks) and mean_confidence (mean word confidence; 0 without words) from
+// its blocks, so that they agree after a change to the words.
+void finish_page(PageText& page);
+
 // The text of a string Tesseract returned (new[]-allocated, maybe null),
 // which it frees.
 std::string take_utf8(char* owned);
