@@ -19,16 +19,20 @@
 # Measured 2026-12-01 (13 real pages, 12 phone pages seed 7; default model =
 # best; machine shared with other builds, run time 2-6 min). CER / WER,
 # mean over pages:
-#   real   sohoa 4.25% / 12.1%   tesseract 16.43% / 28.8%   tess2.5x 11.47% / 21.3%
-#          (pooled 5.07%, 14.1%, 12.77%); sohoa read them at 21.46% before it
+#   real   sohoa 4.05% / 11.9%   tesseract 16.43% / 28.8%   tess2.5x 11.47% / 21.3%
+#          (pooled 4.85%, 14.0%, 12.77%); 4.25% / 12.1% before the guard stage
+#          read unsure lines again from the page before clean-up (2026-12-02,
+#          both in one run at load 12-16: ingest 78.4 s against 62.0 s on the
+#          real set, 57.8 s against 58.9 s on the phone set); sohoa read them at 21.46% before it
 #          scaled by the text, at 6.87% / 17.6% before the colour stage kept
 #          the sub-pixel fringes of screenshots' print and the clean stage
 #          whitened dotted leaders, and at 5.04% / 13.1% before the dewarp
 #          stage (thanh-hoa-6 24.88% -> 17.50%) and leaders broken by gaps
 #          (don-khoi-kien 6.88% -> 3.97%)
-#   phone  sohoa 0.96% / 2.6%    tesseract 11.07% / 12.7%   tess2.5x 11.98% / 14.4%
+#   phone  sohoa 0.82% / 2.1%    tesseract 11.07% / 12.7%   tess2.5x 11.98% / 14.4%
+#          (0.96% / 2.6% before the guard stage)
 # sohoa is worse than the better tesseract route on 4 of the 13 real pages, by
-# 0.4-1.4 points (image_image(536), mau-hop-dong, van-ban-hanh-chinh-2,
+# 0.1-1.3 points (image_image(536), mau-hop-dong, van-ban-hanh-chinh-2,
 # van_ban_hanh_chinh_3), equal on one (2012-10-18), better on 8.
 set -euo pipefail
 

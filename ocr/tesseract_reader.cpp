@@ -83,6 +83,11 @@ std::vector<Block> collect_layout(tesseract::ResultIterator& it) {
 
 }  // namespace
 
+void finish_page(PageText& page) {
+  page.text = join_blocks(page.blocks);
+  page.mean_confidence = mean_word_confidence(page.blocks);
+}
+
 std::string best_tessdata_dir(const std::string& language) {
   const char* env = std::getenv("SOHOA_TESSDATA");
   std::filesystem::path dir = env != nullptr && *env != '\0' ? env : kBestTessdataDir;
@@ -167,8 +172,7 @@ PageText TesseractReader::read(const cv::Mat& grey, int dpi) {
   page.height = grey.rows;
   std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
   if (it) page.blocks = collect_layout(*it);
-  page.text = join_blocks(page.blocks);
-  page.mean_confidence = mean_word_confidence(page.blocks);
+  finish_page(page);
   api_->Clear();
   return page;
 }

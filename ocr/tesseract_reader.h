@@ -52,6 +52,11 @@ inline constexpr const char* kSystemTessdataDir = "/usr/share/tesseract-ocr/5/te
 // load it after all only starting an engine tells.
 bool model_file_present(const ReaderOptions& options);
 
+// Rebuilds `page`'s text (one line per text line, a blank line between
+// blocks) and mean_confidence (mean word confidence; 0 without words) from
+// its blocks, so that they agree after a change to the words.
+void finish_page(PageText& page);
+
 // The text of a string Tesseract returned (new[]-allocated, maybe null),
 // which it frees.
 std::string take_utf8(char* owned);

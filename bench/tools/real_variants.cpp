@@ -14,6 +14,9 @@
 //   sharpfirst   unsharp mask (sigma 1 at 220 dpi, amount 1) before the clean stage
 //   sharp        the same after it
 //   bin          Otsu-binarized before reading
+//   guard        unsure lines read again from the page before clean-up
+//                (ocr/line_guard.h; GUARD_BELOW, GUARD_GAIN, GUARD_SCALE in
+//                the environment change its options)
 // DUMP=1 in the environment also writes OUT/NAME.VARIANT.png, the image read.
 #include <cctype>
 #include <chrono>
@@ -31,6 +34,7 @@
 #include <vips/vips8>
 
 #include "ocr/cleanup.h"
+#include "ocr/line_guard.h"
 #include "pipeline/stages/chain.h"
 #include "pipeline/stages/clean.h"
 #include "pipeline/stages/codes.h"
@@ -115,6 +119,7 @@ int main(int argc, char** argv) {
     page = pipeline::DeskewStage(read_dpi).run(std::move(page));
     if (!has("nodewarp")) page = pipeline::DewarpStage().run(std::move(page));
     const double sigma = page.dpi / 220.0;
+    const cv::Mat before_clean = page.image.clone();
     if (has("sharpfirst")) page.image = unsharp(page.image, sigma, 1.0);
     if (has("flat") || has("flatmed")) {
       page.image = ocr::flatten_background(ocr::remove_dark_borders(page.image));
@@ -126,6 +131,32 @@ int main(int argc, char** argv) {
     if (has("bin")) page.image = ocr::binarize(page.image);
     if (dump) cv::imwrite((out / (name + "." + variant + ".png")).string(), page.image);
     page = recognize.run(std::move(page));
+    ocr::LineGuardStats guarded;
+    if (has("guard")) {
+      static ocr::LineReader lines(ocr::reader_options_for_model(""));
+      ocr::LineGuardOptions options;
+      if (const char* v = std::getenv("GUARD_BELOW")) options.unsure_below = std::stof(v);
+      if (const char* v = std::getenv("GUARD_GAIN")) options.gain = std::stof(v);
+      if (const char* v = std::getenv("GUARD_SCALE")) options.scale = std::stod(v);
+      const ocr::PageText first = page.text;
+      auto start = std::chrono::steady_clock::now();
+      guarded = ocr::guard_lines(page.text, before_clean, page.dpi, lines, options);
+      std::printf(
+          "guard: %d lines read, %d taken, %.0f ms\n", guarded.lines_read, guarded.lines_taken,
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
+      if (std::getenv("GUARD_DEBUG") != nullptr) {
+        for (size_t b = 0; b < first.blocks.size(); ++b) {
+          for (size_t l = 0; l < first.blocks[b].lines.size(); ++l) {
+            const ocr::Line& was = first.blocks[b].lines[l];
+            const ocr::Line& now = page.text.blocks[b].lines[l];
+            if (was.text == now.text) continue;
+            std::fprintf(stderr, "  - %4.1f %s\n  + %4.1f %s\n", ocr::line_confidence(was),
+                         was.text.c_str(), ocr::line_confidence(now), now.text.c_str());
+          }
+        }
+      }
+    }
     fs::create_directories(out / variant);
     std::ofstream(out / variant / (name + ".txt")) << page.text.text;
     std::printf("%-40s %-16s conf %5.1f text_dpi %4d dpi %4d %dx%d\n", name.substr(0, 40).c_str(),

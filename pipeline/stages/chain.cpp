@@ -8,6 +8,7 @@
 #include "pipeline/stages/colour.h"
 #include "pipeline/stages/deskew.h"
 #include "pipeline/stages/dewarp.h"
+#include "pipeline/stages/guard.h"
 #include "pipeline/stages/orient.h"
 #include "pipeline/stages/perspective.h"
 #include "pipeline/stages/recognize.h"
@@ -26,6 +27,7 @@ PageChain PageChain::standard(const ocr::ReaderOptions& reader) {
   stages.push_back(std::make_unique<DewarpStage>());
   stages.push_back(std::make_unique<CleanStage>());
   stages.push_back(std::make_unique<RecognizeStage>(reader));
+  stages.push_back(std::make_unique<GuardStage>(reader));
   stages.push_back(std::make_unique<RereadStage>(reader));
   return PageChain(std::move(stages));
 }

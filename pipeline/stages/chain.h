@@ -1,6 +1,7 @@
 // The chain of page stages one worker runs: codes -> colour ->
 // perspective -> orient -> deskew -> dewarp ->
-// clean -> recognize (OCR) -> reread (unsure number, date and code lines). One chain per worker
+// clean -> recognize (OCR) -> guard (unsure lines read again from the page before clean-up) ->
+// reread (unsure number, date and code lines). One chain per worker
 // thread; the document-level steps (split, extract, store) run after it, in pipeline/documents.h.
 #pragma once
 

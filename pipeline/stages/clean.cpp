@@ -10,6 +10,7 @@ const char* CleanStage::name() const { return "clean"; }
 
 Page CleanStage::run(Page page) {
   if (page.image.empty()) return page;
+  page.unclean = page.image;
   page.image = ocr::clean_page(page.image, page.dpi);
   return page;
 }

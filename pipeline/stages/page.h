@@ -34,6 +34,8 @@ struct Page {
   bool flattened = false;  // the sheet was photographed at an angle and warped flat
   bool dewarped = false;   // the sheet was curved and its text lines remapped straight
   int text_dpi = 0;        // resolution the page's text implies (ocr/text_size.h); 0: not measured
+  cv::Mat unclean;         // `image` as the clean stage got it (same size and pixels' places),
+                           // for the guard stage to read unsure lines from; released by it
 
   ocr::PageText text;  // learned by OCR, or read by load from a PDF's text layer
   TextSource text_source = TextSource::ocr;
@@ -54,8 +56,9 @@ struct Page {
 //     deskew     skew_deg (when orient left it 0), text_dpi, image, dpi
 //                (the resolution of the scaled image, from its text)
 //     dewarp     image (text lines remapped straight), dewarped
-//     clean      image
+//     clean      image, unclean (the image as it got it)
 //     recognize  text
+//     guard      text (unsure lines read again from unclean), unclean (released)
 //     reread     text.rereads
 // - `image` is CV_8UC1 grey at `dpi`. A stage MUST accept an empty image:
 //   codes and the restoration stages return the page unchanged; recognize
