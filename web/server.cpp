@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <fstream>
@@ -31,6 +32,7 @@
 #include "web/pages.h"
 #include "web/records_json.h"
 #include "web/result_cache.h"
+#include "web/work_gate.h"
 
 namespace sohoa::web {
 namespace {
@@ -248,8 +250,15 @@ struct WebServer::Impl {
   ResultCache<registry::ProgressReport> progress_cache{64};
   ResultCache<storage::Database::PendingRows> pending_cache{64};
   UploadTracker uploads;
+  WorkGate search_gate;
 
-  explicit Impl(ServeOptions o) : options(std::move(o)) {
+  static int slots_or_cores(int slots) {
+    if (slots > 0) return slots;
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+
+  explicit Impl(ServeOptions o)
+      : options(std::move(o)), search_gate(slots_or_cores(options.search_slots)) {
     storage::Database::open(options.db_path);  // fail now, not on the first request
     dummy_hash = hash_password(random_hex(16));
     routes();
@@ -573,8 +582,12 @@ struct WebServer::Impl {
                       std::to_string(q.year) + '\x1f' + q.type + '\x1f' + std::to_string(q.limit);
     for (const auto& u : q.within_units) key += '\x1f' + u;
     // Long result lists are not kept: at most 512 x kMaxCachedHits hits stay.
-    if (q.limit > kMaxCachedHits) return db().search(q);
-    return *search_cache.get(key, db().data_generation(), [&] { return db().search(q); });
+    auto compute = [&] {
+      WorkGate::Pass pass(search_gate);
+      return db().search(q);
+    };
+    if (q.limit > kMaxCachedHits) return compute();
+    return *search_cache.get(key, db().data_generation(), compute);
   }
 
   // Register rows of a unit (with its predecessors) not digitized yet.
