@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <opencv2/imgproc.hpp>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "export/document.h"
 #include "export/render.h"
@@ -30,6 +32,7 @@
 #include "web/pages.h"
 #include "web/records_json.h"
 #include "web/result_cache.h"
+#include "web/work_gate.h"
 
 namespace sohoa::web {
 namespace {
@@ -247,8 +250,15 @@ struct WebServer::Impl {
   ResultCache<registry::ProgressReport> progress_cache{64};
   ResultCache<storage::Database::PendingRows> pending_cache{64};
   UploadTracker uploads;
+  WorkGate search_gate;
 
-  explicit Impl(ServeOptions o) : options(std::move(o)) {
+  static int slots_or_cores(int slots) {
+    if (slots > 0) return slots;
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+
+  explicit Impl(ServeOptions o)
+      : options(std::move(o)), search_gate(slots_or_cores(options.search_slots)) {
     storage::Database::open(options.db_path);  // fail now, not on the first request
     dummy_hash = hash_password(random_hex(16));
     routes();
@@ -572,8 +582,12 @@ struct WebServer::Impl {
                       std::to_string(q.year) + '\x1f' + q.type + '\x1f' + std::to_string(q.limit);
     for (const auto& u : q.within_units) key += '\x1f' + u;
     // Long result lists are not kept: at most 512 x kMaxCachedHits hits stay.
-    if (q.limit > kMaxCachedHits) return db().search(q);
-    return *search_cache.get(key, db().data_generation(), [&] { return db().search(q); });
+    auto compute = [&] {
+      WorkGate::Pass pass(search_gate);
+      return db().search(q);
+    };
+    if (q.limit > kMaxCachedHits) return compute();
+    return *search_cache.get(key, db().data_generation(), compute);
   }
 
   // Register rows of a unit (with its predecessors) not digitized yet.
@@ -639,11 +653,33 @@ struct WebServer::Impl {
       if (o.unit.empty()) o.unit = c.unit;
       if (!has_unit(c, o.unit)) fail(404, "no unit " + o.unit);
     }
+    return *cached_progress(o);
+  }
+
+  std::shared_ptr<const registry::ProgressReport> cached_progress(
+      const registry::ProgressOptions& o) {
     std::string key = o.by + '\x1f' + o.period + '\x1f' + std::to_string(o.from) + '\x1f' +
                       std::to_string(o.to) + '\x1f' + o.as_of + '\x1f' + o.level + '\x1f' + o.unit +
                       '\x1f' + registry::today_iso();
-    return *progress_cache.get(key, db().data_generation(),
-                               [&] { return registry::compute_progress(db(), o); });
+    return progress_cache.get(key, db().data_generation(),
+                              [&] { return registry::compute_progress(db(), o); });
+  }
+
+  // The whole-store dashboard's two reports (what "/" shows a supervisor,
+  // viewer or admin), computed once at start so that the first visitors do
+  // not wait for a count of every register row (~1 s at 1M rows). Requests
+  // arriving meanwhile wait for this computation rather than repeat it.
+  void warm_dashboard() {
+    try {
+      for (const char* by : {"level", "unit"}) {
+        registry::ProgressOptions o;
+        o.by = by;
+        o.period = "year";
+        cached_progress(o);
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "sohoa: dashboard: " << e.what() << std::endl;
+    }
   }
 
   void export_document(const Request& req, Response& res) {
@@ -882,7 +918,11 @@ bool WebServer::bind() {
 }
 
 int WebServer::port() const { return impl_->bound_port; }
-void WebServer::run() { impl_->http.listen_after_bind(); }
+void WebServer::run() {
+  std::thread warm([this] { impl_->warm_dashboard(); });
+  impl_->http.listen_after_bind();
+  warm.join();
+}
 void WebServer::stop() { impl_->http.stop(); }
 
 }  // namespace sohoa::web

@@ -18,8 +18,9 @@ struct ServeOptions {
   int session_minutes = 8 * 60;
   std::size_t max_upload_bytes = 200u << 20;  // one ingest request, all files
   int max_upload_files = 50;
-  int ingest_jobs = 1;  // OCR engines for uploads; the office machine serves too
-  int threads = 24;     // request threads (keep-alive connections each hold one)
+  int ingest_jobs = 1;   // OCR engines for uploads; the office machine serves too
+  int threads = 24;      // request threads (keep-alive connections each hold one)
+  int search_slots = 0;  // searches computed at once (web/work_gate.h); 0 = the cores
 };
 
 class WebServer {
