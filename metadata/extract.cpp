@@ -1276,7 +1276,19 @@ class DocumentReader {
     for (std::size_t p = pages_.size(); p-- > 0;) {
       const auto& segs = pages_[p];
       const PageGeometry& g = geometry_[p];
-      auto in_column = [&](const Segment& s) { return s.centre() > 0.55 * g.width; };
+      // A copy (Decree 30's form: "SAO Y", its number and date, the copy's
+      // own signer) is printed under the original: the original's signer
+      // is above the mark. A mark at the top of the first page is a stamp
+      // over the header, above the original's text.
+      double below = 1e9;
+      for (const auto& s : segs) {
+        if (parse::copy_mark(s.text).empty()) continue;
+        if (p == 0 && s.top() < 0.2 * g.height) continue;
+        below = std::min(below, static_cast<double>(s.top()));
+      }
+      auto in_column = [&](const Segment& s) {
+        return s.centre() > 0.55 * g.width && s.bottom() <= below;
+      };
       const Segment* name = nullptr;
       std::string name_text;
       for (const auto& s : segs) {

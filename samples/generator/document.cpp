@@ -462,10 +462,47 @@ const std::vector<std::string>& document_types() {
 
 namespace {
 
+// A red seal over the signer on some results; some pages are copies (SAO Y,
+// SAO LỤC, TRÍCH SAO) carrying Decree 30's copy form under the original.
+void add_seal_and_copy(Random& rng, Document& doc) {
+  Metadata& m = doc.metadata;
+  if (rng.chance(0.4)) {
+    Seal seal;
+    seal.text = join(doc.authority_lines, " ");
+    seal.radius = rng.between(200, 230);
+    // Over the left part of the signature and the last role line, as a
+    // clerk stamps it: the name below stays mostly clear.
+    seal.dx = -rng.between(120, 240);
+    seal.dy = rng.between(90, 140);
+    seal.turn_deg = rng.real(-40.0, 40.0);
+    doc.seal = seal;
+  }
+  if (rng.chance(0.25)) {
+    static const std::vector<std::pair<std::string, std::string>> marks = {
+        {"SAO Y", "SY"}, {"SAO Y", "SY"}, {"SAO LỤC", "SL"}, {"TRÍCH SAO", "TS"}};
+    const auto& [mark, code] = rng.pick(marks);
+    CopyBlock c;
+    c.mark = mark;
+    if (doc.parent_line) c.body_lines.push_back(*doc.parent_line);
+    c.body_lines.insert(c.body_lines.end(), doc.authority_lines.begin(), doc.authority_lines.end());
+    c.number_line = "Số: " + std::to_string(rng.between(1, 250)) + "/" + code + "-UBND";
+    c.date_line = m.place + ", " + m.issued_date.plus_days(rng.between(1, 60)).spelled();
+    c.roles = {"TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"};
+    c.signer = person_name(rng, rng.chance(0.5));
+    check_printable(c.signer);
+    check_printable(c.date_line);
+    doc.copy = c;
+    m.copy_mark = mark;
+  }
+}
+
 // Real headers put their two columns at other centres and gaps, print the
 // issuing body on one line as often as on two, and stamp urgency marks
 // under the number. `rng` is the document's own sub-stream for this.
 void vary_layout(Random rng, Document& doc) {
+  // Copies and seals draw from a fork of their own, so that the documents
+  // earlier varied layouts made stay as they were without them.
+  Random marks_rng = rng.fork(0xc0b7);
   // Never so close that the columns touch: a header keeps them apart.
   doc.left_centre = rng.between(600, 800);
   doc.right_centre = rng.between(std::max(1640, doc.left_centre + 940), 1880);
@@ -512,6 +549,7 @@ void vary_layout(Random rng, Document& doc) {
     }
     m.hand_filled = true;
   }
+  add_seal_and_copy(marks_rng, doc);
 }
 
 }  // namespace

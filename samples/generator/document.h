@@ -38,6 +38,7 @@ struct Metadata {
   std::optional<std::string> dossier_code;  // printed "Mã hồ sơ:", when it is
   std::vector<std::string> recipients;      // "Nơi nhận:" entries, leading "- " dropped
   std::optional<std::string> urgency;       // "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC" stamped
+  std::optional<std::string> copy_mark;  // "SAO Y", "SAO LỤC", "TRÍCH SAO": the page is a copy
   // The number's digits and the day were filled in by hand: printed, but
   // SPEC wants such fields null (the truth says null for both).
   bool hand_filled = false;
@@ -53,6 +54,29 @@ struct RegisterRow {
   std::string procedure_code;
   std::string doc_type;
   std::string title;
+};
+
+// The copy form Decree 30/2020 prints under the original's last line,
+// below a rule across the text width: the copying body and "Số: N/SY-…" on
+// the left, the mark and the place and date on the right, then the copy's
+// signer block.
+struct CopyBlock {
+  std::string mark;  // "SAO Y", "SAO LỤC", "TRÍCH SAO"
+  std::vector<std::string> body_lines;
+  std::string number_line;  // "Số: 12/SY-UBND" (SL for SAO LỤC, TS for TRÍCH SAO)
+  std::string date_line;
+  std::vector<std::string> roles;
+  std::string signer;
+};
+
+// A round red seal over the signer block: the issuing body's name around
+// the ring, a star in the middle. Offsets are from the centre of the last
+// role line's row (pixels at 300 dpi).
+struct Seal {
+  std::string text;
+  int dx = 0, dy = 0;
+  int radius = 215;
+  double turn_deg = 0.0;  // where the text starts on the ring
 };
 
 struct Document {
@@ -86,6 +110,8 @@ struct Document {
   std::vector<std::string> recipients;
   std::vector<std::string> signer_roles;  // e.g. {"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"}
   std::string signer_name;
+  std::optional<Seal> seal;
+  std::optional<CopyBlock> copy;
 
   int wanted_pages = 1;
   bool numbered_pages = false;  // continuation pages carry their number at the top

@@ -1,5 +1,6 @@
 #include "samples/generator/generate.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -46,7 +47,7 @@ json metadata_json(const Metadata& m) {
               {"urgency", optional_string(m.urgency)},
               {"secrecy", nullptr},
               {"recipients", m.recipients},
-              {"copy_mark", nullptr}};
+              {"copy_mark", optional_string(m.copy_mark)}};
 }
 
 std::string joined_lines(const std::vector<std::string>& lines) {
@@ -170,12 +171,23 @@ GenerateSummary generate(const GenerateOptions& options) {
       Random page_rng = doc_rng.fork(kPageScan + p);
       PageScan page_scan = plan_page_scan(page_rng, request);
       noisy = noisy || page_scan.noise_sigma > 0.0;
-      scans.push_back(scan_page(pages[p].image, doc_scan, page_scan, page_rng));
-      truth_pages.push_back(json{{"text", joined_lines(pages[p].lines)},
-                                 {"rotation", page_scan.rotation},
-                                 {"skew_deg", page_scan.skew_deg},
-                                 {"dpi", doc_scan.dpi},
-                                 {"degradations", recorded_degradations(doc_scan, page_scan)}});
+      const auto& seal = pages[p].seal;
+      scans.push_back(
+          scan_page(pages[p].image, doc_scan, page_scan, page_rng, seal ? &*seal : nullptr));
+      json truth_page{{"text", joined_lines(pages[p].lines)},
+                      {"rotation", page_scan.rotation},
+                      {"skew_deg", page_scan.skew_deg},
+                      {"dpi", doc_scan.dpi},
+                      {"degradations", recorded_degradations(doc_scan, page_scan)}};
+      if (seal) {
+        // Where the seal's ring lies on the upright, unskewed page, in
+        // pixels at the page's dpi.
+        double k = doc_scan.dpi / 300.0;
+        truth_page["seal"] = json{{"x", std::lround(pages[p].seal_x * k)},
+                                  {"y", std::lround(pages[p].seal_y * k)},
+                                  {"radius", std::lround(pages[p].seal_radius * k)}};
+      }
+      truth_pages.push_back(truth_page);
     }
     if (stack) {
       int first = static_cast<int>(stack->pages.size()) + 1;

@@ -1,6 +1,7 @@
 #include "samples/generator/layout.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <stdexcept>
@@ -109,6 +110,9 @@ struct Rule {
 struct PagePlan {
   std::vector<PlacedLine> lines;
   std::vector<Rule> rules;
+  // The origin of the last role line above the signature, on the page that
+  // holds the signer block.
+  std::optional<std::pair<int, int>> last_role;
 };
 
 // A paragraph broken into rendered lines that each fit the width.
@@ -176,6 +180,7 @@ class PageBuilder {
 
   int y = kTop;
   std::vector<PagePlan>& pages() { return pages_; }
+  PagePlan& current() { return pages_.back(); }
 
   void place(const Ink& ink, const std::string& text, int x) {
     pages_.back().lines.push_back({&ink, x, y, text});
@@ -332,12 +337,46 @@ void lay_footer(PageBuilder& b, const FooterLines& f) {
     b.place(*f.left[i].first, f.left[i].second, kLeft - 120);
     b.y += line_step(i == 0 ? 12 : 11);
   }
+  int left_bottom = b.y;
   b.y = top;
   for (std::size_t i = 0; i < f.right.size(); ++i) {
     if (i + 1 == f.right.size()) b.y += f.signature_gap;
+    if (i + 2 == f.right.size()) b.current().last_role = {kRightColumnCentre, b.y};
     b.place_centred(*f.right[i].first, f.right[i].second, kRightColumnCentre);
     b.y += line_step(13);
   }
+  b.y = std::max(b.y, left_bottom);
+}
+
+// Decree 30's copy form: under a rule across the text width, the copying
+// body and its number on the left, the mark and the date on the right, then
+// the copy's signer block on the right.
+void lay_copy(PageBuilder& b, Typesetter& ts, const CopyBlock& c) {
+  const int small = 12;
+  int rows = std::max(static_cast<int>(c.body_lines.size()), 1) + 2;
+  int height = 30 + rows * line_step(13) + static_cast<int>(c.roles.size() + 1) * line_step(13) +
+               line_step(13) * 3;
+  b.y += line_step(13) / 2;
+  b.ensure_room(height);
+  b.current().rules.push_back({kLeft, b.y, kRight - kLeft, 3});
+  b.y += 30 + line_step(13) / 2;
+  int top = b.y;
+  const int left_centre = 740;
+  for (std::size_t i = 0; i < c.body_lines.size(); ++i) {
+    Style style = i + 1 == c.body_lines.size() ? Style::kBold : Style::kRegular;
+    b.line_centred(c.body_lines[i], style, small, left_centre);
+  }
+  b.y += 10;
+  int number_y = b.y;
+  b.place_centred(ts.render(c.number_line, Style::kRegular, 13), c.number_line, left_centre);
+  b.y = top;
+  b.line_centred(c.mark, Style::kBold, 14, kRightColumnCentre);
+  b.y = std::max(b.y, number_y);
+  b.place_centred(ts.render(c.date_line, Style::kItalic, 13), c.date_line, kRightColumnCentre);
+  b.y += line_step(13) * 2;
+  for (const auto& r : c.roles) b.line_centred(r, Style::kBold, 13, kRightColumnCentre);
+  b.y += line_step(13) * 2;
+  b.line_centred(c.signer, Style::kBold, 13, kRightColumnCentre);
 }
 
 std::vector<PagePlan> plan_pages(Typesetter& ts, const Document& doc,
@@ -349,6 +388,7 @@ std::vector<PagePlan> plan_pages(Typesetter& ts, const Document& doc,
   b.y += line_step(13) / 2;
   for (const auto& p : body) b.paragraph(p);
   lay_footer(b, footer);
+  if (doc.copy) lay_copy(b, ts, *doc.copy);
   return std::move(b.pages());
 }
 
@@ -374,6 +414,51 @@ VImage compose(const PagePlan& plan) {
   for (const auto& r : plan.rules)
     ink.draw_rect({255}, r.x, r.y, r.width, r.thickness, VImage::option()->set("fill", true));
   return ink.invert();
+}
+
+std::vector<std::string> code_points(const std::string& s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    out.push_back(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+// The seal's ink on a page-sized mask (255 = full seal colour): two rings,
+// the body's name in capitals around the ring between them, a star in the
+// middle. Pens are not even: the mask is drawn at 85%.
+VImage seal_ink(const Seal& seal, int cx, int cy) {
+  VImage ink = VImage::black(kPageWidth, kPageHeight).cast(VIPS_FORMAT_UCHAR).copy_memory();
+  const int r = seal.radius;
+  ink.draw_circle({217}, cx, cy, r, VImage::option()->set("fill", true));
+  ink.draw_circle({0}, cx, cy, r - 9, VImage::option()->set("fill", true));
+  ink.draw_circle({217}, cx, cy, r - 62, VImage::option()->set("fill", true));
+  ink.draw_circle({0}, cx, cy, r - 66, VImage::option()->set("fill", true));
+  auto letters = code_points(seal.text + " ★ ");
+  const double text_r = r - 36;
+  for (std::size_t i = 0; i < letters.size(); ++i) {
+    if (letters[i] == " ") continue;
+    double deg = seal.turn_deg + 360.0 * static_cast<double>(i) / letters.size();
+    VImage glyph =
+        VImage::text(("<b>" + escape_markup(letters[i]) + "</b>").c_str(),
+                     VImage::option()->set("font", "DejaVu Sans 9")->set("dpi", kRenderDpi));
+    // vips turns clockwise: a letter at `deg` clockwise from the top is
+    // upright to the ring.
+    glyph = glyph.rotate(deg, VImage::option()->set("background", std::vector<double>{0}));
+    double a = deg * M_PI / 180.0;
+    int x = cx + static_cast<int>(std::lround(text_r * std::sin(a))) - glyph.width() / 2;
+    int y = cy - static_cast<int>(std::lround(text_r * std::cos(a))) - glyph.height() / 2;
+    ink.draw_image((glyph * 0.85).cast(VIPS_FORMAT_UCHAR), x, y,
+                   VImage::option()->set("mode", VIPS_COMBINE_MODE_ADD));
+  }
+  VImage star =
+      VImage::text("★", VImage::option()->set("font", "DejaVu Sans 28")->set("dpi", kRenderDpi));
+  ink.draw_image((star * 0.85).cast(VIPS_FORMAT_UCHAR), cx - star.width() / 2,
+                 cy - star.height() / 2, VImage::option()->set("mode", VIPS_COMBINE_MODE_ADD));
+  return ink;
 }
 
 }  // namespace
@@ -405,8 +490,18 @@ std::vector<RenderedPage> render_document(const Document& doc, const std::string
   }
 
   std::vector<RenderedPage> pages;
-  for (std::size_t i = 0; i < plans.size(); ++i)
-    pages.push_back({compose(plans[i]), page_text(plans[i], doc, i == 0)});
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    RenderedPage page;
+    page.image = compose(plans[i]);
+    page.lines = page_text(plans[i], doc, i == 0);
+    if (doc.seal && plans[i].last_role) {
+      page.seal_x = plans[i].last_role->first + doc.seal->dx;
+      page.seal_y = plans[i].last_role->second + doc.seal->dy;
+      page.seal_radius = doc.seal->radius;
+      page.seal = seal_ink(*doc.seal, page.seal_x, page.seal_y);
+    }
+    pages.push_back(std::move(page));
+  }
   return pages;
 }
 

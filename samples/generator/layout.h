@@ -2,6 +2,7 @@
 // renders each page through Pango (libvips text).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 #include <vips/vips8>
@@ -19,6 +20,11 @@ struct RenderedPage {
   // The printed lines in reading order: header left column, then right
   // column, then title and body, then "Nơi nhận" list, then signer block.
   std::vector<std::string> lines;
+  // A red seal stamped over the signer block, when the page has one: its
+  // ink (one band, 255 = full seal colour, same size as `image`) and where
+  // its ring lies (pixels at 300 dpi).
+  std::optional<vips::VImage> seal;
+  int seal_x = 0, seal_y = 0, seal_radius = 0;
 };
 
 // Fonts with Vietnamese glyphs that are installed (fonts-dejavu-core,

@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
   app.add_flag("--vary-layout", o.vary_layout,
                "Vary the header as real documents do: column centres and gap, the issuing body "
                "on one line (UBND XÃ ...), urgency marks (KHẨN, THƯỢNG KHẨN, HỎA TỐC) under the "
-               "number; recorded in the truth");
+               "number, letters (V/v), hand-filled number and day, red seals over the signer, "
+               "SAO Y / SAO LỤC / TRÍCH SAO copies; recorded in the truth");
   app.add_option("--prefix", o.prefix, "File name prefix: PREFIX-0001.png")->capture_default_str();
   StackOptions stack;
   app.add_option("--stacks", stack.stacks,

@@ -194,6 +194,7 @@ DocumentScan plan_document_scan(Random& rng, const ScanRequest& request) {
   if (d.grey_paper) d.paper = rng.between(205, 238);
   if (d.yellow) d.paper = rng.between(235, 250);
   d.dpi = d.low_dpi ? 200 : 300;
+  d.colour = request.colour_allowed && !request.bilevel;
   return d;
 }
 
@@ -243,7 +244,23 @@ std::vector<std::string> recorded_degradations(const DocumentScan& doc, const Pa
   return out;
 }
 
-VImage scan_page(const VImage& clean, const DocumentScan& doc, const PageScan& page, Random& rng) {
+// Seal ink multiplies the paper and the print under it (the ink is
+// translucent): by the seal's red on a colour scan, by its grey otherwise.
+VImage stamp(const VImage& image, const VImage& seal, bool colour) {
+  static const std::vector<double> kRed = {200.0, 35.0, 45.0};
+  VImage a = seal.cast(VIPS_FORMAT_FLOAT) / 255.0;
+  if (!colour) {
+    double grey = 0.299 * kRed[0] + 0.587 * kRed[1] + 0.114 * kRed[2];
+    return (image * (1.0 - a * (1.0 - grey / 255.0))).cast(VIPS_FORMAT_UCHAR);
+  }
+  VImage rgb = image.bands() == 3 ? image : VImage::bandjoin({image, image, image});
+  std::vector<VImage> bands;
+  for (int b = 0; b < 3; ++b) bands.push_back(rgb[b] * (1.0 - a * (1.0 - kRed[b] / 255.0)));
+  return VImage::bandjoin(bands).cast(VIPS_FORMAT_UCHAR);
+}
+
+VImage scan_page(const VImage& clean, const DocumentScan& doc, const PageScan& page, Random& rng,
+                 const VImage* seal) {
   VImage image = paper_and_ink(clean, doc.paper);
   image = skew(image, page.skew_deg, doc.paper);
   image = turn(image, page.rotation);
@@ -258,11 +275,23 @@ VImage scan_page(const VImage& clean, const DocumentScan& doc, const PageScan& p
     if (page.dark_border) dark_border(pixels, rng);
     image = pixels.image();
   }
+  if (seal) {
+    // Where the seal lies on the scanned sheet: the same turns as the page.
+    VImage s = skew(*seal, page.skew_deg, 0);
+    s = turn(s, page.rotation);
+    if (doc.dpi != 300) s = s.resize(doc.dpi / 300.0);
+    if (page.blur_sigma > 0.0) s = s.gaussblur(page.blur_sigma * doc.dpi / 300.0);
+    s = s.cast(VIPS_FORMAT_UCHAR).extract_area(0, 0, image.width(), image.height());
+    image = stamp(image, s, doc.colour);
+  }
   if (doc.yellow) {
     // Yellowish paper: less blue, a little less green; ink stays dark.
-    image = (VImage::bandjoin({image, image, image}) * std::vector<double>{1.0, 0.95, 0.80})
+    VImage rgb = image.bands() == 3 ? image : VImage::bandjoin({image, image, image});
+    image = (rgb * std::vector<double>{1.0, 0.95, 0.80})
                 .cast(VIPS_FORMAT_UCHAR)
                 .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+  } else if (image.bands() == 3) {
+    image = image.copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
   } else {
     image = image.copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_B_W));
   }

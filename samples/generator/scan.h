@@ -28,6 +28,7 @@ struct DocumentScan {
   int paper = 255;       // paper grey level
   bool yellow = false;   // yellowish paper, written in colour
   bool grey_paper = false;
+  bool colour = false;  // the format keeps colour: a red seal stays red
 };
 
 struct PageScan {
@@ -58,8 +59,11 @@ std::vector<std::string> recorded_degradations(const DocumentScan& doc, const Pa
 
 // Applies the scan to a clean upright 300 dpi page (one band uchar, white
 // paper); the result is uchar, one band (three for yellow paper), at the
-// document's dpi. Deterministic for a given rng state.
+// document's dpi. Deterministic for a given rng state. `seal`, when given,
+// is a red seal's ink (one band, page-sized) printed over the page: red on
+// a colour format (three bands), its grey elsewhere; it draws nothing from
+// `rng`.
 vips::VImage scan_page(const vips::VImage& clean, const DocumentScan& doc, const PageScan& page,
-                       Random& rng);
+                       Random& rng, const vips::VImage* seal = nullptr);
 
 }  // namespace sohoa::samples

@@ -431,6 +431,27 @@ TEST_F(Extract, LetterHasNoTitleAndRecipients) {
             e.review_reasons.end());
 }
 
+// Decree 30's copy form under the original: its own number and signer
+// are the copy's; the document's signer is the original's, above the mark.
+TEST_F(Extract, CopyFormBelowTheOriginalKeepsTheOriginalsSigner) {
+  PageBuilder b = header_page({});
+  body_and_footer(b, 900, {"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"}, "Đặng Minh Bình");
+  b.centred("ỦY BAN NHÂN DÂN", kLeftCentre, 1900);
+  b.centred("XÃ HÒA ĐỒNG", kLeftCentre, 1960);
+  b.centred("Số: 12/SY-UBND", kLeftCentre, 2040);
+  b.centred("SAO Y", kRightCentre, 1900);
+  b.centred("Hòa Đồng, ngày 10 tháng 7 năm 2022", kRightCentre, 2040);
+  b.centred("TL. CHỦ TỊCH", kRightCentre, 2200);
+  b.centred("CHÁNH VĂN PHÒNG", kRightCentre, 2280);
+  b.centred("Nguyễn Hữu Phong", kRightCentre, 2520);
+  Extraction e = extractor.extract({b.build()}, "hoa-phu");
+  EXPECT_EQ(value(e, "copy_mark"), "SAO Y");
+  EXPECT_EQ(value(e, "signer"), "Đặng Minh Bình");
+  EXPECT_EQ(value(e, "signer_role"), "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH");
+  EXPECT_EQ(value(e, "doc_number"),
+            value(extractor.extract({decision()}, "hoa-phu"), "doc_number"));
+}
+
 TEST_F(Extract, UrgencySecrecyAndCopyMarks) {
   PageBuilder b = header_page({});
   b.centred("HỎA TỐC", kLeftCentre, 560);

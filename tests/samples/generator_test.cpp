@@ -657,7 +657,8 @@ TEST(SamplesGenerator, StackRecordsItsCutsAndSeparatorSheets) {
 // some headers carry an urgency mark and some a one-line "UBND XÃ …" body,
 // both recorded in the truth and printed in the page text; some are letters
 // (no title, "V/v …" under the number: doc_type null) and some have the
-// number and the day filled in by hand (printed, but null in the truth).
+// number and the day filled in by hand (printed, but null in the truth);
+// some are copies (SAO Y, SAO LỤC, TRÍCH SAO) under the original's signer.
 TEST(SamplesGenerator, VariedLayoutIsRecordedAndChangesNothingElse) {
   TempDir plain, varied;
   generate(plain.path(), {"--count", "12", "--seed", "7", "--profile", "clean"});
@@ -665,7 +666,7 @@ TEST(SamplesGenerator, VariedLayoutIsRecordedAndChangesNothingElse) {
   auto a = truth_files(plain.path()), b = truth_files(varied.path());
   ASSERT_EQ(a.size(), 12u);
   ASSERT_EQ(b.size(), 12u);
-  int marks = 0, one_line = 0, letters = 0, hands = 0;
+  int marks = 0, one_line = 0, letters = 0, hands = 0, copies = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     json p = load_truth(a[i]), v = load_truth(b[i]);
     std::string text = v["pages"][0]["text"].get<std::string>();
@@ -709,9 +710,117 @@ TEST(SamplesGenerator, VariedLayoutIsRecordedAndChangesNothingElse) {
       ++one_line;
       EXPECT_TRUE(printed(authority)) << b[i];
     }
+    // A copy carries Decree 30's copy form after the original's signer:
+    // the mark alone on its line, the copy's own number ("N/SY-UBND"), and
+    // the copy's signer closing the page; the truth names the mark.
+    EXPECT_TRUE(p["metadata"]["copy_mark"].is_null());
+    // (The form goes to a page of its own when the last has no room.)
+    std::vector<std::string> last;
+    for (const auto& page : v["pages"]) {
+      for (const auto& line : lines_of(page["text"].get<std::string>())) last.push_back(line);
+    }
+    auto signer_at = std::find(last.begin(), last.end(), v["metadata"]["signer"]);
+    ASSERT_NE(signer_at, last.end()) << b[i];
+    if (v["metadata"]["copy_mark"].is_null()) {
+      EXPECT_EQ(signer_at + 1, last.end()) << b[i];
+      continue;
+    }
+    ++copies;
+    std::string mark = v["metadata"]["copy_mark"];
+    static const std::map<std::string, std::string> codes = {
+        {"SAO Y", "SY"}, {"SAO LỤC", "SL"}, {"TRÍCH SAO", "TS"}};
+    ASSERT_EQ(codes.count(mark), 1u) << mark;
+    std::vector<std::string> after(signer_at + 1, last.end());
+    EXPECT_TRUE(has_line(after, mark)) << b[i];
+    static const std::regex number(R"(Số: \d+/([A-Z]+)-UBND)");
+    int numbers = 0;
+    for (const auto& line : after) {
+      std::smatch match;
+      if (!std::regex_match(line, match, number)) continue;
+      ++numbers;
+      EXPECT_EQ(match[1].str(), codes.at(mark)) << b[i];
+    }
+    EXPECT_EQ(numbers, 1) << b[i];
+    EXPECT_TRUE(has_line(after, "TL. CHỦ TỊCH")) << b[i];
+    EXPECT_NE(after.back(), v["metadata"]["signer"]) << b[i];
   }
+  EXPECT_GE(copies, 1);
   EXPECT_GE(marks, 1);
   EXPECT_GE(one_line, 1);
   EXPECT_GE(letters, 1);
   EXPECT_GE(hands, 1);
+}
+
+// Pixels of a colour page as (r, g, b) rows.
+struct Rgb {
+  int width = 0, height = 0;
+  std::vector<double> v;
+  double at(int x, int y, int band) const {
+    return v[(static_cast<std::size_t>(y) * width + x) * 3 + band];
+  }
+  bool red(int x, int y) const {
+    return at(x, y, 0) > 150 && at(x, y, 0) - at(x, y, 1) > 80 && at(x, y, 0) - at(x, y, 2) > 80;
+  }
+  bool black(int x, int y) const {
+    return at(x, y, 0) < 90 && at(x, y, 1) < 90 && at(x, y, 2) < 90;
+  }
+};
+
+// --vary-layout stamps a red seal over the signer block on some results:
+// on a colour scan its ring is red, every red pixel lies on the ring the
+// truth records, the print under it shows through (translucent ink), and
+// it sits over the signature's rows, below the role lines' top and above
+// the foot of the signer's name; pages without a seal have no red at all.
+TEST(SamplesGenerator, SealIsRedOverTheSignerBlock) {
+  init_vips();
+  TempDir dir;
+  generate(dir.path(), {"--count", "12", "--seed", "7", "--profile", "clean", "--format", "png",
+                        "--pages", "1", "--vary-layout"});
+  int sealed = 0, plain = 0;
+  for (const auto& f : truth_files(dir.path())) {
+    json t = load_truth(f);
+    // A copy's form may take a page of its own (then a TIFF): its first
+    // page is the original's.
+    std::string file = (dir / t["file"].get<std::string>()).string();
+    if (t["pages"].size() > 1) continue;
+    VImage page = VImage::new_from_file(file.c_str());
+    const json& p = t["pages"][0];
+    if (page.bands() == 1) {
+      EXPECT_FALSE(p.contains("seal")) << f;  // a grey page is red nowhere
+      ++plain;
+      continue;
+    }
+    ASSERT_EQ(page.bands(), 3) << f;
+    Rgb rgb{page.width(), page.height(), as_doubles(page)};
+    int red = 0, red_outside = 0, black_inside = 0;
+    int cx = p.contains("seal") ? p["seal"]["x"].get<int>() : 0;
+    int cy = p.contains("seal") ? p["seal"]["y"].get<int>() : 0;
+    int r = p.contains("seal") ? p["seal"]["radius"].get<int>() : 0;
+    for (int y = 0; y < rgb.height; ++y) {
+      for (int x = 0; x < rgb.width; ++x) {
+        bool inside = std::hypot(x - cx, y - cy) <= r + 3;
+        if (rgb.red(x, y)) ++(inside ? red : red_outside);
+        if (inside && rgb.black(x, y)) ++black_inside;
+      }
+    }
+    if (!p.contains("seal")) {
+      EXPECT_EQ(red + red_outside, 0) << f;
+      ++plain;
+      continue;
+    }
+    ++sealed;
+    EXPECT_EQ(red_outside, 0) << f;
+    // The outer ring alone is 2πr × 9 px.
+    EXPECT_GT(red, static_cast<int>(2 * M_PI * r * 9 * 0.8)) << f;
+    EXPECT_GT(black_inside, 1000) << f << ": no print under the seal";
+    // In the right column, over the rows between the role lines and the
+    // signer's name: the name's row is below the centre.
+    EXPECT_GT(cx - r, rgb.width / 2 - 200) << f;
+    EXPECT_LT(cy + r, rgb.height) << f;
+    auto lines = lines_of(p["text"].get<std::string>());
+    ASSERT_GE(lines.size(), 3u);
+    EXPECT_EQ(lines.back(), t["metadata"]["signer"]) << f;
+  }
+  EXPECT_GE(sealed, 2);
+  EXPECT_GE(plain, 2);
 }
