@@ -20,7 +20,7 @@ struct ServeOptions {
   int max_upload_files = 50;
   int ingest_jobs = 1;   // OCR engines for uploads; the office machine serves too
   int threads = 24;      // request threads (keep-alive connections each hold one)
-  int search_slots = 0;  // searches computed at once (web/work_gate.h); 0 = the cores
+  int search_slots = 0;  // searches computed at once (web/work_gate.h); 0 = two a core
 };
 
 class WebServer {
