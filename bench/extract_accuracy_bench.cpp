@@ -26,6 +26,7 @@
 // there: the first run reads every page (minutes), later runs only extract.
 #include <chrono>
 #include <cstdio>
+#include <iostream>
 #include <map>
 #include <set>
 
@@ -163,7 +164,16 @@ int main(int argc, char** argv) {
       reread = true;
     else if (a == "--real-layouts" && i + 1 < argc)
       real_layouts = argv[++i];
-    else
+    else if (a == "--help" || a == "-h") {
+      std::cout << "usage: extract_accuracy_bench [DIR] [--per-batch N] [--held-out] [--reread]\n"
+                   "                              [--verbose] [--real-only] [--real-layouts DIR]\n"
+                   "Per-field exact / missing / silently wrong on generated and real pages\n"
+                   "(the options are explained at the top of bench/extract_accuracy_bench.cpp).\n";
+      return 0;
+    } else if (a.rfind("-", 0) == 0) {
+      std::cerr << "extract_accuracy_bench: unknown option " << a << " (--help)\n";
+      return 1;
+    } else
       dir_arg = a;
   }
   fs::path units_csv = fs::path(SOHOA_SOURCE_DIR) / "samples" / "units.csv";
