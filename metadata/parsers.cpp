@@ -740,6 +740,7 @@ std::string secrecy_mark(std::string_view line) {
 std::string copy_mark(std::string_view line) {
   static const std::vector<std::pair<std::string, std::string>> kMarks = {
       {"sao y", "SAO Y"},
+      {"saoy", "SAO Y"},  // the space lost, as OCR often loses it before one letter
       {"sao luc", "SAO LỤC"},
       {"trich sao", "TRÍCH SAO"},
       {"sao y ban chinh", "SAO Y"}};

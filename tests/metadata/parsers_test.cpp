@@ -249,6 +249,8 @@ TEST(Marks, UrgencySecrecyAndCopyMarksAlone) {
   EXPECT_EQ(parse::secrecy_mark("MẶT"), "");  // a different word, not a lost accent
   EXPECT_EQ(parse::copy_mark("SAO Y"), "SAO Y");
   EXPECT_EQ(parse::copy_mark("BẢN SAO Y"), "SAO Y");
+  EXPECT_EQ(parse::copy_mark("SAOY"), "SAO Y");  // OCR lost the space
+  EXPECT_EQ(parse::copy_mark("SAOL"), "");
   EXPECT_EQ(parse::copy_mark("SAO LỤC"), "SAO LỤC");
   EXPECT_EQ(parse::copy_mark("TRÍCH SAO"), "TRÍCH SAO");
   EXPECT_EQ(parse::copy_mark("Sao y bản chính"), "");

