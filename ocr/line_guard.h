@@ -32,7 +32,9 @@ float line_confidence(const Line& line);
 // from `grey` (8-bit grey at `dpi`) with `reader` and replaces the line's
 // words and text by the reading when it is surer by options.gain; a reading
 // with no words, with fewer than 85% of the line's characters or more than
-// 150% of them is never taken. The words' boxes stay in `grey`'s
+// 150% of them is never taken. A taken word holding a digit is given no
+// more confidence than the line had: a second reading alone does not make
+// a number sure. The words' boxes stay in `grey`'s
 // pixels; text and mean_confidence are rebuilt when a line changes.
 LineGuardStats guard_lines(PageText& text, const cv::Mat& grey, int dpi, LineReader& reader,
                            const LineGuardOptions& options = {});
