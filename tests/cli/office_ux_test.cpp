@@ -584,11 +584,12 @@ TEST(IngestFeedback, SummarySaysWhatAwaitsReviewAndLinesShowNumberAndType) {
   ASSERT_EQ(run({bin, "units", "import", sohoa::testing::units_csv_path().string(), "--db", db})
                 .exit_code,
             0);
+  // doc-0001's date is unreadable (review); doc-0005 is read whole.
   RunResult r = run({bin, "ingest", sample("doc-0001.png").string(),
-                     sample("doc-0003.jpg").string(), "--unit", "hoa-dong", "--db", db});
+                     sample("doc-0005.pdf").string(), "--unit", "hoa-dong", "--db", db});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\t1 page\t" + sample("doc-0003.jpg").string() +
-                       "\t440/TLKS\tTRÍCH LỤC KHAI SINH\n"),
+  EXPECT_NE(r.out.find("\t1 page\t" + sample("doc-0005.pdf").string() +
+                       "\t813/TLKS\tTRÍCH LỤC KHAI SINH\n"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("review\t"), std::string::npos) << r.out;
