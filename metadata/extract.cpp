@@ -662,14 +662,21 @@ class DocumentReader {
   // "4548854071"; h2-0009: a dossier code's 9 read as 0 at 0.79.)
   template <typename Read>
   bool contradicted_by_rereads(const Segment& s, const std::string& value, Read read) const {
-    if (static_cast<std::size_t>(s.page) >= texts_.size()) return false;
-    for (const ocr::Reread* r : rereads_over(texts_[s.page], s.box)) {
-      for (const ocr::Line& line : r->readings) {
-        std::optional<Vote> v = read(line.text);
-        if (v && v->value != value) return true;
-      }
+    for (const ocr::Line* line : rereadings_of(s)) {
+      std::optional<Vote> v = read(line->text);
+      if (v && v->value != value) return true;
     }
     return false;
+  }
+
+  // Every reading of every re-read over `s`.
+  std::vector<const ocr::Line*> rereadings_of(const Segment& s) const {
+    std::vector<const ocr::Line*> lines;
+    if (static_cast<std::size_t>(s.page) >= texts_.size()) return lines;
+    for (const ocr::Reread* r : rereads_over(texts_[s.page], s.box)) {
+      for (const ocr::Line& line : r->readings) lines.push_back(&line);
+    }
+    return lines;
   }
 
   // Why the digits of a read segment are not sure, or "".
@@ -707,14 +714,11 @@ class DocumentReader {
   template <typename Read>
   std::vector<std::string> sure_rereadings(const Segment& s, Read read) const {
     std::vector<std::string> values;
-    if (static_cast<std::size_t>(s.page) >= texts_.size()) return values;
-    for (const ocr::Reread* r : rereads_over(texts_[s.page], s.box)) {
-      for (const ocr::Line& line : r->readings) {
-        std::optional<Vote> v = read(line.text);
-        if (!v || v->repaired || digit_confidence(line) < kDigitSure) continue;
-        if (!values.empty() && values.front() != v->value) return {};
-        if (values.empty()) values.push_back(v->value);
-      }
+    for (const ocr::Line* line : rereadings_of(s)) {
+      std::optional<Vote> v = read(line->text);
+      if (!v || v->repaired || digit_confidence(*line) < kDigitSure) continue;
+      if (!values.empty() && values.front() != v->value) return {};
+      if (values.empty()) values.push_back(v->value);
     }
     return values;
   }
