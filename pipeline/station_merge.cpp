@@ -66,7 +66,7 @@ MergeSummary merge_station(const fs::path& station_db, const fs::path& target_db
       ++summary.missing_originals;
       if (on_problem) on_problem(doc->source + ": original not in the station's archive");
     }
-    target->store_document_with_corrections(*doc, station->corrections(id));
+    target->store_document_with_corrections(*doc, station->correction_history(id));
     ++summary.added;
   }
   return summary;

@@ -21,7 +21,7 @@ bool already_there(const std::optional<storage::Database::Existing>& existing,
   return existing && (existing->status != "failed" || doc.status == "failed");
 }
 
-// The station's corrections the centre lacks. When any was new there and
+// The station's corrections (and undos) the centre lacks. When any was new there and
 // the station's review state differs from the centre's, the document is
 // re-read centrally as `review --set` re-read it at the station, so its
 // status and reasons follow the corrections (the centre's own, if newer,
@@ -171,7 +171,7 @@ class Syncer {
     };
     std::optional<storage::NewDocument> doc = station_->document_as_stored(id);
     if (!doc) return Outcome::kAlready;  // deleted at the station meanwhile
-    std::vector<storage::Correction> corrections = station_->corrections(id);
+    std::vector<storage::Correction> corrections = station_->correction_history(id);
     auto existing = central_->find_by_sha256(doc->sha256);
     if (already_there(existing, *doc)) {
       bring_corrections(*central_, existing->id, corrections, *doc);

@@ -218,14 +218,19 @@ class Database {
   virtual std::optional<NewDocument> document_as_stored(int64_t id) = 0;
   // The document's corrections in force (not undone), oldest first.
   virtual std::vector<Correction> corrections(int64_t id) = 0;
-  // store_document, plus `corrections` kept with their who and when, all in
-  // one transaction.
+  // Every correction of the document, undone ones too (marked), oldest
+  // first: what a station hands on, so that an undo travels as well.
+  virtual std::vector<Correction> correction_history(int64_t id) = 0;
+  // store_document, plus `corrections` kept with their who and when (and
+  // undone ones as undone), all in one transaction.
   virtual int64_t store_document_with_corrections(const NewDocument& doc,
                                                   const std::vector<Correction>& corrections) = 0;
   // Adds to document `id` those of `corrections` it does not hold yet (same
-  // field, value, who and when), with their who and when, and refreshes it;
-  // returns how many were added (station sync). Throws InputError when there
-  // is no such document.
+  // field, value, who and when), with their who and when; one it holds in
+  // force that `corrections` has undone is marked undone as there (an undo
+  // made here stays: nothing is put back in force). Refreshes the document;
+  // returns how many were added or undone (station sync). Throws InputError
+  // when there is no such document.
   virtual int import_corrections(int64_t id, const std::vector<Correction>& corrections) = 0;
 
   // --- originals (SPEC: a SQLite store keeps them beside its file, in the

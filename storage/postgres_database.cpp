@@ -864,6 +864,18 @@ class PostgresDatabase final : public Database {
     });
   }
 
+  std::vector<Correction> correction_history(int64_t id) override {
+    return guard([&] {
+      std::vector<Correction> out;
+      for (const auto& r : x("SELECT field, value, \"by\", at, undone_by, undone_at "
+                             "FROM corrections WHERE doc_id = $1 ORDER BY id",
+                             id)) {
+        out.push_back({txt(r[0]), txt(r[1]), txt(r[2]), txt(r[3]), txt(r[4]), txt(r[5])});
+      }
+      return out;
+    });
+  }
+
   int64_t store_document_with_corrections(const NewDocument& doc,
                                           const std::vector<Correction>& corrections) override {
     if (!valid_status(doc.status)) throw InputError("invalid document status: " + doc.status);
@@ -903,19 +915,26 @@ class PostgresDatabase final : public Database {
     return guard([&] {
       Tx tx(*this);
       require_document(id);
-      int added = 0;
+      int changed = 0;
       for (const Correction& c : corrections) {
         std::string value = text::nfc(c.value);
         auto r =
-            x("INSERT INTO corrections(doc_id, field, value, \"by\", at) "
-              "SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM corrections WHERE "
-              "doc_id = $1 AND field = $2 AND value = $3 AND \"by\" = $4 AND at = $5)",
-              id, c.field, value, c.by, c.at);
-        added += static_cast<int>(r.affected_rows());
+            x("INSERT INTO corrections(doc_id, field, value, \"by\", at, undone_by, undone_at) "
+              "SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM "
+              "corrections WHERE doc_id = $1 AND field = $2 AND value = $3 AND "
+              "\"by\" = $4 AND at = $5)",
+              id, c.field, value, c.by, c.at, c.undone_by, c.undone_at);
+        changed += static_cast<int>(r.affected_rows());
+        if (c.undone_at.empty()) continue;
+        auto u =
+            x("UPDATE corrections SET undone_by = $6, undone_at = $7 WHERE doc_id = $1 AND "
+              "field = $2 AND value = $3 AND \"by\" = $4 AND at = $5 AND undone_at = ''",
+              id, c.field, value, c.by, c.at, c.undone_by, c.undone_at);
+        changed += static_cast<int>(u.affected_rows());
       }
-      if (added > 0) refresh_effective(id);
+      if (changed > 0) refresh_effective(id);
       tx.commit();
-      return added;
+      return changed;
     });
   }
 
@@ -1442,7 +1461,9 @@ class PostgresDatabase final : public Database {
     std::map<std::string, Field> by_name;
     for (const Field& f : extracted) by_name[f.name] = {f.name, text::nfc(f.value), f.confidence};
     std::vector<const Correction*> in_force;
-    for (const Correction& c : corrections) in_force.push_back(&c);
+    for (const Correction& c : corrections) {
+      if (c.undone_at.empty()) in_force.push_back(&c);
+    }
     std::stable_sort(in_force.begin(), in_force.end(),
                      [](const Correction* a, const Correction* b) { return a->at < b->at; });
     for (const Correction* c : in_force) by_name[c->field] = {c->field, text::nfc(c->value), 1.0};
@@ -1470,8 +1491,9 @@ class PostgresDatabase final : public Database {
 
   void write_corrections(int64_t id, const std::vector<Correction>& corrections) {
     for (const Correction& c : corrections) {
-      x("INSERT INTO corrections(doc_id, field, value, \"by\", at) VALUES ($1, $2, $3, $4, $5)", id,
-        c.field, text::nfc(c.value), c.by, c.at);
+      x("INSERT INTO corrections(doc_id, field, value, \"by\", at, undone_by, undone_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        id, c.field, text::nfc(c.value), c.by, c.at, c.undone_by, c.undone_at);
     }
   }
 

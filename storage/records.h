@@ -72,12 +72,16 @@ struct NewDocument {
 };
 
 // A person's correction of one metadata field, kept with who and when
-// (`at`: UTC, ISO 8601 with milliseconds).
+// (`at`: UTC, ISO 8601 with milliseconds). An undone correction stays on
+// record with who undid it and when; `undone_at` is empty while it is in
+// force.
 struct Correction {
   std::string field;
   std::string value;
   std::string by;
   std::string at;
+  std::string undone_by;
+  std::string undone_at;
 };
 
 // One electronic certified copy made of a document (`sohoa certify`): who

@@ -540,6 +540,18 @@ class SqliteDatabase final : public Database {
     return out;
   }
 
+  std::vector<Correction> correction_history(int64_t id) override {
+    Stmt q(db_,
+           "SELECT field, value, by, at, undone_by, undone_at FROM corrections WHERE doc_id = ?1 "
+           "ORDER BY id");
+    q.bind(1, id);
+    std::vector<Correction> out;
+    while (q.step()) {
+      out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
+    }
+    return out;
+  }
+
   int64_t store_document_with_corrections(const NewDocument& doc,
                                           const std::vector<Correction>& corrections) override {
     if (!valid_status(doc.status)) throw InputError("invalid document status: " + doc.status);
@@ -563,11 +575,12 @@ class SqliteDatabase final : public Database {
     }
     write_pages(id, doc.pages);
     write_fields(id, doc.fields);
-    Stmt insert(
-        db_, "INSERT INTO corrections(doc_id, field, value, by, at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    Stmt insert(db_,
+                "INSERT INTO corrections(doc_id, field, value, by, at, undone_by, undone_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     for (const Correction& c : corrections) {
       insert.bind(1, id).bind(2, c.field).bind(3, text::nfc(c.value)).bind(4, c.by).bind(5, c.at);
-      insert.run();
+      insert.bind(6, c.undone_by).bind(7, c.undone_at).run();
     }
     refresh_effective(id);
     tx.commit();
@@ -577,19 +590,26 @@ class SqliteDatabase final : public Database {
   int import_corrections(int64_t id, const std::vector<Correction>& corrections) override {
     sql::Transaction tx(db_);
     require_document(id);
-    int added = 0;
+    int changed = 0;
     for (const Correction& c : corrections) {
       auto insert = cached(
-          "INSERT INTO corrections(doc_id, field, value, by, at) SELECT ?1, ?2, ?3, ?4, ?5 "
-          "WHERE NOT EXISTS (SELECT 1 FROM corrections WHERE doc_id = ?1 AND field = ?2 AND "
-          "value = ?3 AND by = ?4 AND at = ?5)");
+          "INSERT INTO corrections(doc_id, field, value, by, at, undone_by, undone_at) "
+          "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM corrections "
+          "WHERE doc_id = ?1 AND field = ?2 AND value = ?3 AND by = ?4 AND at = ?5)");
       insert->bind(1, id).bind(2, c.field).bind(3, text::nfc(c.value)).bind(4, c.by);
-      insert->bind(5, c.at).run();
-      added += sqlite3_changes(db_);
+      insert->bind(5, c.at).bind(6, c.undone_by).bind(7, c.undone_at).run();
+      changed += sqlite3_changes(db_);
+      if (c.undone_at.empty()) continue;
+      auto undo = cached(
+          "UPDATE corrections SET undone_by = ?6, undone_at = ?7 WHERE doc_id = ?1 AND "
+          "field = ?2 AND value = ?3 AND by = ?4 AND at = ?5 AND undone_at = ''");
+      undo->bind(1, id).bind(2, c.field).bind(3, text::nfc(c.value)).bind(4, c.by);
+      undo->bind(5, c.at).bind(6, c.undone_by).bind(7, c.undone_at).run();
+      changed += sqlite3_changes(db_);
     }
-    if (added > 0) refresh_effective(id);
+    if (changed > 0) refresh_effective(id);
     tx.commit();
-    return added;
+    return changed;
   }
 
   // --- originals: the archive beside the file ---

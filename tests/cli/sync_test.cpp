@@ -230,4 +230,49 @@ TEST_F(SyncTest, AStationsReviewTravelsOnTheNextSyncAndALaterCentralCorrectionSt
   EXPECT_EQ(Database::open(central->arg())->corrections(4).size(), 6u);
 }
 
+// An undo travels like a correction: the station's undo takes its correction
+// out of force centrally too, and an undo made centrally is not put back by a
+// station that still holds the correction.
+TEST_F(SyncTest, AnUndoAtTheStationTravelsAndACentralUndoStays) {
+  fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 2);  // doc 1: a signer fix
+  json as_read = json::parse(sohoa({"show", "1", "--json", "--db", station.string()}).out);
+  RunResult fix =
+      sohoa({"review", "1", "--set", "signer=Trần Thị Bé", "--set", "doc_number=777/QĐ-UBND",
+             "--by", "station-clerk", "--db", station.string()});
+  ASSERT_EQ(fix.exit_code, 0) << fix.err;
+  ASSERT_EQ(sync(station, central->arg()).exit_code, 0);
+  json centrally = json::parse(sohoa({"show", "1", "--json", "--db", central->arg()}).out);
+  ASSERT_EQ(centrally["metadata"]["signer"], "Trần Thị Bé");
+
+  RunResult undo =
+      sohoa({"review", "1", "--undo", "signer", "--by", "station-clerk", "--db", station.string()});
+  ASSERT_EQ(undo.exit_code, 0) << undo.err;
+  RunResult central_undo = sohoa(
+      {"review", "1", "--undo", "doc_number", "--by", "province-clerk", "--db", central->arg()});
+  ASSERT_EQ(central_undo.exit_code, 0) << central_undo.err;
+  json undone_here = json::parse(sohoa({"show", "1", "--json", "--db", central->arg()}).out);
+  RunResult r = sync(station, central->arg());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "sent 0, already there 2, failed 0\n");
+
+  centrally = json::parse(sohoa({"show", "1", "--json", "--db", central->arg()}).out);
+  json at_station = json::parse(sohoa({"show", "1", "--json", "--db", station.string()}).out);
+  EXPECT_EQ(centrally["metadata"]["signer"], at_station["metadata"]["signer"]);
+  EXPECT_NE(centrally["metadata"]["signer"], as_read["metadata"]["signer"]);
+  EXPECT_EQ(centrally["metadata"]["doc_number"], undone_here["metadata"]["doc_number"]);
+  EXPECT_NE(centrally["metadata"]["doc_number"], "777/QĐ-UBND");
+  EXPECT_EQ(at_station["metadata"]["doc_number"], "777/QĐ-UBND");
+  EXPECT_EQ(centrally["corrections"], json::array()) << centrally.dump();
+  // The undone corrections stay on record, once each, after a rerun too:
+  // the station's first signer fix and this one, and the number.
+  ASSERT_EQ(sync(station, central->arg()).exit_code, 0);
+  auto centre = Database::open(central->arg());
+  std::vector<Correction> history = centre->correction_history(1);
+  ASSERT_EQ(history.size(), 3u);
+  for (const Correction& c : history) {
+    EXPECT_EQ(c.undone_by, c.field == "signer" ? "station-clerk" : "province-clerk") << c.field;
+    EXPECT_FALSE(c.undone_at.empty()) << c.field;
+  }
+}
+
 }  // namespace
