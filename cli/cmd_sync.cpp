@@ -74,7 +74,8 @@ void add_sync_command(CLI::App& root, Action& action) {
       "layout, metadata, review state, corrections with who and when, and the original files.\n"
       "Each document arrives whole or not at all: a sync killed or cut off loses nothing and\n"
       "the next run sends the rest. Corrections made centrally are never overwritten by a\n"
-      "station's older ones. Password from PGPASSWORD or ~/.pgpass, never the command line.\n"
+      "station's older ones, and a document deleted centrally stays deleted (as merge).\n"
+      "Password from PGPASSWORD or ~/.pgpass, never the command line.\n"
       "Prints: sent N, already there N, failed N (exit 3 when some failed).\n"
       "Example: sohoa sync --db hoa-dong-1.db --to postgresql://sohoa@central:5432/daklak");
   add_db_option(*cmd, args->db);

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "pipeline/reassess.h"
@@ -116,6 +118,8 @@ class Syncer {
   void connect() {
     central_.reset();
     central_ = storage::Database::open(options_.central_url);
+    deleted_centrally_.clear();
+    for (const auto& d : central_->deletions()) deleted_centrally_.insert(d.sha256);
   }
 
   // Runs `step` (each is idempotent). When it fails, the centre's
@@ -177,6 +181,10 @@ class Syncer {
       bring_corrections(*central_, existing->id, corrections, *doc);
       return Outcome::kAlready;
     }
+    // Deleted centrally (`sohoa delete` there): the tombstone wins over a
+    // station that still holds the document, as in merge; without this each
+    // sync brought it back. Ingesting the bytes centrally again restores it.
+    if (!existing && deleted_centrally_.count(doc->sha256) > 0) return Outcome::kAlready;
     const std::string& archive = doc->archive_sha256.empty() ? doc->sha256 : doc->archive_sha256;
     if (!central_->has_original(archive)) {
       std::optional<std::string> bytes;
@@ -217,6 +225,7 @@ class Syncer {
   const SyncOptions& options_;
   std::unique_ptr<storage::Database> station_;
   std::unique_ptr<storage::Database> central_;
+  std::set<std::string> deleted_centrally_;  // SHA-256s, read at each connection
 };
 
 }  // namespace

@@ -27,6 +27,32 @@ TEST_F(SyncTest, SendsOnlyWhatTheCentreLacksAndPrintsTheSpecCounts) {
   EXPECT_EQ(sohoa::testing::lines_of(hit.out).size(), 1u) << hit.out << hit.err;
 }
 
+TEST_F(SyncTest, ADocumentDeletedCentrallyStaysDeletedUntilIngestedThereAgain) {
+  fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 3);
+  ASSERT_EQ(sync(station, central->arg()).exit_code, 0);
+  const std::string sha = sha_of(original_bytes(1));
+  auto centre = Database::open(central->arg());
+  centre->delete_document(centre->find_by_sha256(sha)->id, "scanned twice", "province-clerk");
+  // The station still holds it: the centre's tombstone wins, as in merge.
+  RunResult again = sync(station, central->arg());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "sent 0, already there 3, failed 0\n");
+  EXPECT_FALSE(centre->find_by_sha256(sha));
+  EXPECT_EQ(centre->document_ids().size(), 2u);
+  // A station that never sent it before is held back the same way.
+  fs::path other = make_station(dir.path(), "hoa-dong-2", 1, 2);
+  RunResult second = sync(other, central->arg(), true);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out, "{\"sent\":0,\"already\":1,\"failed\":0}\n");
+  EXPECT_FALSE(centre->find_by_sha256(sha));
+  // Ingested centrally again, it is back and stays.
+  centre->store_document(station_document(1, sha, "province"));
+  RunResult after = sync(station, central->arg());
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out, "sent 0, already there 3, failed 0\n");
+  EXPECT_EQ(centre->document_ids().size(), 3u);
+}
+
 TEST_F(SyncTest, CorrectionsTravelButACentralCorrectionMadeSinceIsNotOverwritten) {
   fs::path station = make_station(dir.path(), "hoa-dong-1", 0, 4);  // doc 3 is for review
   ASSERT_EQ(sync(station, central->arg()).exit_code, 0);
