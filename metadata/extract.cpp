@@ -946,14 +946,25 @@ class DocumentReader {
   }
 
   // A letter (công văn) has no title: its "V/v …" lines (one to four) stand
-  // under "Số:" in the left column.
+  // under "Số:" in the left column, under an urgency or secrecy stamp when
+  // it has one (the stamp is read by read_marks, never the subject).
   void read_letter_subject() {
     if (!number_segment_) return;
     std::vector<const Segment*> lines;
+    const Segment* above = number_segment_;
     for (const auto& s : left_rows_) {
       if (s.top() <= number_segment_->top() + number_segment_->height() / 2) continue;
-      const Segment* prev = lines.empty() ? number_segment_ : lines.back();
-      if (s.top() - prev->bottom() > (lines.empty() ? 2.5 : 1.3) * prev->height()) break;
+      const Segment* prev = lines.empty() ? above : lines.back();
+      double gap = s.top() - prev->bottom();
+      if (lines.empty() && !has_letters(s.text)) continue;  // the stamp's specks
+      // A stamp is known by its words, not its place: it may stand further
+      // down (four lines, in the layouts seen) than the subject would.
+      bool stamp = !parse::urgency_mark(s.text).empty() || !parse::secrecy_mark(s.text).empty();
+      if (lines.empty() && stamp && above == number_segment_ && gap <= 4 * prev->height()) {
+        above = &s;
+        continue;
+      }
+      if (gap > (lines.empty() ? 2.5 : 1.3) * prev->height()) break;
       if (lines.empty() && !is_vv(s.raw)) break;
       if (!lines.empty() && (parse::is_capitals(s.text) || crosses_gutter(s))) break;
       lines.push_back(&s);
@@ -963,8 +974,10 @@ class DocumentReader {
     std::string subject;
     for (const auto* l : lines) subject += (subject.empty() ? "" : " ") + l->raw;
     subject = parse::clean(subject);
-    // Keep "V/v"/"V/v:" as printed; only a rule's specks go at the end.
-    while (!subject.empty() && std::string("_-~|*^¬ ").find(subject.back()) != std::string::npos) {
+    // Keep "V/v"/"V/v:" as printed; only a rule's specks go at the end, and
+    // a colon: a subject never ends on one, OCR's speck or a "Kính gửi:"
+    // run on does.
+    while (!subject.empty() && std::string("_-~|*^¬: ").find(subject.back()) != std::string::npos) {
       subject.pop_back();
     }
     set_text_field("subject", subject, mean_confidence(lines), lines);
@@ -1226,7 +1239,10 @@ class DocumentReader {
     // "CHỦ TỊCH ỦY BAN NHÂN DÂN …" opens the body of a decision: no title.
     bool role = starts_with(f, "chu tich") || starts_with(f, "giam doc") ||
                 starts_with(f, "truong phong") || starts_with(f, "bo truong");
-    if (is_addressee_line(text) || has_digit(f) || role) return false;
+    // Nor a signer's "TM. ỦY BAN NHÂN DÂN", which a letter's page, having no
+    // title, leaves as the first capitals line under the header.
+    if (is_addressee_line(text) || has_digit(f) || role || parse::has_signing_prefix(text))
+      return false;
     int words = 0;
     for (std::size_t b = 0, e; b < f.size(); b = e + 1) {
       e = f.find(' ', b);
@@ -1974,7 +1990,10 @@ class DocumentReader {
       if (b == std::string::npos) continue;
       out += (out.empty() ? "" : " ") + raw.substr(b, e - b + 1);
     }
-    return parse::clean(out);
+    out = parse::clean(out);
+    // A subject never ends on a colon ("…xây dựng:" is a speck read).
+    while (!out.empty() && (out.back() == ':' || out.back() == ' ')) out.pop_back();
+    return out;
   }
 
   // "UBND TÍNH PHÚ YÊN" read above the issuer whose parent is Tỉnh Phú Yên

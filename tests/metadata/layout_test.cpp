@@ -487,6 +487,64 @@ TEST_F(Extract, LetterHasNoTitleAndRecipients) {
             e.review_reasons.end());
 }
 
+// A letter with an urgency or secrecy stamp between "Số:" and "V/v": the
+// stamp is the urgency, "V/v …" the subject (no trailing colon, which OCR
+// adds from a speck), no title: not the signer's "TM." line, nor the
+// "Kính gửi:" block. Each row: the stamp (none: ""), its line's y, the
+// subject's last line as read.
+TEST_F(Extract, LetterWithAStampUnderItsNumber) {
+  struct Case {
+    std::string stamp;
+    int stamp_y;
+    std::string last_line;
+    std::string urgency, secrecy;
+  };
+  const std::vector<Case> cases = {
+      {"", 0, "giấy phép xây dựng", "(absent)", "(absent)"},
+      {"HỎA TỐC", 560, "giấy phép xây dựng", "HỎA TỐC", "(absent)"},
+      // Four lines under the number, as the generator's varied layouts and
+      // real stamps put it.
+      {"THƯỢNG KHẨN", 610, "giấy phép xây dựng:", "THƯỢNG KHẨN", "(absent)"},
+      {"KHẨN", 580, "giấy phép xây dựng:", "KHẨN", "(absent)"},
+      {"MẬT", 580, "giấy phép xây dựng", "(absent)", "MẬT"},
+  };
+  for (const auto& c : cases) {
+    PageText page =
+        glued_header(740, 1740, {"ỦY BAN NHÂN DÂN", "XÃ HÒA ĐỒNG", "", "Số: 77/TB-UBND"},
+                     {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "",
+                      "Hòa Đồng, ngày 14 tháng 3 năm 2024"});
+    int y = 520;
+    if (!c.stamp.empty()) {
+      add_line(page, c.stamp, 740 - width_of(c.stamp) / 2, c.stamp_y);
+      y = c.stamp_y + 80;
+    }
+    add_line(page, "V/v bổ sung hồ sơ đề nghị cấp",
+             740 - width_of("V/v bổ sung hồ sơ đề nghị cấp") / 2, y);
+    add_line(page, c.last_line, 740 - width_of(c.last_line) / 2, y + 70);
+    add_line(page, "Kính gửi: Bà Đặng Thanh Ngân", 900, y + 240);
+    add_line(page,
+             "Ủy ban nhân dân xã Hòa Đồng thông báo đến bà Đặng Thanh Ngân như sau:", kLeft + 118,
+             y + 380);
+    add_line(page, "Nơi nhận:", kLeft - 120, 1400);
+    add_line(page, "- Như trên;", kLeft - 120, 1470);
+    add_line(page, "- Lưu: VT.", kLeft - 120, 1540);
+    for (const std::string role : {"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"}) {
+      int at = role == "CHỦ TỊCH" ? 1480 : 1400;
+      add_line(page, role, kRightCentre - width_of(role) / 2, at);
+    }
+    add_line(page, "Đặng Minh Bình", kRightCentre - width_of("Đặng Minh Bình") / 2, 1800);
+    Extraction e = extractor.extract({page}, "hoa-phu");
+    EXPECT_EQ(value(e, "doc_type"), "(absent)") << c.stamp;
+    EXPECT_EQ(value(e, "subject"), "V/v bổ sung hồ sơ đề nghị cấp giấy phép xây dựng") << c.stamp;
+    EXPECT_EQ(value(e, "urgency"), c.urgency) << c.stamp;
+    EXPECT_EQ(value(e, "secrecy"), c.secrecy) << c.stamp;
+    EXPECT_EQ(value(e, "recipients"), R"(["Bà Đặng Thanh Ngân","Như trên;","Lưu: VT."])")
+        << c.stamp;
+    EXPECT_EQ(value(e, "signer_role"), "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH") << c.stamp;
+    EXPECT_EQ(value(e, "doc_number"), "77/TB-UBND") << c.stamp;
+  }
+}
+
 // Decree 30's copy form under the original: its own number and signer
 // are the copy's; the document's signer is the original's, above the mark.
 TEST_F(Extract, CopyFormBelowTheOriginalKeepsTheOriginalsSigner) {
