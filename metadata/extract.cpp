@@ -1191,6 +1191,10 @@ class DocumentReader {
     return lines;
   }
 
+  static bool starts_kinh_gui(const std::string& text) {
+    return parse::edit_distance(folded(text).substr(0, 8), "kinh gui") <= 2;
+  }
+
   // "Kính gửi:" (or OCR's "Kính gởi", "Kinh gui") and "Nơi nhận:".
   static bool is_addressee_line(const std::string& text) {
     std::string f = folded(text);
@@ -1266,6 +1270,9 @@ class DocumentReader {
     for (; i < segs.size(); ++i) {
       const Segment& s = segs[i];
       if (s.top() <= below - s.height() / 2) continue;
+      // The title stands above "Kính gửi:" (Decree 30); what follows it is
+      // the recipients' block ("SỞ TƯ PHÁP" in capitals, centred).
+      if (starts_kinh_gui(s.text)) return;
       if (s.centre() > 0.3 * g.width && s.centre() < 0.72 * g.width && has_letters(s.text) &&
           parse::is_capitals(s.text) && mark_of(s.text).empty()) {
         if (could_be_title(s.text)) break;

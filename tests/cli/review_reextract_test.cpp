@@ -139,7 +139,7 @@ TEST_F(Review, QueueShowsOnlyTheReasonsACorrectionLeaves) {
   auto r = sohoa({"review", std::to_string(id), "--set", "doc_number=17/QĐ-UBND"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(show(id)["status"], "review");
-  EXPECT_EQ(reasons_in_queue(), json::array({"issued_date missing"}));
+  EXPECT_EQ(reasons_in_queue(), json::array({"issued_date missing", "doc_type missing"}));
 }
 
 TEST_F(Review, CorrectedAuthorityMovesTheIssuer) {

@@ -545,6 +545,24 @@ TEST_F(Extract, LetterWithAStampUnderItsNumber) {
   }
 }
 
+// A "Kính gửi:" block is recipients, never the title, even when the letter's
+// "V/v" was not read (here: no V/v line at all) and its entry is in
+// capitals and centred like a title.
+TEST_F(Extract, KinhGuiBlockIsNeverTheTitle) {
+  PageText page = glued_header(740, 1740, {"ỦY BAN NHÂN DÂN", "XÃ HÒA ĐỒNG", "", "Số: 77/UBND-VP"},
+                               {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                "", "Hòa Đồng, ngày 14 tháng 3 năm 2024"});
+  add_line(page, "Kính gửi:", kBodyCentre - 200 - width_of("Kính gửi:"), 760);
+  add_line(page, "PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+           kBodyCentre - width_of("PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG") / 2, 830);
+  add_line(page, "Căn cứ Kế hoạch số 12/KH-UBND ngày 02/3/2024 của UBND huyện;", kLeft + 118, 960);
+  add_line(page, "CHỦ TỊCH", kRightCentre - width_of("CHỦ TỊCH") / 2, 1400);
+  add_line(page, "Đặng Minh Bình", kRightCentre - width_of("Đặng Minh Bình") / 2, 1700);
+  Extraction e = extractor.extract({page}, "hoa-phu");
+  EXPECT_EQ(value(e, "doc_type"), "(absent)");
+  EXPECT_EQ(value(e, "signer_role"), "CHỦ TỊCH");
+}
+
 // Decree 30's copy form under the original: its own number and signer
 // are the copy's; the document's signer is the original's, above the mark.
 TEST_F(Extract, CopyFormBelowTheOriginalKeepsTheOriginalsSigner) {
