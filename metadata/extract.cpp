@@ -1241,8 +1241,12 @@ class DocumentReader {
     if (closest(known_titles(), text)) return true;
     std::string f = folded(text);
     // "CHỦ TỊCH ỦY BAN NHÂN DÂN …" opens the body of a decision: no title.
-    bool role = starts_with(f, "chu tich") || starts_with(f, "giam doc") ||
-                starts_with(f, "truong phong") || starts_with(f, "bo truong");
+    // A deputy's role line ("PHÓ CHỦ TỊCH") under a title-less letter's
+    // signature is none either.
+    std::string bare = starts_with(f, "pho ") ? f.substr(4) : f;
+    bool role = starts_with(bare, "chu tich") || starts_with(bare, "giam doc") ||
+                starts_with(bare, "truong phong") || starts_with(bare, "bo truong") ||
+                starts_with(bare, "chanh van phong");
     // Nor a signer's "TM. ỦY BAN NHÂN DÂN", which a letter's page, having no
     // title, leaves as the first capitals line under the header.
     if (is_addressee_line(text) || has_digit(f) || role || parse::has_signing_prefix(text))

@@ -563,6 +563,29 @@ TEST_F(Extract, KinhGuiBlockIsNeverTheTitle) {
   EXPECT_EQ(value(e, "signer_role"), "CHỦ TỊCH");
 }
 
+// A title-less letter whose "V/v" was not read: the signer's role lines are
+// the first centred capitals under the header, and no title either.
+TEST_F(Extract, RoleLinesAreNeverTheTitle) {
+  for (const std::vector<std::string>& roles :
+       {std::vector<std::string>{"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"},
+        std::vector<std::string>{"KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"},
+        std::vector<std::string>{"TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"}}) {
+    PageText page =
+        glued_header(740, 1740, {"ỦY BAN NHÂN DÂN", "XÃ HÒA ĐỒNG", "", "Số: 77/UBND-VP"},
+                     {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "",
+                      "Hòa Đồng, ngày 14 tháng 3 năm 2024"});
+    add_line(page, "Căn cứ Kế hoạch số 12/KH-UBND ngày 02/3/2024 của UBND huyện;", kLeft + 118,
+             760);
+    // Centred on the page, as a narrow scan's signature block can stand.
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+      add_line(page, roles[i], 1500 - width_of(roles[i]) / 2, 900 + 80 * static_cast<int>(i));
+    }
+    add_line(page, "Đặng Minh Bình", 1500 - width_of("Đặng Minh Bình") / 2, 1300);
+    Extraction e = extractor.extract({page}, "hoa-phu");
+    EXPECT_EQ(value(e, "doc_type"), "(absent)") << roles.back();
+  }
+}
+
 // Decree 30's copy form under the original: its own number and signer
 // are the copy's; the document's signer is the original's, above the mark.
 TEST_F(Extract, CopyFormBelowTheOriginalKeepsTheOriginalsSigner) {
