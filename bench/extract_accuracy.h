@@ -73,10 +73,11 @@ inline constexpr int kHeldOutSeed = 501;
 
 // Runs sohoa-samples (beside this program) into `dir` unless it already
 // holds truth files: `per_batch` documents of each degraded batch; with
-// `held_out`, the held-out set (kHeldOutSeed, --vary-layout, prefixes h1-h4)
-// instead of the tuning set (seeds 301-304, prefixes b1-b4).
+// `held_out`, a held-out set (seeds `held_out_seed` to +3, --vary-layout,
+// prefixes h1-h4) instead of the tuning set (seeds 301-304, prefixes b1-b4).
 inline bool ensure_samples(const fs::path& dir, int per_batch, const fs::path& program_dir,
-                           const fs::path& units_csv, bool held_out = false) {
+                           const fs::path& units_csv, bool held_out = false,
+                           int held_out_seed = kHeldOutSeed) {
   if (has_truth_files(dir)) return true;
   fs::path generator = program_dir / "sohoa-samples";
   if (!fs::exists(generator)) {
@@ -85,7 +86,7 @@ inline bool ensure_samples(const fs::path& dir, int per_batch, const fs::path& p
   }
   for (std::size_t i = 0; i < degraded_batches().size(); ++i) {
     const Batch& b = degraded_batches()[i];
-    int seed = held_out ? kHeldOutSeed + static_cast<int>(i) : b.seed;
+    int seed = held_out ? held_out_seed + static_cast<int>(i) : b.seed;
     std::string cmd = "'";  // appended: GCC 12 -O3 warns falsely on "'" + (PR 105651)
     cmd += generator.string() + "' --out '" + dir.string() + "' --count " +
            std::to_string(per_batch) + " --seed " + std::to_string(seed) +

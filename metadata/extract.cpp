@@ -33,12 +33,18 @@ struct Segment {
   std::string raw;
   // Each word as read with its OCR confidence (0..1).
   std::vector<std::pair<std::string, double>> words;
+  // Left and right ends of the words with a letter or digit: the printed
+  // text's extent, which a speck beside it does not widen.
+  int text_left = 0, text_right = 0;
 
   int left() const { return box.x; }
   int right() const { return box.x + box.w; }
   int top() const { return box.y; }
   int bottom() const { return box.y + box.h; }
   double centre() const { return box.x + box.w / 2.0; }
+  double text_centre() const {
+    return text_right > text_left ? (text_left + text_right) / 2.0 : centre();
+  }
   int height() const { return std::max(1, box.h); }
 };
 
@@ -190,6 +196,14 @@ void add_segment(std::vector<Segment>& out, int page, const std::vector<ocr::Wor
     s.text += (i > from ? " " : "") + words[i].text;
     s.words.push_back({parse::clean(words[i].text), words[i].confidence / 100.0});
     s.box = unite(s.box, words[i].box);
+    std::string f = parse::AlignedText(words[i].text).folded();
+    if (std::any_of(f.begin(), f.end(),
+                    [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
+      int right = words[i].box.x + words[i].box.w;
+      bool first = s.text_right <= s.text_left;
+      s.text_left = first ? words[i].box.x : std::min(s.text_left, words[i].box.x);
+      s.text_right = first ? right : std::max(s.text_right, right);
+    }
     confidence += words[i].confidence;
     if (has_digit(words[i].text)) {
       s.digit_confidence = std::min(s.digit_confidence, words[i].confidence / 100.0);
@@ -279,6 +293,11 @@ void join_row_fragments(std::vector<Segment>& segs, double page_width) {
         a.raw += " " + b.raw;
         a.words.insert(a.words.end(), b.words.begin(), b.words.end());
         a.box = unite(a.box, b.box);
+        if (b.text_right > b.text_left) {
+          bool none = a.text_right <= a.text_left;
+          a.text_left = none ? b.text_left : std::min(a.text_left, b.text_left);
+          a.text_right = none ? b.text_right : std::max(a.text_right, b.text_right);
+        }
         segs.erase(segs.begin() + static_cast<long>(j));
         joined = true;
       }
@@ -375,19 +394,16 @@ const std::vector<std::string>& known_titles() {
 }
 
 const std::vector<std::string>& known_roles() {
-  static const std::vector<std::string> roles = {"CHỦ TỊCH",
-                                                 "PHÓ CHỦ TỊCH",
-                                                 "TRƯỞNG PHÒNG",
-                                                 "PHÓ TRƯỞNG PHÒNG",
-                                                 "GIÁM ĐỐC",
-                                                 "PHÓ GIÁM ĐỐC",
-                                                 "CHÁNH VĂN PHÒNG",
-                                                 "PHÓ CHÁNH VĂN PHÒNG",
-                                                 "TRƯỞNG BAN",
-                                                 "PHÓ TRƯỞNG BAN",
-                                                 "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH",
-                                                 "BÍ THƯ",
-                                                 "TRƯỞNG CÔNG AN"};
+  static const std::vector<std::string> roles = {
+      "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
+      "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
+      "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", "BÍ THƯ", "TRƯỞNG CÔNG AN",
+      // Positions of other bodies' letters, so
+      // that their roles are not left unknown
+      // (an unknown role line is not stored).
+      "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "VỤ TRƯỞNG", "CHÁNH THANH TRA",
+      "HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "CHÁNH ÁN",
+      "VIỆN TRƯỞNG"};
   return roles;
 }
 
@@ -930,14 +946,25 @@ class DocumentReader {
   }
 
   // A letter (công văn) has no title: its "V/v …" lines (one to four) stand
-  // under "Số:" in the left column.
+  // under "Số:" in the left column, under an urgency or secrecy stamp when
+  // it has one (the stamp is read by read_marks, never the subject).
   void read_letter_subject() {
     if (!number_segment_) return;
     std::vector<const Segment*> lines;
+    const Segment* above = number_segment_;
     for (const auto& s : left_rows_) {
       if (s.top() <= number_segment_->top() + number_segment_->height() / 2) continue;
-      const Segment* prev = lines.empty() ? number_segment_ : lines.back();
-      if (s.top() - prev->bottom() > (lines.empty() ? 2.5 : 1.3) * prev->height()) break;
+      const Segment* prev = lines.empty() ? above : lines.back();
+      double gap = s.top() - prev->bottom();
+      if (lines.empty() && !has_letters(s.text)) continue;  // the stamp's specks
+      // A stamp is known by its words, not its place: it may stand further
+      // down (four lines, in the layouts seen) than the subject would.
+      bool stamp = !parse::urgency_mark(s.text).empty() || !parse::secrecy_mark(s.text).empty();
+      if (lines.empty() && stamp && above == number_segment_ && gap <= 4 * prev->height()) {
+        above = &s;
+        continue;
+      }
+      if (gap > (lines.empty() ? 2.5 : 1.3) * prev->height()) break;
       if (lines.empty() && !is_vv(s.raw)) break;
       if (!lines.empty() && (parse::is_capitals(s.text) || crosses_gutter(s))) break;
       lines.push_back(&s);
@@ -947,8 +974,10 @@ class DocumentReader {
     std::string subject;
     for (const auto* l : lines) subject += (subject.empty() ? "" : " ") + l->raw;
     subject = parse::clean(subject);
-    // Keep "V/v"/"V/v:" as printed; only a rule's specks go at the end.
-    while (!subject.empty() && std::string("_-~|*^¬ ").find(subject.back()) != std::string::npos) {
+    // Keep "V/v"/"V/v:" as printed; only a rule's specks go at the end, and
+    // a colon: a subject never ends on one, OCR's speck or a "Kính gửi:"
+    // run on does.
+    while (!subject.empty() && std::string("_-~|*^¬: ").find(subject.back()) != std::string::npos) {
       subject.pop_back();
     }
     set_text_field("subject", subject, mean_confidence(lines), lines);
@@ -1162,6 +1191,10 @@ class DocumentReader {
     return lines;
   }
 
+  static bool starts_kinh_gui(const std::string& text) {
+    return parse::edit_distance(folded(text).substr(0, 8), "kinh gui") <= 2;
+  }
+
   // "Kính gửi:" (or OCR's "Kính gởi", "Kinh gui") and "Nơi nhận:".
   static bool is_addressee_line(const std::string& text) {
     std::string f = folded(text);
@@ -1208,9 +1241,16 @@ class DocumentReader {
     if (closest(known_titles(), text)) return true;
     std::string f = folded(text);
     // "CHỦ TỊCH ỦY BAN NHÂN DÂN …" opens the body of a decision: no title.
-    bool role = starts_with(f, "chu tich") || starts_with(f, "giam doc") ||
-                starts_with(f, "truong phong") || starts_with(f, "bo truong");
-    if (is_addressee_line(text) || has_digit(f) || role) return false;
+    // A deputy's role line ("PHÓ CHỦ TỊCH") under a title-less letter's
+    // signature is none either.
+    std::string bare = starts_with(f, "pho ") ? f.substr(4) : f;
+    bool role = starts_with(bare, "chu tich") || starts_with(bare, "giam doc") ||
+                starts_with(bare, "truong phong") || starts_with(bare, "bo truong") ||
+                starts_with(bare, "chanh van phong");
+    // Nor a signer's "TM. ỦY BAN NHÂN DÂN", which a letter's page, having no
+    // title, leaves as the first capitals line under the header.
+    if (is_addressee_line(text) || has_digit(f) || role || parse::has_signing_prefix(text))
+      return false;
     int words = 0;
     for (std::size_t b = 0, e; b < f.size(); b = e + 1) {
       e = f.find(' ', b);
@@ -1234,6 +1274,9 @@ class DocumentReader {
     for (; i < segs.size(); ++i) {
       const Segment& s = segs[i];
       if (s.top() <= below - s.height() / 2) continue;
+      // The title stands above "Kính gửi:" (Decree 30); what follows it is
+      // the recipients' block ("SỞ TƯ PHÁP" in capitals, centred).
+      if (starts_kinh_gui(s.text)) return;
       if (s.centre() > 0.3 * g.width && s.centre() < 0.72 * g.width && has_letters(s.text) &&
           parse::is_capitals(s.text) && mark_of(s.text).empty()) {
         if (could_be_title(s.text)) break;
@@ -1346,20 +1389,113 @@ class DocumentReader {
       if (block.empty() && !name) continue;
       if (block.empty() && name) {
         set_text_field("signer", name_text, name->confidence, {name});
+        if (const Segment* r = unread_role_line(segs, g, p, in_column, name, nullptr)) {
+          doubts_["signer_role"] =
+              "the role lines above the name are unreadable (\"" + r->text + "\")";
+        }
         return;
       }
       std::string role;
-      double confidence = 1.0, factor = 1.0;
+      std::vector<std::string> lines;
+      double confidence = 1.0;
+      bool known = true;
       for (const Segment* line : block) {
-        auto [text, known] = role_line(line->text);
+        auto [text, in_lexicon] = role_line(line->text);
         role += (role.empty() ? "" : " ") + text;
+        lines.push_back(text);
         confidence = std::min(confidence, line->confidence);
-        if (!known) factor = 0.8;
+        known = known && in_lexicon;
       }
-      set_text_field("signer_role", parse::clean(role), confidence * factor, block, factor == 1.0);
+      // Part of a role is a wrong role ("TM. ỦY BAN NHÂN DÂN" alone for a
+      // deputy's signature): a role is stored only when every line is one
+      // the lexicon knows and the lines make a whole block.
+      if (std::string doubt = role_block_doubt(lines); !doubt.empty()) {
+        doubts_["signer_role"] = doubt;
+      } else if (const Segment* off = off_centre_line(block, name, name_text)) {
+        doubts_["signer_role"] =
+            "\"" + off->text + "\" is off the block's centre: part of it unread";
+      } else if (const Segment* r = unread_role_line(segs, g, p, in_column, name, block.front())) {
+        doubts_["signer_role"] =
+            "a line above \"" + block.front()->text + "\" is unreadable (\"" + r->text + "\")";
+      } else if (!known) {
+        doubts_["signer_role"] = "a role line the lexicon does not know";
+      } else {
+        set_text_field("signer_role", parse::clean(role), confidence, block, true);
+      }
       if (name) set_text_field("signer", name_text, name->confidence, {name});
       return;
     }
+  }
+
+  // The role lines and the name are centred on one axis (Decree 30's
+  // signature block); a line read off it by half a line's height or more
+  // lost words at one end ("KT." under the seal leaves "CHỦ TỊCH", a role
+  // that looks whole). The axis is the name's when it reads as a name (a
+  // name read in part is off it itself), else the first line's.
+  static const Segment* off_centre_line(const std::vector<const Segment*>& block,
+                                        const Segment* name, const std::string& name_text) {
+    bool whole_name = name && lexicon::is_family_name(name_text.substr(0, name_text.find(' ')));
+    double axis = whole_name ? name->text_centre() : block.front()->text_centre();
+    for (const Segment* line : block) {
+      if (std::abs(line->text_centre() - axis) > 0.5 * line->height()) return line;
+    }
+    return nullptr;
+  }
+
+  // A line of the signer's column that the role block does not take, where
+  // role lines stand: right above the block's `first` line, or, with no
+  // block, anywhere above the name. Role lines read garbled ("TM-ỦY BÀN
+  // NHÂN DÂN", "PtylaN NHÂN DÂN" under a seal) leave such a line, and the
+  // rest of the block is then only part of the role.
+  template <typename InColumn>
+  static const Segment* unread_role_line(const std::vector<Segment>& segs, const PageGeometry& g,
+                                         std::size_t page, const InColumn& in_column,
+                                         const Segment* name, const Segment* first) {
+    if (!first && !name) return nullptr;
+    for (const auto& s : segs) {
+      if (&s == name || &s == first || !in_column(s) || !has_letters(s.text)) continue;
+      if (page == 0 && s.top() < 0.2 * g.height) continue;  // the header's right column
+      if (first) {
+        bool above = s.top() < first->top() && first->top() - s.bottom() < 1.2 * s.height();
+        bool overlaps = std::min(s.right(), first->right()) > std::max(s.left(), first->left());
+        if (above && overlaps) return &s;
+      } else if (s.top() < name->top() && name->top() - s.bottom() <= 10 * s.height()) {
+        return &s;
+      }
+    }
+    return nullptr;
+  }
+
+  // Decree 30 (Art. 8): "TM."/"KT."/"TL."/"TUQ." name on whose behalf the
+  // signer signs, and the signer's own position follows on the next line; a
+  // deputy ("PHÓ …") signs "KT." for the head, and "KT." is always a
+  // deputy's. A block that ends on such a line, or whose deputy has no
+  // "KT." line above (or the reverse), lost a line, most often under the
+  // seal: "" when the block is whole, else why not.
+  static std::string role_block_doubt(const std::vector<std::string>& lines) {
+    auto prefix = [](const std::string& line) {
+      if (!parse::has_signing_prefix(line)) return std::string();
+      std::string f = folded(line);
+      f = f.substr(0, f.find_first_of(".,:"));
+      f.erase(std::remove(f.begin(), f.end(), ' '), f.end());
+      f.erase(std::remove(f.begin(), f.end(), '/'), f.end());
+      return f;
+    };
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::string p = prefix(lines[i]);
+      bool deputy = starts_with(folded(parse::strip_signing_prefix(lines[i])), "pho ");
+      bool last = i + 1 == lines.size();
+      if (!p.empty() && p != "q" && last)
+        return "a role line under \"" + lines[i] + "\" is missing";
+      if (p == "kt" && !starts_with(folded(lines[i + 1]), "pho ")) {
+        return "\"" + lines[i] + "\" is not followed by a deputy's role";
+      }
+      if (deputy && p.empty() && (i == 0 || prefix(lines[i - 1]) != "kt")) {
+        return "the \"KT.\" line above \"" + lines[i] + "\" is missing";
+      }
+      if (p.empty() && !last) return "a role line after \"" + lines[i] + "\"";
+    }
+    return {};
   }
 
   // "KT . CHU TICH" -> {"KT. CHỦ TỊCH", true}: the prefix in its printed
@@ -1375,7 +1511,9 @@ class DocumentReader {
     }
     std::string rest = parse::strip_signing_prefix(text);
     std::vector<std::string> lexicon = known_roles();
-    lexicon.push_back("ỦY BAN NHÂN DÂN");
+    // The collective bodies a "TM." line names.
+    for (const char* body : {"ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "BAN THƯỜNG VỤ", "CHÍNH PHỦ"})
+      lexicon.push_back(body);
     std::optional<std::string> known = closest(lexicon, rest, 4);
     std::string body = known.value_or(rest);
     return {prefix.empty() ? body : prefix + " " + body, known.has_value()};
@@ -1863,7 +2001,10 @@ class DocumentReader {
       if (b == std::string::npos) continue;
       out += (out.empty() ? "" : " ") + raw.substr(b, e - b + 1);
     }
-    return parse::clean(out);
+    out = parse::clean(out);
+    // A subject never ends on a colon ("…xây dựng:" is a speck read).
+    while (!out.empty() && (out.back() == ':' || out.back() == ' ')) out.pop_back();
+    return out;
   }
 
   // "UBND TÍNH PHÚ YÊN" read above the issuer whose parent is Tỉnh Phú Yên
