@@ -74,8 +74,14 @@ LineGuardStats guard_lines(PageText& text, const std::vector<UnsureLine>& unsure
                            const LineGuardOptions& options) {
   LineGuardStats stats;
   if (grey.empty()) return stats;
+  // The least sure first: they gain most from a second reading, so the
+  // lines left when the page is given up are the surer ones.
+  std::vector<UnsureLine> order = unsure;
+  std::stable_sort(order.begin(), order.end(), [](const UnsureLine& a, const UnsureLine& b) {
+    return a.confidence < b.confidence;
+  });
   int missed = 0;  // re-reads in a row not taken
-  for (const UnsureLine& u : unsure) {
+  for (const UnsureLine& u : order) {
     if (missed >= options.give_up_after) {
       stats.gave_up = true;
       break;

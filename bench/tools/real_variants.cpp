@@ -15,7 +15,7 @@
 //   sharp        the same after it
 //   bin          Otsu-binarized before reading
 //   guard        unsure lines read again from the page before clean-up
-//                (ocr/line_guard.h; GUARD_BELOW, GUARD_GAIN, GUARD_SCALE in
+//                (ocr/line_guard.h; GUARD_BELOW, GUARD_GAIN, GUARD_SCALE, GUARD_GIVE_UP in
 //                the environment change its options)
 // DUMP=1 in the environment also writes OUT/NAME.VARIANT.png, the image read.
 #include <cctype>
@@ -138,6 +138,7 @@ int main(int argc, char** argv) {
       if (const char* v = std::getenv("GUARD_BELOW")) options.unsure_below = std::stof(v);
       if (const char* v = std::getenv("GUARD_GAIN")) options.gain = std::stof(v);
       if (const char* v = std::getenv("GUARD_SCALE")) options.scale = std::stod(v);
+      if (const char* v = std::getenv("GUARD_GIVE_UP")) options.give_up_after = std::stoi(v);
       const ocr::PageText first = page.text;
       auto start = std::chrono::steady_clock::now();
       guarded = ocr::guard_lines(page.text, before_clean, page.dpi, lines, options);

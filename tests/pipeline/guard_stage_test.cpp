@@ -4,6 +4,7 @@
 // re-readings that lost words keep the page's reading.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -145,9 +146,9 @@ std::vector<sohoa::ocr::Line*> lines_of(sohoa::ocr::PageText& text) {
   return lines;
 }
 
-// A letter read with every line unsure (confidence 50) and its unclean
+// A letter read with every line unsure (confidence 30-50) and its unclean
 // image blank: no re-reading has words, so none is taken. Line `misread`
-// (if ≥ 0) is instead made wrong (each letter an x, confidence 20) and kept
+// (if ≥ 0) is instead made wrong (each letter an x, its confidence kept) and kept
 // on the unclean image, so its re-reading is taken.
 struct GuardedLetter {
   sohoa::ocr::PageText text;
@@ -165,7 +166,8 @@ GuardedLetter unsure_letter(sohoa::ocr::TesseractReader& reader, int misread) {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     sohoa::ocr::Line& line = *lines[i];
     letter.read.push_back(line.text);
-    for (auto& word : line.words) word.confidence = 50;
+    // 30, 35, 40, 45, then 50: the lines are read again in page order.
+    for (auto& word : line.words) word.confidence = std::min(30.0f + 5 * i, 50.0f);
     if (static_cast<int>(i) != misread) continue;
     const cv::Rect box(line.box.x, line.box.y, line.box.w, line.box.h);
     image(box).copyTo(letter.unclean(box));
@@ -174,7 +176,6 @@ GuardedLetter unsure_letter(sohoa::ocr::TesseractReader& reader, int misread) {
       int letters = 0;
       for (unsigned char c : word.text) letters += (c & 0xC0) != 0x80;
       word.text = std::string(letters, 'x');
-      word.confidence = 20;
       line.text += (line.text.empty() ? "" : " ") + word.text;
     }
   }
@@ -182,13 +183,13 @@ GuardedLetter unsure_letter(sohoa::ocr::TesseractReader& reader, int misread) {
   return letter;
 }
 
-TEST_F(GuardStageTest, GivesThePageUpAfterFourReReadsInARowNotTaken) {
+TEST_F(GuardStageTest, GivesThePageUpAfterSixReReadsInARowNotTaken) {
   GuardedLetter letter = unsure_letter(reader_, -1);
   const float mean = letter.text.mean_confidence;
   sohoa::ocr::LineReader lines;
   sohoa::ocr::LineGuardStats stats =
       sohoa::ocr::guard_lines(letter.text, letter.unclean, 300, lines);
-  EXPECT_EQ(stats.lines_read, 4);
+  EXPECT_EQ(stats.lines_read, 6);
   EXPECT_EQ(stats.lines_taken, 0);
   EXPECT_TRUE(stats.gave_up);
   // The lines left unread keep their reading and its doubt.
@@ -205,9 +206,9 @@ TEST_F(GuardStageTest, GivesThePageUpAfterFourReReadsInARowNotTaken) {
 }
 
 TEST_F(GuardStageTest, ATakenReReadingStartsTheCountAgain) {
-  // Lines 0-2 not taken, line 3 taken, lines 4-7 not taken: given up with
+  // Line 0 not taken, line 1 taken, lines 2-7 not taken: given up with
   // lines 8 and 9 unread.
-  GuardedLetter letter = unsure_letter(reader_, 3);
+  GuardedLetter letter = unsure_letter(reader_, 1);
   sohoa::ocr::LineReader lines;
   sohoa::ocr::LineGuardStats stats =
       sohoa::ocr::guard_lines(letter.text, letter.unclean, 300, lines);
@@ -216,7 +217,7 @@ TEST_F(GuardStageTest, ATakenReReadingStartsTheCountAgain) {
   EXPECT_TRUE(stats.gave_up);
   std::vector<sohoa::ocr::Line*> after = lines_of(letter.text);
   ASSERT_EQ(after.size(), 10u);
-  EXPECT_EQ(after[3]->text, letter.read[3]);
+  EXPECT_EQ(after[1]->text, letter.read[1]);
 }
 
 TEST(UnsureLines, ListsTheUnsureLinesWithWordsInReadingOrderWithTheirConfidence) {
