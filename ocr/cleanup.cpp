@@ -420,6 +420,32 @@ void whiten_runs(cv::Mat& out, const cv::Mat& ink, const std::vector<Run>& runs,
   }
 }
 
+// For each 8-connected mark of `ink` outside `rule` (labelled as
+// cv::connectedComponents labels ink & ~rule), whether it is a letter's
+// and not the ragged edge of a blurred rule: a letter's mark is tall (a
+// third of an x-height), compact (a dot, at least `stroke` high, at most
+// about twice as wide as high) or a short piece thicker than `stroke` (the
+// bottom of a "g" below the rule); a rule's edge is a flat sliver along it,
+// which kept would leave specks Tesseract reads as "m ˆ ." on the line above.
+struct Marks {
+  cv::Mat labels;
+  std::vector<char> letter;
+};
+
+Marks letters_beside(const cv::Mat& ink, const cv::Mat& rule, double x_height, int stroke) {
+  Marks marks;
+  cv::Mat stats, centroids;
+  const int count =
+      cv::connectedComponentsWithStats(ink & ~rule, marks.labels, stats, centroids, 8, CV_32S);
+  marks.letter.assign(count, 0);
+  for (int i = 1; i < count; ++i) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    marks.letter[i] =
+        h >= 0.3 * x_height || (h >= stroke && w <= 2 * h + 2) || (h > stroke && w <= x_height);
+  }
+  return marks;
+}
+
 }  // namespace
 
 cv::Mat remove_rules(const cv::Mat& grey, int dpi) {
@@ -443,6 +469,10 @@ cv::Mat remove_rules(const cv::Mat& grey, int dpi) {
   // A stroke's tip inside the rule (a descender's slanted end, the curve
   // of a "g") lies beside the column it leaves from: kept with it.
   const int beside = std::max(1, static_cast<int>(std::lround(0.15 * x_height)));
+  const Marks marks = letters_beside(ink, rule, x_height, stroke);
+  auto letter_at = [&](int r, int c) {
+    return r >= 0 && r < marks.labels.rows && marks.letter[marks.labels.at<int>(r, c)];
+  };
   cv::Mat out = grey.clone();
   std::vector<std::vector<Run>> runs(rule.cols);
   std::vector<char> touched(rule.cols);
@@ -451,8 +481,9 @@ cv::Mat remove_rules(const cv::Mat& grey, int dpi) {
       runs[c] = column_runs(rule, band, c, thickest);
       touched[c] = false;
       for (const Run& run : runs[c])
-        touched[c] = touched[c] || stroke_from(ink, c, run.top - 1, -1, stroke) ||
-                     stroke_from(ink, c, run.bottom, +1, stroke);
+        touched[c] = touched[c] ||
+                     (letter_at(run.top - 1, c) && stroke_from(ink, c, run.top - 1, -1, stroke)) ||
+                     (letter_at(run.bottom, c) && stroke_from(ink, c, run.bottom, +1, stroke));
     }
     for (int c = 0; c < rule.cols; ++c) {
       bool kept = false;
@@ -472,7 +503,7 @@ cv::Mat clean_page(const cv::Mat& grey, int dpi) {
   page = flatten_with(page, coarse);
   // After flattening the paper is white, and so are the borders once painted.
   paint_cells(page, borders, 255);
-  return remove_dot_leaders(remove_rules(remove_speckles(page, dpi), dpi), dpi);
+  return remove_dot_leaders(remove_speckles(page, dpi), dpi);
 }
 
 cv::Mat binarize(const cv::Mat& grey) {
