@@ -341,6 +341,160 @@ cv::Mat remove_dot_leaders(const cv::Mat& grey, int dpi) {
   return out;
 }
 
+namespace {
+
+// The dark rows of a column's run of `rule` pixels, [top, bottom).
+struct Run {
+  int top = 0;
+  int bottom = 0;
+};
+
+// Whether `ink` runs on from row `from` in column `c` for `length` rows,
+// stepping by `step` (-1 up, +1 down): a stroke leaving the rule.
+bool stroke_from(const cv::Mat& ink, int c, int from, int step, int length) {
+  for (int k = 0; k < length; ++k) {
+    const int r = from + step * k;
+    if (r < 0 || r >= ink.rows || !ink.at<uchar>(r, c)) return false;
+  }
+  return true;
+}
+
+// The pixels of `ink` in horizontal runs of at least `length` (an opening
+// by a 1×length line, in one pass over each row).
+cv::Mat long_runs(const cv::Mat& ink, int length) {
+  cv::Mat rule = cv::Mat::zeros(ink.size(), CV_8UC1);
+  for (int r = 0; r < ink.rows; ++r) {
+    const uchar* in = ink.ptr<uchar>(r);
+    uchar* out = rule.ptr<uchar>(r);
+    for (int c = 0; c < ink.cols;) {
+      if (!in[c]) {
+        ++c;
+        continue;
+      }
+      int end = c;
+      while (end < ink.cols && in[end]) ++end;
+      if (end - c >= length) std::fill(out + c, out + end, 255);
+      c = end;
+    }
+  }
+  return rule;
+}
+
+// The bands of consecutive rows holding `rule` pixels.
+std::vector<Run> rule_bands(const cv::Mat& rule) {
+  std::vector<Run> bands;
+  for (int r = 0; r < rule.rows; ++r) {
+    if (cv::countNonZero(rule.row(r)) == 0) continue;
+    if (!bands.empty() && bands.back().bottom == r)
+      ++bands.back().bottom;
+    else
+      bands.push_back({r, r + 1});
+  }
+  return bands;
+}
+
+// The runs of `rule` pixels of column `c` within `band`, at most `thickest`
+// rows each (a thicker one is a bar, not a rule).
+std::vector<Run> column_runs(const cv::Mat& rule, const Run& band, int c, int thickest) {
+  std::vector<Run> runs;
+  for (int r = band.top; r < band.bottom; ++r) {
+    if (!rule.at<uchar>(r, c)) continue;
+    Run run{r, r};
+    while (run.bottom < band.bottom && rule.at<uchar>(run.bottom, c)) ++run.bottom;
+    r = run.bottom;
+    if (run.bottom - run.top <= thickest) runs.push_back(run);
+  }
+  return runs;
+}
+
+// Paints column `c` of `runs` white in `out`, and their rim of `rim` rows
+// above and below where it is not ink of something else.
+void whiten_runs(cv::Mat& out, const cv::Mat& ink, const std::vector<Run>& runs, int c, int rim) {
+  for (const Run& run : runs) {
+    for (int r = run.top; r < run.bottom; ++r) out.at<uchar>(r, c) = 255;
+    for (int k = 1; k <= rim; ++k) {
+      for (int r : {run.top - k, run.bottom - 1 + k}) {
+        if (r >= 0 && r < out.rows && !ink.at<uchar>(r, c)) out.at<uchar>(r, c) = 255;
+      }
+    }
+  }
+}
+
+// For each 8-connected mark of `ink` outside `rule` (labelled as
+// cv::connectedComponents labels ink & ~rule), whether it is a letter's
+// and not the ragged edge of a blurred rule: a letter's mark is tall (a
+// third of an x-height), compact (a dot, at least `stroke` high, at most
+// about twice as wide as high) or a short piece thicker than `stroke` (the
+// bottom of a "g" below the rule); a rule's edge is a flat sliver along it,
+// which kept would leave specks Tesseract reads as "m ˆ ." on the line above.
+struct Marks {
+  cv::Mat labels;
+  std::vector<char> letter;
+};
+
+Marks letters_beside(const cv::Mat& ink, const cv::Mat& rule, double x_height, int stroke) {
+  Marks marks;
+  cv::Mat stats, centroids;
+  const int count =
+      cv::connectedComponentsWithStats(ink & ~rule, marks.labels, stats, centroids, 8, CV_32S);
+  marks.letter.assign(count, 0);
+  for (int i = 1; i < count; ++i) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    marks.letter[i] =
+        h >= 0.3 * x_height || (h >= stroke && w <= 2 * h + 2) || (h > stroke && w <= x_height);
+  }
+  return marks;
+}
+
+}  // namespace
+
+cv::Mat remove_rules(const cv::Mat& grey, int dpi) {
+  require_grey(grey, "remove_rules");
+  const double x_height = std::max(4.0, kXHeightAt300Dpi * std::max(dpi, 1) / 300.0);
+  cv::Mat ink;
+  cv::threshold(grey, ink, 160, 255, cv::THRESH_BINARY_INV);
+  // Only a rule has a horizontal stroke this long.
+  const int length = static_cast<int>(std::lround(kRuleXHeights * x_height));
+  cv::Mat rule = long_runs(ink, length);
+  std::vector<Run> bands = rule_bands(rule);
+  if (bands.empty()) return grey;
+  // A printed rule is 0.5-1 pt, a tenth of an x-height; a blurred photo's
+  // spreads to a third. Ink running on from the rule for a tenth of an
+  // x-height (more than its ragged edge's pixel) is a letter touching it: a
+  // stem, a descender, the dot below of "ị", which sits where an underline
+  // runs. The rim is the soft edge lighter than the ink threshold.
+  const int thickest = std::max(3, static_cast<int>(std::lround(0.4 * x_height)));
+  const int stroke = std::max(2, static_cast<int>(std::lround(0.1 * x_height)));
+  const int rim = std::max(1, static_cast<int>(std::lround(0.12 * x_height)));
+  // A stroke's tip inside the rule (a descender's slanted end, the curve
+  // of a "g") lies beside the column it leaves from: kept with it.
+  const int beside = std::max(1, static_cast<int>(std::lround(0.15 * x_height)));
+  const Marks marks = letters_beside(ink, rule, x_height, stroke);
+  auto letter_at = [&](int r, int c) {
+    return r >= 0 && r < marks.labels.rows && marks.letter[marks.labels.at<int>(r, c)];
+  };
+  cv::Mat out = grey.clone();
+  std::vector<std::vector<Run>> runs(rule.cols);
+  std::vector<char> touched(rule.cols);
+  for (const Run& band : bands) {
+    for (int c = 0; c < rule.cols; ++c) {
+      runs[c] = column_runs(rule, band, c, thickest);
+      touched[c] = false;
+      for (const Run& run : runs[c])
+        touched[c] = touched[c] ||
+                     (letter_at(run.top - 1, c) && stroke_from(ink, c, run.top - 1, -1, stroke)) ||
+                     (letter_at(run.bottom, c) && stroke_from(ink, c, run.bottom, +1, stroke));
+    }
+    for (int c = 0; c < rule.cols; ++c) {
+      bool kept = false;
+      for (int cc = std::max(0, c - beside); cc <= std::min(rule.cols - 1, c + beside); ++cc)
+        kept = kept || touched[cc];
+      if (!kept) whiten_runs(out, ink, runs[c], c, rim);
+    }
+  }
+  return out;
+}
+
 cv::Mat clean_page(const cv::Mat& grey, int dpi) {
   require_grey(grey, "clean_page");
   cv::Mat page = grey;

@@ -36,32 +36,73 @@ float line_confidence(const Line& line) {
   return chars == 0 ? 0.0f : static_cast<float>(sum / chars);
 }
 
+std::vector<UnsureLine> unsure_lines(PageText& text, float below) {
+  std::vector<UnsureLine> unsure;
+  for (Block& block : text.blocks) {
+    for (Line& line : block.lines) {
+      if (line.words.empty()) continue;
+      const float sure = line_confidence(line);
+      if (sure < below) unsure.push_back({&line, sure});
+    }
+  }
+  return unsure;
+}
+
+namespace {
+
+// Whether `again`, a re-reading of `line` (whose confidence is `sure`),
+// replaces it.
+bool better_reading(const Line& line, float sure, const Line& again,
+                    const LineGuardOptions& options) {
+  if (again.words.empty()) return false;
+  const int chars = line_chars(line);
+  // A reading that lost words (a number, a field) is not a better one.
+  const int again_chars = line_chars(again);
+  if (again_chars * 20 < chars * 17 || again_chars * 2 > chars * 3) return false;
+  return line_confidence(again) >= sure + options.gain;
+}
+
+}  // namespace
+
 LineGuardStats guard_lines(PageText& text, const cv::Mat& grey, int dpi, LineReader& reader,
+                           const LineGuardOptions& options) {
+  return guard_lines(text, unsure_lines(text, options.unsure_below), grey, dpi, reader, options);
+}
+
+LineGuardStats guard_lines(PageText& text, const std::vector<UnsureLine>& unsure,
+                           const cv::Mat& grey, int dpi, LineReader& reader,
                            const LineGuardOptions& options) {
   LineGuardStats stats;
   if (grey.empty()) return stats;
-  for (Block& block : text.blocks) {
-    for (Line& line : block.lines) {
-      const float sure = line_confidence(line);
-      if (line.words.empty() || sure >= options.unsure_below) continue;
-      ++stats.lines_read;
-      Line again = reader.read(grey, line.box, dpi, options.scale);
-      if (again.words.empty()) continue;
-      const int chars = line_chars(line);
-      // A reading that lost words (a number, a field) is not a better one.
-      const int again_chars = line_chars(again);
-      if (again_chars * 20 < chars * 17 || again_chars * 2 > chars * 3) continue;
-      if (line_confidence(again) < sure + options.gain) continue;
-      // One surer reading is no confirmation of digits (a 9 read as 0 at
-      // 0.79 on held-out h2-0009): a number's word keeps the doubt of the
-      // first reading, for the field re-reads to settle.
-      for (Word& w : again.words) {
-        if (has_digit(w.text)) w.confidence = std::min(w.confidence, sure);
-      }
-      line.words = std::move(again.words);
-      line.text = std::move(again.text);
-      ++stats.lines_taken;
+  // The least sure first: they gain most from a second reading, so the
+  // lines left when the page is given up are the surer ones.
+  std::vector<UnsureLine> order = unsure;
+  std::stable_sort(order.begin(), order.end(), [](const UnsureLine& a, const UnsureLine& b) {
+    return a.confidence < b.confidence;
+  });
+  int missed = 0;  // re-reads in a row not taken
+  for (const UnsureLine& u : order) {
+    if (missed >= options.give_up_after) {
+      stats.gave_up = true;
+      break;
     }
+    Line& line = *u.line;
+    ++stats.lines_read;
+    Line again = reader.read(grey, line.box, dpi, options.scale);
+    if (!better_reading(line, u.confidence, again, options)) {
+      ++missed;
+      continue;
+    }
+    missed = 0;
+    // One surer reading is no confirmation of digits (a 9 read as 0 at
+    // 0.79 on held-out h2-0009): a number's word keeps the doubt of the
+    // first reading, for the field re-reads to settle.
+    for (Word& w : again.words) {
+      if (has_digit(w.text)) w.confidence = std::min(w.confidence, u.confidence);
+    }
+    line.words = std::move(again.words);
+    line.text = std::move(again.text);
+    ++stats.lines_taken;
   }
   if (stats.lines_taken > 0) finish_page(text);
   return stats;

@@ -13,9 +13,10 @@
 //   noclean      no clean stage;  flat: borders and light only;  flatmed: and a median 3
 //   sharpfirst   unsharp mask (sigma 1 at 220 dpi, amount 1) before the clean stage
 //   sharp        the same after it
+//   rules        printed rules whitened after the clean stage (ocr::remove_rules)
 //   bin          Otsu-binarized before reading
 //   guard        unsure lines read again from the page before clean-up
-//                (ocr/line_guard.h; GUARD_BELOW, GUARD_GAIN, GUARD_SCALE in
+//                (ocr/line_guard.h; GUARD_BELOW, GUARD_GAIN, GUARD_SCALE, GUARD_GIVE_UP in
 //                the environment change its options)
 // DUMP=1 in the environment also writes OUT/NAME.VARIANT.png, the image read.
 #include <cctype>
@@ -127,6 +128,7 @@ int main(int argc, char** argv) {
     } else if (!has("noclean")) {
       page = pipeline::CleanStage().run(std::move(page));
     }
+    if (has("rules")) page.image = ocr::remove_rules(page.image, page.dpi);
     if (has("sharp")) page.image = unsharp(page.image, sigma, 1.0);
     if (has("bin")) page.image = ocr::binarize(page.image);
     if (dump) cv::imwrite((out / (name + "." + variant + ".png")).string(), page.image);
@@ -138,6 +140,7 @@ int main(int argc, char** argv) {
       if (const char* v = std::getenv("GUARD_BELOW")) options.unsure_below = std::stof(v);
       if (const char* v = std::getenv("GUARD_GAIN")) options.gain = std::stof(v);
       if (const char* v = std::getenv("GUARD_SCALE")) options.scale = std::stod(v);
+      if (const char* v = std::getenv("GUARD_GIVE_UP")) options.give_up_after = std::stoi(v);
       const ocr::PageText first = page.text;
       auto start = std::chrono::steady_clock::now();
       guarded = ocr::guard_lines(page.text, before_clean, page.dpi, lines, options);

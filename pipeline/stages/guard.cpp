@@ -9,16 +9,10 @@ Page GuardStage::run(Page page) {
   cv::Mat unclean = std::move(page.unclean);
   page.unclean.release();
   if (unclean.empty() || unclean.size() != page.image.size()) return page;
-  bool unsure = false;
-  for (const ocr::Block& block : page.text.blocks) {
-    for (const ocr::Line& line : block.lines) {
-      unsure =
-          unsure || (!line.words.empty() && ocr::line_confidence(line) < options_.unsure_below);
-    }
-  }
-  if (!unsure) return page;
+  const std::vector<ocr::UnsureLine> unsure = ocr::unsure_lines(page.text, options_.unsure_below);
+  if (unsure.empty()) return page;
   if (!reader_) reader_ = std::make_unique<ocr::LineReader>(reader_options_);
-  ocr::guard_lines(page.text, unclean, page.dpi, *reader_, options_);
+  ocr::guard_lines(page.text, unsure, unclean, page.dpi, *reader_, options_);
   return page;
 }
 

@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "ocr/tesseract_reader.h"
+#include "ocr/text_size.h"
 #include "pipeline/stages/clean.h"
 #include "tests/support/restore_render.h"
 
@@ -270,4 +271,81 @@ TEST(RemoveDotLeaders, EveryLabelOfAFormReads) {
   std::size_t read = 0;
   for (const std::string& label : labels) read += kept.find(label) != std::string::npos;
   EXPECT_LE(read, labels.size() / 2) << kept;
+}
+
+namespace {
+
+// A line of text at the reading scale (220 dpi) with a printed rule (3 px,
+// 0.2 x-height) under it, drawn through its descenders and dots below and
+// running on past the words on both sides, as a signature's or a form's
+// underline does.
+struct Underlined {
+  cv::Mat text;  // the line alone
+  cv::Mat page;  // the line and its rule
+  cv::Rect rule;
+};
+
+Underlined underlined(const std::string& words) {
+  Underlined u;
+  cv::Mat line = render::render_line(words, "DejaVu Serif 13", 220);
+  u.text = cv::Mat(line.rows + 120, line.cols + 400, CV_8UC1, cv::Scalar(255));
+  render::paste(u.text, line, 200, 60);
+  // The baseline: the lowest row that many letters reach.
+  cv::Mat ink;
+  cv::threshold(u.text, ink, 160, 255, cv::THRESH_BINARY_INV);
+  int most = 0, baseline = 0;
+  for (int r = 0; r < ink.rows; ++r) most = std::max(most, cv::countNonZero(ink.row(r)));
+  for (int r = 0; r < ink.rows; ++r)
+    if (cv::countNonZero(ink.row(r)) > most / 3) baseline = r;
+  u.rule = cv::Rect(60, baseline + 4, u.text.cols - 120, 3);
+  u.page = u.text.clone();
+  u.page(u.rule).setTo(0);
+  return u;
+}
+
+}  // namespace
+
+TEST(RemoveRules, WhitensAnUnderlineAndKeepsTheLettersCrossingIt) {
+  const Underlined u = underlined("Người ký: Nguyễn Thị Ngọc Diệp, phụ trách quy hoạch");
+  const cv::Mat clean = ocr::remove_rules(u.page, 220);
+  cv::Mat text_ink;
+  cv::threshold(u.text, text_ink, 160, 255, cv::THRESH_BINARY_INV);
+  ASSERT_GT(cv::countNonZero(text_ink(u.rule)), 20) << "the rule crosses no letter";
+  // Every pixel of the letters is as it was, where they cross the rule too.
+  for (int r = 0; r < u.page.rows; ++r) {
+    for (int c = 0; c < u.page.cols; ++c) {
+      if (text_ink.at<uchar>(r, c)) {
+        ASSERT_EQ(clean.at<uchar>(r, c), u.page.at<uchar>(r, c)) << r << "," << c;
+      }
+    }
+  }
+  // The rule is gone wherever no letter touches it (4 px either side, 2
+  // above and below).
+  const int near = 4;
+  int clear = 0;
+  for (int c = u.rule.x; c < u.rule.br().x; ++c) {
+    const cv::Rect around = cv::Rect(c - near, u.rule.y - 2, 2 * near + 1, u.rule.height + 4) &
+                            cv::Rect(0, 0, u.page.cols, u.page.rows);
+    if (cv::countNonZero(text_ink(around)) > 0) continue;
+    ++clear;
+    for (int r = u.rule.y; r < u.rule.br().y; ++r) ASSERT_EQ(clean.at<uchar>(r, c), 255) << c;
+  }
+  EXPECT_GT(clear, u.rule.width * 3 / 4) << clear;
+  // The line reads as written once the rule is gone.
+  ocr::TesseractReader reader;
+  EXPECT_EQ(reader.read(clean, 220).text, "Người ký: Nguyễn Thị Ngọc Diệp, phụ trách quy hoạch\n");
+}
+
+TEST(RemoveRules, KeepsBarsShortRulesAndText) {
+  // A bar thicker than a rule (half an x-height: shading, a heading's band)
+  // and a rule shorter than kRuleXHeights x-heights (a dash, a short
+  // underline) stay, and so does text: nothing changes.
+  const double x_height = ocr::kXHeightAt300Dpi * 220 / 300;
+  cv::Mat page(300, 1400, CV_8UC1, cv::Scalar(255));
+  page(cv::Rect(50, 40, 1300, static_cast<int>(x_height / 2) + 1)).setTo(0);
+  page(cv::Rect(50, 120, static_cast<int>(ocr::kRuleXHeights * x_height) - 4, 3)).setTo(0);
+  render::paste(page, render::render_line("Độc lập - Tự do - Hạnh phúc", "DejaVu Serif 13", 220),
+                50, 180);
+  const cv::Mat clean = ocr::remove_rules(page, 220);
+  EXPECT_EQ(cv::countNonZero(clean != page), 0);
 }

@@ -43,6 +43,7 @@ TEST(OcrContract, CleanupFunctionsRefuseEmptyAndNonGreyImages) {
   expect_refused("flatten_background", [](const cv::Mat& m) { ocr::flatten_background(m); });
   expect_refused("remove_speckles", [](const cv::Mat& m) { ocr::remove_speckles(m, 300); });
   expect_refused("remove_dot_leaders", [](const cv::Mat& m) { ocr::remove_dot_leaders(m, 220); });
+  expect_refused("remove_rules", [](const cv::Mat& m) { ocr::remove_rules(m, 220); });
   expect_refused("clean_page", [](const cv::Mat& m) {
     int dpi = 300;
     ocr::clean_page(m, dpi);

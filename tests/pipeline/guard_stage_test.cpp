@@ -4,7 +4,10 @@
 // re-readings that lost words keep the page's reading.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <string>
+#include <vector>
 #include <vips/vips8>
 
 #include "ocr/line_guard.h"
@@ -120,6 +123,117 @@ TEST_F(GuardStageTest, ReReadingThatLostWordsIsNotTaken) {
   page = sohoa::pipeline::GuardStage().run(std::move(page));
   EXPECT_EQ(page.text.blocks[0].lines[0].text, kLine);
   EXPECT_FLOAT_EQ(page.text.blocks[0].lines[0].words[0].confidence, 20);
+}
+
+// Ten different lines of a letter, one page, a blank line between each
+// (a line read again is read with a margin).
+constexpr const char* kLetter =
+    "Căn cứ Luật Tổ chức chính quyền địa phương\n\n"
+    "Xét đề nghị của Trưởng phòng Nội vụ huyện\n\n"
+    "Ủy ban nhân dân xã Hòa Đồng quyết định\n\n"
+    "Giao cho Văn phòng thực hiện việc số hóa\n\n"
+    "Các phòng ban chịu trách nhiệm thi hành\n\n"
+    "Quyết định này có hiệu lực kể từ ngày ký\n\n"
+    "Nơi nhận như trên để biết và thực hiện\n\n"
+    "Chủ tịch Ủy ban nhân dân xã ký ban hành\n\n"
+    "Lưu văn thư và hồ sơ công việc của xã\n\n"
+    "Người ký Nguyễn Văn An chủ tịch xã";
+
+std::vector<sohoa::ocr::Line*> lines_of(sohoa::ocr::PageText& text) {
+  std::vector<sohoa::ocr::Line*> lines;
+  for (auto& block : text.blocks)
+    for (auto& line : block.lines) lines.push_back(&line);
+  return lines;
+}
+
+// A letter read with every line unsure (confidence 30-50) and its unclean
+// image blank: no re-reading has words, so none is taken. Line `misread`
+// (if ≥ 0) is instead made wrong (each letter an x, its confidence kept) and kept
+// on the unclean image, so its re-reading is taken.
+struct GuardedLetter {
+  sohoa::ocr::PageText text;
+  cv::Mat unclean;
+  std::vector<std::string> read;  // each line's text as first read
+};
+
+GuardedLetter unsure_letter(sohoa::ocr::TesseractReader& reader, int misread) {
+  GuardedLetter letter;
+  const cv::Mat image = line_page(kLetter);
+  letter.text = reader.read(image, 300);
+  letter.unclean = cv::Mat(image.size(), CV_8UC1, cv::Scalar(255));
+  std::vector<sohoa::ocr::Line*> lines = lines_of(letter.text);
+  EXPECT_EQ(lines.size(), 10u) << letter.text.text;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    sohoa::ocr::Line& line = *lines[i];
+    letter.read.push_back(line.text);
+    // 30, 35, 40, 45, then 50: the lines are read again in page order.
+    for (auto& word : line.words) word.confidence = std::min(30.0f + 5 * i, 50.0f);
+    if (static_cast<int>(i) != misread) continue;
+    const cv::Rect box(line.box.x, line.box.y, line.box.w, line.box.h);
+    image(box).copyTo(letter.unclean(box));
+    line.text.clear();
+    for (auto& word : line.words) {
+      int letters = 0;
+      for (unsigned char c : word.text) letters += (c & 0xC0) != 0x80;
+      word.text = std::string(letters, 'x');
+      line.text += (line.text.empty() ? "" : " ") + word.text;
+    }
+  }
+  sohoa::ocr::finish_page(letter.text);
+  return letter;
+}
+
+TEST_F(GuardStageTest, GivesThePageUpAfterSixReReadsInARowNotTaken) {
+  GuardedLetter letter = unsure_letter(reader_, -1);
+  const float mean = letter.text.mean_confidence;
+  sohoa::ocr::LineReader lines;
+  sohoa::ocr::LineGuardStats stats =
+      sohoa::ocr::guard_lines(letter.text, letter.unclean, 300, lines);
+  EXPECT_EQ(stats.lines_read, 6);
+  EXPECT_EQ(stats.lines_taken, 0);
+  EXPECT_TRUE(stats.gave_up);
+  // The lines left unread keep their reading and its doubt.
+  std::vector<sohoa::ocr::Line*> after = lines_of(letter.text);
+  for (std::size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i]->text, letter.read[i]);
+  EXPECT_FLOAT_EQ(letter.text.mean_confidence, mean);
+  // Without the give-up every unsure line is read again.
+  GuardedLetter all = unsure_letter(reader_, -1);
+  sohoa::ocr::LineGuardOptions patient;
+  patient.give_up_after = 100;
+  stats = sohoa::ocr::guard_lines(all.text, all.unclean, 300, lines, patient);
+  EXPECT_EQ(stats.lines_read, 10);
+  EXPECT_FALSE(stats.gave_up);
+}
+
+TEST_F(GuardStageTest, ATakenReReadingStartsTheCountAgain) {
+  // Line 0 not taken, line 1 taken, lines 2-7 not taken: given up with
+  // lines 8 and 9 unread.
+  GuardedLetter letter = unsure_letter(reader_, 1);
+  sohoa::ocr::LineReader lines;
+  sohoa::ocr::LineGuardStats stats =
+      sohoa::ocr::guard_lines(letter.text, letter.unclean, 300, lines);
+  EXPECT_EQ(stats.lines_read, 8);
+  EXPECT_EQ(stats.lines_taken, 1);
+  EXPECT_TRUE(stats.gave_up);
+  std::vector<sohoa::ocr::Line*> after = lines_of(letter.text);
+  ASSERT_EQ(after.size(), 10u);
+  EXPECT_EQ(after[1]->text, letter.read[1]);
+}
+
+TEST(UnsureLines, ListsTheUnsureLinesWithWordsInReadingOrderWithTheirConfidence) {
+  sohoa::ocr::PageText text;
+  text.blocks.resize(2);
+  text.blocks[0].lines.resize(3);
+  text.blocks[0].lines[0].words = {{"Căn", {}, 95}};
+  text.blocks[0].lines[1].words = {{"cứ", {}, 60}, {"Luật", {}, 90}};
+  text.blocks[1].lines.resize(1);
+  text.blocks[1].lines[0].words = {{"số", {}, 91.5f}};
+  std::vector<sohoa::ocr::UnsureLine> unsure = sohoa::ocr::unsure_lines(text, 92);
+  ASSERT_EQ(unsure.size(), 2u);
+  EXPECT_EQ(unsure[0].line, &text.blocks[0].lines[1]);
+  EXPECT_FLOAT_EQ(unsure[0].confidence, (60 * 2 + 90 * 4) / 6.0f);
+  EXPECT_EQ(unsure[1].line, &text.blocks[1].lines[0]);
+  EXPECT_FLOAT_EQ(unsure[1].confidence, 91.5f);
 }
 
 TEST(LineConfidence, WeighsWordsByTheirCharacters) {
