@@ -293,13 +293,22 @@ std::vector<std::vector<int>> leaders_of(const std::vector<Dot>& dots,
   return leaders;
 }
 
+// The printed x-height a page at `dpi` holds (never under 4 px).
+double x_height_at(int dpi) { return std::max(4.0, kXHeightAt300Dpi * std::max(dpi, 1) / 300.0); }
+
+// Ink as 255 on 0, at the mid-grey cut the mark finders share.
+cv::Mat ink_of(const cv::Mat& grey) {
+  cv::Mat ink;
+  cv::threshold(grey, ink, 160, 255, cv::THRESH_BINARY_INV);
+  return ink;
+}
+
 }  // namespace
 
 cv::Mat remove_dot_leaders(const cv::Mat& grey, int dpi) {
   require_grey(grey, "remove_dot_leaders");
-  const double x_height = std::max(4.0, kXHeightAt300Dpi * std::max(dpi, 1) / 300.0);
-  cv::Mat ink;
-  cv::threshold(grey, ink, 160, 255, cv::THRESH_BINARY_INV);
+  const double x_height = x_height_at(dpi);
+  const cv::Mat ink = ink_of(grey);
   cv::Mat labels, stats, centroids;
   cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S, cv::CCL_GRANA);
   std::vector<Dot> dots = dot_marks(ink, stats, x_height);
@@ -450,9 +459,8 @@ Marks letters_beside(const cv::Mat& ink, const cv::Mat& rule, double x_height, i
 
 cv::Mat remove_rules(const cv::Mat& grey, int dpi) {
   require_grey(grey, "remove_rules");
-  const double x_height = std::max(4.0, kXHeightAt300Dpi * std::max(dpi, 1) / 300.0);
-  cv::Mat ink;
-  cv::threshold(grey, ink, 160, 255, cv::THRESH_BINARY_INV);
+  const double x_height = x_height_at(dpi);
+  const cv::Mat ink = ink_of(grey);
   // Only a rule has a horizontal stroke this long.
   const int length = static_cast<int>(std::lround(kRuleXHeights * x_height));
   cv::Mat rule = long_runs(ink, length);
