@@ -1074,23 +1074,20 @@ class PostgresDatabase final : public Database {
   // than the limit.
   std::optional<TierOrder> search_newest(const SearchTerms& terms, const SearchQuery& query) {
     if (search_window_ <= 0 || query.limit <= 0) return std::nullopt;
-    std::string newest = "(SELECT doc_id FROM search_index ORDER BY doc_id DESC LIMIT " +
-                         std::to_string(search_window_) +
-                         ") w JOIN search_index s ON s.doc_id = w.doc_id";
-    TierOrder order = tier_order(ranked_matches(terms, query, newest, ""));
-    if (static_cast<int64_t>(order.size()) < query.limit) return std::nullopt;
-    int worst = order.back().first;
-    std::string better = better_tier_sql(terms, worst);
-    if (better.empty()) return order;
-    // Ids below the window's: the window's own oldest id bounds it from
-    // above, and every window hit is newer than it or is it.
+    // The window as a range of ids, so that the planner walks those rows
+    // by the primary key rather than the index's many matches.
     int64_t window_start =
-        num(x("SELECT min(doc_id) FROM (SELECT doc_id FROM search_index ORDER BY doc_id DESC "
-              "LIMIT $1) w",
+        num(x("SELECT coalesce(min(doc_id), 0) FROM (SELECT doc_id FROM search_index "
+              "ORDER BY doc_id DESC LIMIT $1) w",
               search_window_)[0][0]);
+    std::string since = std::to_string(window_start);
+    TierOrder order =
+        tier_order(ranked_matches(terms, query, "search_index s", " AND s.doc_id >= " + since));
+    if (static_cast<int64_t>(order.size()) < query.limit) return std::nullopt;
+    std::string better = better_tier_sql(terms, order.back().first);
+    if (better.empty()) return order;
     TierOrder older = tier_order(ranked_matches(
-        terms, query, "search_index s",
-        " AND s.doc_id < " + std::to_string(window_start) + " AND (" + better + ")"));
+        terms, query, "search_index s", " AND s.doc_id < " + since + " AND (" + better + ")"));
     if (older.empty()) return order;
     order.insert(order.end(), older.begin(), older.end());
     std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
