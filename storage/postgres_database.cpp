@@ -977,11 +977,11 @@ class PostgresDatabase final : public Database {
   // --- search ---
   // Hits in the order of storage/search_rank.h, as the SQLite store finds
   // them. Cheapest first, each exact or declining:
-  //   1. few documents hold all the words (the GIN index yields at most
+  //   1. the tiers over the newest search_window_ documents only, taken
+  //      when they fill the limit and no older document can come before
+  //      them (search_newest): common words, a few milliseconds;
+  //   2. few documents hold all the words (the GIN index yields at most
   //      search_window_): rank just those (search_candidates);
-  //   2. common words: rank the newest search_window_ documents, and take
-  //      those hits when no older document can come before them
-  //      (search_newest);
   //   3. one query per tier, newest first, leaving out what an earlier tier
   //      took; a tier is asked only while hits are missing (search_by_tier).
   // Planned for the words at hand each time (x_planned): a GIN index for a
@@ -997,9 +997,9 @@ class PostgresDatabase final : public Database {
     terms.wanted = tsquery_literal(fts.phrases, fold_token, true);
     terms.accented = text::has_accents(query.text) && !terms.exact.empty();
     return guard([&] {
-      std::optional<TierOrder> order = search_candidates(terms, query);
-      if (!order) order = search_newest(terms, query);
-      if (!order) order = search_by_tier(terms, query);
+      std::optional<TierOrder> order = search_newest(terms, query);
+      if (!order) order = search_candidates(terms, query);
+      if (!order) order = search_by_tier(terms, query, "");
       return hits_for(*order, fts.phrases);
     });
   }
@@ -1053,7 +1053,7 @@ class PostgresDatabase final : public Database {
     return order;
   }
 
-  // Tier 1: when at most search_window_ documents hold all the words, rank
+  // Step 2: when at most search_window_ documents hold all the words, rank
   // them all; else nothing (the count stops one past the window).
   std::optional<TierOrder> search_candidates(const SearchTerms& terms, const SearchQuery& query) {
     if (search_window_ <= 0) return std::nullopt;
@@ -1066,7 +1066,8 @@ class PostgresDatabase final : public Database {
     return tier_order(ranked_matches(terms, query, "search_index s", ""));
   }
 
-  // Tier 2: the limit's best among the newest search_window_ documents.
+  // Step 1: the limit's best among the newest search_window_ documents, one
+  // query per tier bounded to them (each walks at most those rows).
   // An older document only comes before the last of them if it is in a
   // better tier (same tier: older comes after), so those are asked (few:
   // they are in the metadata or have the exact accents, where the newest
@@ -1081,8 +1082,7 @@ class PostgresDatabase final : public Database {
               "ORDER BY doc_id DESC LIMIT $1) w",
               search_window_)[0][0]);
     std::string since = std::to_string(window_start);
-    TierOrder order =
-        tier_order(ranked_matches(terms, query, "search_index s", " AND s.doc_id >= " + since));
+    TierOrder order = search_by_tier(terms, query, " AND s.doc_id >= " + since);
     if (static_cast<int64_t>(order.size()) < query.limit) return std::nullopt;
     std::string better = better_tier_sql(terms, order.back().first);
     if (better.empty()) return order;
@@ -1113,8 +1113,10 @@ class PostgresDatabase final : public Database {
     }
   }
 
-  // Tier 3: one query per tier of storage/search_rank.h.
-  TierOrder search_by_tier(const SearchTerms& terms, const SearchQuery& query) {
+  // Step 3: one query per tier of storage/search_rank.h, among the
+  // documents `where` (SQL on `s`) keeps.
+  TierOrder search_by_tier(const SearchTerms& terms, const SearchQuery& query,
+                           const std::string& where) {
     struct Tier {
       int tier;
       const char* where;  // $1: `tsquery`
@@ -1139,7 +1141,7 @@ class PostgresDatabase final : public Database {
       std::string sql = std::string(
                             "SELECT d.id FROM search_index s JOIN documents d ON d.id = s.doc_id "
                             "WHERE ") +
-                        t.where + t.check + " AND " + filter_sql() +
+                        t.where + t.check + " AND " + filter_sql() + where +
                         " AND NOT (d.id = ANY($8::bigint[])) ORDER BY d.id DESC " + kLimit7;
       std::string ids = "{" + taken + "}";
       pqxx::result r = *t.check != '\0'
