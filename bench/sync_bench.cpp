@@ -18,6 +18,12 @@
 // filled through storage/ (default 200000 documents, 1000000 rows, on
 // SYNC_BENCH_BULK_THREADS=4 connections; about 20 minutes on a loaded
 // 2-core machine, against hours synced).
+// SYNC_BENCH_ON_CENTRE=1 measures search on the centre the stations just
+// filled (all at once), SYNC_BENCH_PROVINCE_DOCS=0 skips the province
+// store, SYNC_BENCH_PAUSE_MINUTES (10) is how long SYNC_BENCH_PAUSE keeps a
+// store. Every search figure is taken twice on the same store: one query
+// per tier only (SOHOA_PG_SEARCH_WINDOW=0, as before the candidate and
+// newest-documents tiers) and as the store searches by default.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -138,6 +144,10 @@ fs::path make_station(const fs::path& dir, int station, int64_t docs) {
   return path;
 }
 
+void search_before_after(const std::string& url, int64_t documents);
+void search_p95(sohoa::storage::Database& db, int64_t documents);
+void pause(const std::string& url);
+
 void sync_throughput(const fs::path& dir, int stations, int64_t docs) {
   std::vector<fs::path> paths;
   auto built = Clock::now();
@@ -178,15 +188,29 @@ void sync_throughput(const fs::path& dir, int stations, int64_t docs) {
     one(paths[0]);
     std::cout << "sync rerun of one station (" << docs
               << " already there): " << seconds_since(rerun) << " s" << load() << "\n";
+    if (parallel == modes.back() && env_int("SYNC_BENCH_ON_CENTRE", 0) != 0) {
+      // The statistics autovacuum gathers soon after: the planner needs
+      // them to tell a rare word from a common one.
+      sohoa::testing::postgres_exec(centre->arg(), "ANALYZE");
+      search_before_after(centre->arg(), sent);
+      pause(centre->arg());
+    }
   }
+}
+
+// SYNC_BENCH_PAUSE: keeps the store SYNC_BENCH_PAUSE_MINUTES (10), to
+// EXPLAIN by hand or search it again (SYNC_BENCH_SEARCH_URL) meanwhile.
+void pause(const std::string& url) {
+  if (std::getenv("SYNC_BENCH_PAUSE") == nullptr) return;
+  int64_t minutes = env_int("SYNC_BENCH_PAUSE_MINUTES", 10);
+  std::cout << "store kept for " << minutes << " min at " << url << std::endl;
+  std::this_thread::sleep_for(std::chrono::minutes(minutes));
 }
 
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
-
-void search_p95(sohoa::storage::Database& db, int64_t documents);
 
 // Progress by level and by unit over the whole store, 5 runs each.
 void time_progress(sohoa::storage::Database& db, int64_t rows, int64_t documents) {
@@ -239,7 +263,7 @@ void province(const fs::path& dir, int64_t documents, int64_t rows) {
             << static_cast<int64_t>(static_cast<double>(documents) / stored) << " documents/s, "
             << per_transaction << " per transaction)" << load() << "\n";
   time_progress(*db, rows, documents);
-  search_p95(*db, documents);
+  search_before_after(centre->arg(), documents);
 }
 
 // SYNC_BENCH_BULK=1: the province store without stations: the register
@@ -312,11 +336,8 @@ void province_bulk(const fs::path& dir, int64_t documents, int64_t rows) {
   sohoa::testing::postgres_exec(centre->arg(), "VACUUM ANALYZE");
   std::cout << "VACUUM ANALYZE: " << seconds_since(t) << " s" << load() << std::endl;
   time_progress(*db, rows, made);
-  search_p95(*db, made);
-  if (std::getenv("SYNC_BENCH_PAUSE") != nullptr) {  // to EXPLAIN by hand meanwhile
-    std::cout << "store kept for 10 min at " << centre->arg() << std::endl;
-    std::this_thread::sleep_for(std::chrono::minutes(10));
-  }
+  search_before_after(centre->arg(), made);
+  pause(centre->arg());
 }
 
 // Search p95 over 200 queries, default limit 20, as the CLI asks. The mix,
@@ -373,6 +394,22 @@ void search_p95(sohoa::storage::Database& db, int64_t documents) {
             << " ms (target < 100 ms)\n";
 }
 
+// search_p95 on the store at `url` one query per tier only, then with the
+// store's default tiers: the same queries, one after the other.
+void search_before_after(const std::string& url, int64_t documents) {
+  for (bool by_tier : {true, false}) {
+    if (by_tier) {
+      setenv("SOHOA_PG_SEARCH_WINDOW", "0", 1);
+    } else {
+      unsetenv("SOHOA_PG_SEARCH_WINDOW");
+    }
+    auto db = sohoa::storage::Database::open(url);
+    std::cout << (by_tier ? "one query per tier (before):" : "default tiers (after):") << load()
+              << "\n";
+    search_p95(*db, documents);
+  }
+}
+
 // SYNC_BENCH_SEARCH_ONLY=N: only the search figure, over N documents
 // stored in one transaction (store_documents), without register or sync.
 void search_only(const fs::path& dir, int64_t documents) {
@@ -394,11 +431,8 @@ void search_only(const fs::path& dir, int64_t documents) {
   // The statistics autovacuum gathers soon after a bulk load: the planner
   // needs them to tell a rare word from a common one.
   sohoa::testing::postgres_exec(centre->arg(), "ANALYZE");
-  search_p95(*db, documents);
-  if (std::getenv("SYNC_BENCH_PAUSE") != nullptr) {  // to EXPLAIN by hand meanwhile
-    std::cout << "store kept for 10 min at " << centre->arg() << std::endl;
-    std::this_thread::sleep_for(std::chrono::minutes(10));
-  }
+  search_before_after(centre->arg(), documents);
+  pause(centre->arg());
 }
 
 }  // namespace
@@ -414,7 +448,7 @@ int main() {
   if (const char* store = std::getenv("SYNC_BENCH_SEARCH_URL"); store != nullptr) {
     // A store SYNC_BENCH_PAUSE kept, asked again (after a change of code).
     auto db = sohoa::storage::Database::open(store);
-    search_p95(*db, static_cast<int64_t>(db->document_ids().size()));
+    search_before_after(store, static_cast<int64_t>(db->document_ids().size()));
     return 0;
   }
   if (int64_t only = env_int("SYNC_BENCH_SEARCH_ONLY", 0); only > 0) {
@@ -429,7 +463,8 @@ int main() {
   int stations = static_cast<int>(env_int("SYNC_BENCH_STATIONS", 4));
   int64_t docs = env_int("SYNC_BENCH_DOCS", 500);
   sync_throughput(dir.path(), stations, docs);
-  province(dir.path(), env_int("SYNC_BENCH_PROVINCE_DOCS", 20000),
-           env_int("SYNC_BENCH_REGISTER_ROWS", 100000));
+  if (int64_t province_docs = env_int("SYNC_BENCH_PROVINCE_DOCS", 20000); province_docs > 0) {
+    province(dir.path(), province_docs, env_int("SYNC_BENCH_REGISTER_ROWS", 100000));
+  }
   return 0;
 }

@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <pqxx/pqxx>
 #include <set>
 #include <tuple>
@@ -46,6 +48,15 @@ constexpr size_t kRegisterChunk = 1000;
 constexpr size_t kTallyRebuildChunks = 20;
 // LIMIT NULL is no limit: a query's limit 0 means all.
 constexpr const char* kLimit7 = "LIMIT CASE WHEN $7 > 0 THEN $7 END";
+
+// How many documents search ranks at once (PostgresDatabase::search): all
+// holding the words when at most this many do, else the newest this many.
+// SOHOA_PG_SEARCH_WINDOW changes it (0: one query per tier only), so that
+// tests cross the boundary on a few documents and benches compare.
+int64_t search_window() {
+  const char* v = std::getenv("SOHOA_PG_SEARCH_WINDOW");
+  return v != nullptr && *v != '\0' ? std::atoll(v) : 2000;
+}
 
 constexpr const char* kNowMs =
     "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
@@ -965,16 +976,147 @@ class PostgresDatabase final : public Database {
 
   // --- search ---
   // Hits in the order of storage/search_rank.h, as the SQLite store finds
-  // them: one query per tier, newest first, leaving out what an earlier
-  // tier took; a tier is asked only while hits are missing. For a common
-  // word the planner can walk the ids backwards and stop at the limit; for
-  // a rare one take a GIN index: planned for the words at hand each time.
+  // them. Cheapest first, each exact or declining:
+  //   1. the tiers over the newest search_window_ documents only, taken
+  //      when they fill the limit and no older document can come before
+  //      them (search_newest): common words, a few milliseconds;
+  //   2. few documents hold all the words (the GIN index yields at most
+  //      search_window_): rank just those (search_candidates);
+  //   3. one query per tier, newest first, leaving out what an earlier tier
+  //      took; a tier is asked only while hits are missing (search_by_tier).
+  // Planned for the words at hand each time (x_planned): a GIN index for a
+  // rare word, the ids backwards for a common one.
   std::vector<SearchHit> search(const SearchQuery& query) override {
     FtsQuery fts = translate_query(query.text);
     if (fts.blank) return guard([&] { return browse(query); });
     if (fts.match.empty()) return {};
-    std::string folded = tsquery_literal(fts.phrases, fold_token, false);
-    if (folded.empty()) return {};
+    SearchTerms terms;
+    terms.folded = tsquery_literal(fts.phrases, fold_token, false);
+    if (terms.folded.empty()) return {};
+    terms.exact = tsquery_literal(fts.phrases, exact_token, true);
+    terms.wanted = tsquery_literal(fts.phrases, fold_token, true);
+    terms.accented = text::has_accents(query.text) && !terms.exact.empty();
+    return guard([&] {
+      std::optional<TierOrder> order = search_newest(terms, query);
+      if (!order) order = search_candidates(terms, query);
+      if (!order) order = search_by_tier(terms, query, "");
+      return hits_for(*order, fts.phrases);
+    });
+  }
+
+  // The tsqueries of a search: `folded` every term folded with the
+  // exclusions (what a hit must match), `wanted` and `exact` the wanted
+  // terms folded and with their accents; `accented`: tiers 0 and 1 apply.
+  struct SearchTerms {
+    std::string folded, wanted, exact;
+    bool accented = false;
+  };
+  using TierOrder = std::vector<std::pair<int, int64_t>>;  // (tier, id), best first
+
+  // A ranking statement run with the parameters every one takes: $1 the
+  // folded match, $2..$6 the filters, $7 the limit, $8 the wanted terms
+  // folded, $9 with their accents (only when `terms.accented`).
+  pqxx::result ranked(const std::string& sql, const SearchTerms& terms, const SearchQuery& query) {
+    if (terms.accented) {
+      return x_planned(sql, terms.folded, query.unit, query.level, year_of(query), type_of(query),
+                       within_of(query), limit_of(query), terms.wanted, terms.exact);
+    }
+    return x_planned(sql, terms.folded, query.unit, query.level, year_of(query), type_of(query),
+                     within_of(query), limit_of(query), terms.wanted);
+  }
+
+  // A match's tier (storage/search_rank.h) as SQL, for a row `s` that
+  // matches $1.
+  static std::string tier_sql(const SearchTerms& terms) {
+    std::string sql = "CASE ";
+    if (terms.accented) {
+      sql +=
+          "WHEN ts_filter(s.exact, '{a}') @@ $9::tsquery THEN 0 "
+          "WHEN s.exact @@ $9::tsquery THEN 1 ";
+    }
+    return sql + "WHEN ts_filter(s.folded, '{a}') @@ $8::tsquery THEN 2 ELSE 3 END";
+  }
+
+  // The matches of $1 passing the filters and `where`, best first, at most
+  // the limit: ranked in full, so only for a set the index keeps small.
+  pqxx::result ranked_matches(const SearchTerms& terms, const SearchQuery& query,
+                              const std::string& from, const std::string& where) {
+    return ranked("SELECT d.id, " + tier_sql(terms) + " AS tier FROM " + from +
+                      " JOIN documents d ON d.id = s.doc_id WHERE s.folded @@ $1::tsquery AND " +
+                      filter_sql() + where + " ORDER BY tier, d.id DESC " + kLimit7,
+                  terms, query);
+  }
+
+  static TierOrder tier_order(const pqxx::result& r) {
+    TierOrder order;
+    for (const auto& row : r) order.emplace_back(static_cast<int>(num(row[1])), num(row[0]));
+    return order;
+  }
+
+  // Step 2: when at most search_window_ documents hold all the words, rank
+  // them all; else nothing (the count stops one past the window).
+  std::optional<TierOrder> search_candidates(const SearchTerms& terms, const SearchQuery& query) {
+    if (search_window_ <= 0) return std::nullopt;
+    int64_t held =
+        num(x_planned("SELECT count(*) FROM (SELECT 1 FROM search_index s WHERE "
+                      "s.folded @@ $1::tsquery LIMIT $2) c",
+                      terms.folded, search_window_ + 1)[0][0]);
+    if (held > search_window_) return std::nullopt;
+    if (held == 0) return TierOrder{};
+    return tier_order(ranked_matches(terms, query, "search_index s", ""));
+  }
+
+  // Step 1: the limit's best among the newest search_window_ documents, one
+  // query per tier bounded to them (each walks at most those rows).
+  // An older document only comes before the last of them if it is in a
+  // better tier (same tier: older comes after), so those are asked (few:
+  // they are in the metadata or have the exact accents, where the newest
+  // had too few) and merged in. Nothing when the newest hold fewer hits
+  // than the limit.
+  std::optional<TierOrder> search_newest(const SearchTerms& terms, const SearchQuery& query) {
+    if (search_window_ <= 0 || query.limit <= 0) return std::nullopt;
+    // The window as a range of ids, so that the planner walks those rows
+    // by the primary key rather than the index's many matches.
+    int64_t window_start =
+        num(x("SELECT coalesce(min(doc_id), 0) FROM (SELECT doc_id FROM search_index "
+              "ORDER BY doc_id DESC LIMIT $1) w",
+              search_window_)[0][0]);
+    std::string since = std::to_string(window_start);
+    TierOrder order = search_by_tier(terms, query, " AND s.doc_id >= " + since);
+    if (static_cast<int64_t>(order.size()) < query.limit) return std::nullopt;
+    std::string better = better_tier_sql(terms, order.back().first);
+    if (better.empty()) return order;
+    TierOrder older = tier_order(ranked_matches(
+        terms, query, "search_index s", " AND s.doc_id < " + since + " AND (" + better + ")"));
+    if (older.empty()) return order;
+    order.insert(order.end(), older.begin(), older.end());
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    order.resize(static_cast<size_t>(query.limit));
+    return order;
+  }
+
+  // SQL true for a match of a tier better than `tier`; empty when none is.
+  static std::string better_tier_sql(const SearchTerms& terms, int tier) {
+    if (!terms.accented)
+      return tier > kTierInMeta ? "ts_filter(s.folded, '{a}') @@ $8::tsquery" : "";
+    switch (tier) {
+      case kTierExactInMeta:
+        return "";
+      case kTierExact:
+        return "ts_filter(s.exact, '{a}') @@ $9::tsquery";
+      case kTierInMeta:
+        return "s.exact @@ $9::tsquery";
+      default:
+        return "s.exact @@ $9::tsquery OR ts_filter(s.folded, '{a}') @@ $8::tsquery";
+    }
+  }
+
+  // Step 3: one query per tier of storage/search_rank.h, among the
+  // documents `where` (SQL on `s`) keeps.
+  TierOrder search_by_tier(const SearchTerms& terms, const SearchQuery& query,
+                           const std::string& where) {
     struct Tier {
       int tier;
       const char* where;  // $1: `tsquery`
@@ -982,40 +1124,37 @@ class PostgresDatabase final : public Database {
       const char* check;  // $9: the whole folded match, for all but the last tier
     };
     std::vector<Tier> tiers;
-    std::string exact = tsquery_literal(fts.phrases, exact_token, true);
-    std::string wanted = tsquery_literal(fts.phrases, fold_token, true);
     const char* checked = " AND s.folded @@ $9::tsquery";  // the exclusions
-    if (text::has_accents(query.text) && !exact.empty()) {
+    if (terms.accented) {
       tiers.push_back(
-          {kTierExactInMeta, "ts_filter(s.exact, '{a}') @@ $1::tsquery", exact, checked});
-      tiers.push_back({kTierExact, "s.exact @@ $1::tsquery", exact, checked});
+          {kTierExactInMeta, "ts_filter(s.exact, '{a}') @@ $1::tsquery", terms.exact, checked});
+      tiers.push_back({kTierExact, "s.exact @@ $1::tsquery", terms.exact, checked});
     }
-    tiers.push_back({kTierInMeta, "ts_filter(s.folded, '{a}') @@ $1::tsquery", wanted, checked});
-    tiers.push_back({kTierAnywhere, "s.folded @@ $1::tsquery", folded, ""});
-    return guard([&] {
-      std::vector<std::pair<int, int64_t>> order;  // (tier, id)
-      std::string taken;                           // bigint[] literal of their ids
-      for (const Tier& t : tiers) {
-        int64_t missing = query.limit > 0 ? query.limit - static_cast<int64_t>(order.size()) : 0;
-        if (query.limit > 0 && missing <= 0) break;
-        std::string sql = std::string(
-                              "SELECT d.id FROM search_index s JOIN documents d ON d.id = s.doc_id "
-                              "WHERE ") +
-                          t.where + t.check + " AND " + filter_sql() +
-                          " AND NOT (d.id = ANY($8::bigint[])) ORDER BY d.id DESC " + kLimit7;
-        std::string ids = "{" + taken + "}";
-        pqxx::result r = *t.check != '\0'
-                             ? x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),
-                                         type_of(query), within_of(query), missing, ids, folded)
-                             : x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),
-                                         type_of(query), within_of(query), missing, ids);
-        for (const auto& row : r) {
-          order.emplace_back(t.tier, num(row[0]));
-          taken += (taken.empty() ? "" : ",") + std::to_string(order.back().second);
-        }
+    tiers.push_back(
+        {kTierInMeta, "ts_filter(s.folded, '{a}') @@ $1::tsquery", terms.wanted, checked});
+    tiers.push_back({kTierAnywhere, "s.folded @@ $1::tsquery", terms.folded, ""});
+    TierOrder order;
+    std::string taken;  // bigint[] literal of their ids
+    for (const Tier& t : tiers) {
+      int64_t missing = query.limit > 0 ? query.limit - static_cast<int64_t>(order.size()) : 0;
+      if (query.limit > 0 && missing <= 0) break;
+      std::string sql = std::string(
+                            "SELECT d.id FROM search_index s JOIN documents d ON d.id = s.doc_id "
+                            "WHERE ") +
+                        t.where + t.check + " AND " + filter_sql() + where +
+                        " AND NOT (d.id = ANY($8::bigint[])) ORDER BY d.id DESC " + kLimit7;
+      std::string ids = "{" + taken + "}";
+      pqxx::result r = *t.check != '\0'
+                           ? x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),
+                                       type_of(query), within_of(query), missing, ids, terms.folded)
+                           : x_planned(sql, t.tsquery, query.unit, query.level, year_of(query),
+                                       type_of(query), within_of(query), missing, ids);
+      for (const auto& row : r) {
+        order.emplace_back(t.tier, num(row[0]));
+        taken += (taken.empty() ? "" : ",") + std::to_string(order.back().second);
       }
-      return hits_for(order, fts.phrases);
-    });
+    }
+    return order;
   }
 
   // The hits of `order` (tier, id), in that order, with snippets.
@@ -1940,6 +2079,7 @@ class PostgresDatabase final : public Database {
 
   std::string url_;
   std::string name_;
+  int64_t search_window_ = search_window();
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> tx_;
 };

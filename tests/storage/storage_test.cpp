@@ -434,6 +434,61 @@ TEST_P(StorageTest, PhrasePrefixAndExclusion) {
   EXPECT_TRUE(db->search(sq("la")).empty());
 }
 
+// The PostgreSQL store ranks at most SOHOA_PG_SEARCH_WINDOW documents at
+// once: all that hold the words when so few do, else the newest, merging in
+// older ones of a better tier; above either, one query per tier (window 0
+// alone). Every window, from one document to all, must give the hits and
+// scores one query per tier gives, whatever the limit; and those are the
+// ranking of storage/search_rank.h (the SQLite store, the same checks).
+TEST_P(StorageTest, SearchWindowGivesTheSameHitsAsOneQueryPerTier) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 12; ++i) {
+    std::string text = i % 2 == 0 ? "giấy phép thôn Hòa" : "giay phep thôn hoa";
+    if (i % 3 == 0) text += " xây dựng";
+    if (i == 5) text += " Bình";
+    NewDocument d = sample_document(std::string(62, 'c') + std::to_string(10 + i), text);
+    if (i == 1) d.fields.push_back({"subject", "Cấp giấy phép xây dựng", 0.9});
+    if (i == 3) d.fields.push_back({"signer", "giay phep", 0.9});
+    ids.push_back(db->store_document(d));
+  }
+  struct Scoped {
+    ~Scoped() { unsetenv("SOHOA_PG_SEARCH_WINDOW"); }
+  } scoped;
+  auto with_window = [&](int window, const SearchQuery& q) {
+    setenv("SOHOA_PG_SEARCH_WINDOW", std::to_string(window).c_str(), 1);
+    return Database::open(path)->search(q);
+  };
+  // The old metadata match first, however many newer exact-accent matches.
+  auto hits = with_window(4, sq("giấy phép", "", "", 0, "", 3));
+  EXPECT_EQ(ids_of(hits), (std::vector<int64_t>{ids[1], ids[10], ids[8]}));
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(hits[0].score, 4.0);
+  EXPECT_EQ(hits[2].score, 3.0);
+  EXPECT_EQ(ids_of(with_window(4, sq("giay phep", "", "", 0, "", 3))),
+            (std::vector<int64_t>{ids[3], ids[1], ids[11]}));
+  hits = with_window(2, sq("Bình giấy"));
+  EXPECT_EQ(ids_of(hits), std::vector<int64_t>{ids[5]});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].score, 1.0);
+  for (const char* text :
+       {"giấy phép", "giay phep", "Hòa", "hoa", "giấy phép -xây", "xây dựng", "\"giấy phép\" thôn",
+        "gi* phép", "Bình giấy", "binh", "khiếu nại", "quyết định hoa"}) {
+    for (int limit : {0, 1, 2, 3, 4, 5, 7, 12, 20}) {
+      SearchQuery q = sq(text, "", "", 0, "", limit);
+      std::vector<SearchHit> by_tier = with_window(0, q);
+      for (int window : {1, 2, 3, 4, 5, 6, 11, 12, 13, 2000}) {
+        std::vector<SearchHit> got = with_window(window, q);
+        ASSERT_EQ(ids_of(got), ids_of(by_tier))
+            << text << " limit " << limit << " window " << window;
+        for (size_t k = 0; k < got.size(); ++k) {
+          EXPECT_EQ(got[k].score, by_tier[k].score)
+              << text << " limit " << limit << " window " << window << " hit " << k;
+        }
+      }
+    }
+  }
+}
+
 TEST_P(StorageTest, AnyQueryIsSafe) {
   db->store_document(sample_document(sha_of('a'), "Quyết định NEAR AND OR NOT 2022"));
   for (const std::string q : {"\"\"",
