@@ -869,7 +869,7 @@ class PostgresDatabase final : public Database {
       for (const auto& r : x("SELECT field, value, \"by\", at FROM corrections "
                              "WHERE doc_id = $1 AND undone_at = '' ORDER BY id",
                              id)) {
-        out.push_back({txt(r[0]), txt(r[1]), txt(r[2]), txt(r[3])});
+        out.push_back({txt(r[0]), txt(r[1]), txt(r[2]), txt(r[3]), "", ""});
       }
       return out;
     });

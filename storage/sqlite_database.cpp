@@ -536,7 +536,7 @@ class SqliteDatabase final : public Database {
            "ORDER BY id");
     q.bind(1, id);
     std::vector<Correction> out;
-    while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
+    while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), "", ""});
     return out;
   }
 

@@ -781,8 +781,8 @@ TEST_P(StorageTest, ImportedCorrectionsAreAddedOnceAndTheLatestInTimeWins) {
   // Made here (now, 2026 or later) and at a station earlier, synced in after.
   db->add_correction(id, "doc_number", "500/QĐ-UBND", "central");
   std::vector<Correction> station = {
-      {"doc_number", "400/QĐ-UBND", "station", "2024-01-02T03:04:05.006Z"},
-      {"signer", "Lê Văn Tám", "station", "2024-01-02T03:04:06.000Z"}};
+      {"doc_number", "400/QĐ-UBND", "station", "2024-01-02T03:04:05.006Z", "", ""},
+      {"signer", "Lê Văn Tám", "station", "2024-01-02T03:04:06.000Z", "", ""}};
   EXPECT_EQ(db->import_corrections(id, station), 2);
   EXPECT_EQ(db->import_corrections(id, station), 0);
   auto d = db->document(id);
