@@ -1389,9 +1389,13 @@ class DocumentReader {
       if (block.empty() && !name) continue;
       if (block.empty() && name) {
         set_text_field("signer", name_text, name->confidence, {name});
+        // Decree 30 prints a role above every signer's name: none read
+        // means the seal or signature hid it, and null needs a reason.
         if (const Segment* r = unread_role_line(segs, g, p, in_column, name, nullptr)) {
           doubts_["signer_role"] =
               "the role lines above the name are unreadable (\"" + r->text + "\")";
+        } else {
+          doubts_["signer_role"] = "no role line read above the name";
         }
         return;
       }
