@@ -55,7 +55,7 @@ constexpr const char* kLimit7 = "LIMIT CASE WHEN $7 > 0 THEN $7 END";
 // tests cross the boundary on a few documents and benches compare.
 int64_t search_window() {
   const char* v = std::getenv("SOHOA_PG_SEARCH_WINDOW");
-  return v != nullptr && *v != '\0' ? std::atoll(v) : 2000;
+  return v != nullptr && *v != '\0' ? std::max<int64_t>(0, std::atoll(v)) : 2000;
 }
 
 constexpr const char* kNowMs =
