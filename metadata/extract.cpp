@@ -1191,15 +1191,17 @@ class DocumentReader {
     return lines;
   }
 
-  static bool starts_kinh_gui(const std::string& text) {
-    return parse::edit_distance(folded(text).substr(0, 8), "kinh gui") <= 2;
+  // Whether `text` opens with `opening` (8 folded characters, "kinh gui"
+  // or "noi nhan") as OCR reads it: "Kính gởi", "Kinh gui" are within 2 edits.
+  static bool opens_with(const std::string& text, const char* opening) {
+    return parse::edit_distance(folded(text).substr(0, 8), opening) <= 2;
   }
 
-  // "Kính gửi:" (or OCR's "Kính gởi", "Kinh gui") and "Nơi nhận:".
+  static bool starts_kinh_gui(const std::string& text) { return opens_with(text, "kinh gui"); }
+
+  // "Kính gửi:" and "Nơi nhận:".
   static bool is_addressee_line(const std::string& text) {
-    std::string f = folded(text);
-    return parse::edit_distance(f.substr(0, 8), "kinh gui") <= 2 ||
-           parse::edit_distance(f.substr(0, 8), "noi nhan") <= 2;
+    return starts_kinh_gui(text) || opens_with(text, "noi nhan");
   }
 
   // An authority line is words of letters: not "Số: …", not OCR's garbage.
