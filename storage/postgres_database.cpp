@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -996,6 +997,8 @@ class PostgresDatabase final : public Database {
     terms.exact = tsquery_literal(fts.phrases, exact_token, true);
     terms.wanted = tsquery_literal(fts.phrases, fold_token, true);
     terms.accented = text::has_accents(query.text) && !terms.exact.empty();
+    terms.prefix = std::any_of(fts.phrases.begin(), fts.phrases.end(),
+                               [](const QueryPhrase& p) { return p.prefix && !p.exclude; });
     return guard([&] {
       std::optional<TierOrder> order = search_newest(terms, query);
       if (!order) order = search_candidates(terms, query);
@@ -1006,10 +1009,12 @@ class PostgresDatabase final : public Database {
 
   // The tsqueries of a search: `folded` every term folded with the
   // exclusions (what a hit must match), `wanted` and `exact` the wanted
-  // terms folded and with their accents; `accented`: tiers 0 and 1 apply.
+  // terms folded and with their accents; `accented`: tiers 0 and 1 apply;
+  // `prefix`: a wanted term ends in * (the planner misjudges those).
   struct SearchTerms {
     std::string folded, wanted, exact;
     bool accented = false;
+    bool prefix = false;
   };
   using TierOrder = std::vector<std::pair<int, int64_t>>;  // (tier, id), best first
 
@@ -1082,7 +1087,14 @@ class PostgresDatabase final : public Database {
               "ORDER BY doc_id DESC LIMIT $1) w",
               search_window_)[0][0]);
     std::string since = std::to_string(window_start);
-    TierOrder order = search_by_tier(terms, query, " AND s.doc_id >= " + since);
+    // A prefix ("quy*") is estimated at a few thousand documents when it
+    // may be in nearly all, and the GIN index then gathers every one of
+    // them (~150 ms on 200,000) to keep a few in the window: walking the
+    // window's rows by the primary key costs at most search_window_ checks.
+    TierOrder order =
+        terms.prefix
+            ? walking_ids([&] { return search_by_tier(terms, query, " AND s.doc_id >= " + since); })
+            : search_by_tier(terms, query, " AND s.doc_id >= " + since);
     if (static_cast<int64_t>(order.size()) < query.limit) return std::nullopt;
     std::string better = better_tier_sql(terms, order.back().first);
     if (better.empty()) return order;
@@ -1182,12 +1194,30 @@ class PostgresDatabase final : public Database {
     return in_tier_order(order, std::move(found));
   }
 
+  // `run` with x_planned's statements planned without bitmap scans, so
+  // without the GIN indexes (they give only bitmaps): by the ids instead.
+  // Outside a transaction of the caller's only (inside one, as planned).
+  TierOrder walking_ids(const std::function<TierOrder()>& run) {
+    if (tx_) return run();
+    pqxx::work work(*conn_);
+    work.exec("SET LOCAL enable_bitmapscan = off");
+    walking_ = &work;
+    struct Restore {
+      pqxx::work*& slot;
+      ~Restore() { slot = nullptr; }
+    } restore{walking_};
+    TierOrder result = run();
+    work.commit();
+    return result;
+  }
+
   // A statement planned for its values each time, not prepared: the plan
   // of a search depends on its words (GIN index for a rare one, the ids
   // backwards for a common one), which a generic plan cannot know.
   template <typename... Args>
   pqxx::result x_planned(const std::string& sql, Args&&... args) {
     if (tx_) return tx_->exec_params(sql, std::forward<Args>(args)...);
+    if (walking_) return walking_->exec_params(sql, std::forward<Args>(args)...);
     pqxx::nontransaction once(*conn_);
     return once.exec_params(sql, std::forward<Args>(args)...);
   }
@@ -2080,6 +2110,7 @@ class PostgresDatabase final : public Database {
   std::string url_;
   std::string name_;
   int64_t search_window_ = search_window();
+  pqxx::work* walking_ = nullptr;  // set while walking_ids runs
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> tx_;
 };
