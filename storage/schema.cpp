@@ -230,6 +230,14 @@ CREATE VIRTUAL TABLE search_meta_exact USING fts5(meta, content = '',
 INSERT INTO search_meta(rowid, meta) SELECT rowid, meta FROM search_folded;
 INSERT INTO search_meta_exact(rowid, meta) SELECT rowid, meta FROM search_folded;
 )sql",
+      // Search rows written since the search indexes were last merged into
+      // one segment each, and the documents they held then
+      // (compact_search_if_due): a store written over time holds its index
+      // in many segments, each of which every query seeks.
+      R"sql(
+CREATE TABLE search_upkeep (written INTEGER NOT NULL, indexed INTEGER NOT NULL);
+INSERT INTO search_upkeep(written, indexed) SELECT count(*), 0 FROM documents;
+)sql",
   };
   return steps;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <regex>
 
@@ -191,9 +192,16 @@ TEST_F(SqliteFileTest, MigrationIndexesTheMetadataOfStoredDocuments) {
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
   register_fold_tokenizer(raw);
+  const auto& steps = sohoa::storage::migrations();
+  auto meta_step = std::find_if(steps.begin(), steps.end(), [](std::string_view step) {
+    return step.find("CREATE VIRTUAL TABLE search_meta ") != std::string_view::npos;
+  });
+  ASSERT_NE(meta_step, steps.end());
+  // Back to the schema before that step (the steps after it are run again).
   std::string before =
-      "DROP TABLE search_meta; DROP TABLE search_meta_exact; PRAGMA user_version = " +
-      std::to_string(sohoa::storage::migrations().size() - 1);
+      "DROP TABLE search_meta; DROP TABLE search_meta_exact; DROP TABLE search_upkeep; "
+      "PRAGMA user_version = " +
+      std::to_string(meta_step - steps.begin());
   ASSERT_EQ(sqlite3_exec(raw, before.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(raw);
   auto again = Database::open(path);
@@ -217,6 +225,54 @@ TEST_F(SqliteFileTest, MigrationIndexesTheMetadataOfStoredDocuments) {
     sqlite3_finalize(st);
   }
   sqlite3_close(raw);
+}
+
+// The segments of each FTS5 index of the file at `path` (its %_idx table
+// holds one row or more per segment).
+std::map<std::string, int> search_segments(const std::filesystem::path& path) {
+  std::map<std::string, int> out;
+  sqlite3* raw = nullptr;
+  sqlite3_open(path.c_str(), &raw);
+  for (const char* table : {"search_folded", "search_exact", "search_meta", "search_meta_exact"}) {
+    sqlite3_stmt* st = nullptr;
+    std::string sql = std::string("SELECT count(DISTINCT segid) FROM ") + table + "_idx";
+    sqlite3_prepare_v2(raw, sql.c_str(), -1, &st, nullptr);
+    out[table] = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(raw);
+  return out;
+}
+
+TEST_F(SqliteFileTest, SearchIndexesAreMergedOnceWritesReachTheirThreshold) {
+  // One transaction a document, as ingest writes: FTS5 flushes a segment
+  // each time and its automerge leaves several.
+  auto store = [&](int i) {
+    char sha[65];
+    std::snprintf(sha, sizeof sha, "%064d", i);
+    return db->store_document(sample_document(sha, "chung mục " + std::to_string(i)));
+  };
+  for (int i = 1; i < 1000; ++i) store(i);
+  for (const auto& [table, segments] : search_segments(path)) EXPECT_GT(segments, 1) << table;
+  store(1000);  // the 1,000th search row: every index merged into one segment
+  for (const auto& [table, segments] : search_segments(path)) EXPECT_EQ(segments, 1) << table;
+  int64_t newest = store(1001);
+  EXPECT_EQ(search_segments(path)["search_folded"], 2);  // next due at 1,000 more (a quarter: 250)
+  // The merged indexes find what they found before, in the same order.
+  auto hits = db->search(sq("chung", "", "", 0, "", 0));
+  ASSERT_EQ(hits.size(), 1001u);
+  EXPECT_EQ(hits.front().id, newest);
+  EXPECT_TRUE(std::is_sorted(hits.begin(), hits.end(),
+                             [](const SearchHit& a, const SearchHit& b) { return a.id > b.id; }));
+  for (int i : {1, 500, 1000, 1001}) {
+    auto one = db->search(sq("\"chung mục " + std::to_string(i) + "\""));
+    ASSERT_EQ(one.size(), 1u) << i;
+    EXPECT_EQ(one[0].id, i);
+    auto folded = db->search(sq("muc " + std::to_string(i)));
+    ASSERT_EQ(folded.size(), 1u) << i;
+    EXPECT_EQ(folded[0].id, i);
+    EXPECT_EQ(folded[0].score, 1.0);  // in the page text only
+  }
 }
 
 TEST_F(SqliteFileTest, UnopenableDatabaseNamesItsPath) {
