@@ -16,6 +16,7 @@
 #include "storage/postgres_schema.h"
 #include "storage/schema.h"
 #include "storage/search_query.h"
+#include "storage/snippet.h"
 #include "tests/support/test_store.h"
 #include "tests/support/test_support.h"
 #include "text/vntext.h"
@@ -273,6 +274,20 @@ TEST_F(SqliteFileTest, SearchIndexesAreMergedOnceWritesReachTheirThreshold) {
     EXPECT_EQ(folded[0].id, i);
     EXPECT_EQ(folded[0].score, 1.0);  // in the page text only
   }
+}
+
+// A hit's snippet, and the check that its text holds the query as the
+// folded match reads it (the SQLite store leaves out a hit that does not).
+TEST(SnippetTest, ShownOnlyWhenEveryWantedPhraseIsInTheText) {
+  auto phrases = translate_query("\"phú diễn\" thôn hòa* -xây").phrases;
+  EXPECT_FALSE(snippet_if_matched("", "Thôn Phú Yên, diễn tập ở Hòa Đồng", phrases));
+  EXPECT_FALSE(snippet_if_matched("Phú Diễn", "Thôn Hậu", phrases));
+  auto shown = snippet_if_matched("", "Thôn Phú Diễn, xã Hòa Đồng, xây", phrases);
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(*shown, "[Thôn] [Phú Diễn], xã [Hòa] Đồng, xây");  // as FTS5 shows it
+  EXPECT_EQ(*shown, make_snippet("", "Thôn Phú Diễn, xã Hòa Đồng, xây", phrases));
+  auto in_meta = snippet_if_matched("thon phu dien", "hoà", phrases);  // folded, split over both
+  ASSERT_TRUE(in_meta);
 }
 
 TEST_F(SqliteFileTest, UnopenableDatabaseNamesItsPath) {
