@@ -117,7 +117,9 @@ TEST_F(SyncTest, ProgressAndSearchReadTheCentreWhileTwoStationsSync) {
   std::vector<fs::path> stations = {make_station(dir.path(), "station-0", 0, 60),
                                     make_station(dir.path(), "station-1", 40, 100)};
   CuttingProxy slow(port_of(central->arg()), SIZE_MAX, 0);
-  slow.set_delay(std::chrono::milliseconds(2));
+  // 4 ms a chunk: under a loaded sanitizer build one `progress` run takes
+  // seconds, and at 2 ms both stations once finished between two of them.
+  slow.set_delay(std::chrono::milliseconds(4));
   std::string slow_url = through_port(central->arg(), slow.port());
   std::atomic<bool> stop{false};
   ReaderLog progress, search;
